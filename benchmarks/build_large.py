@@ -1,0 +1,482 @@
+#!/usr/bin/env python3
+"""Benchmark a cold ``portal build`` of a large spec against ``redocly build-docs``.
+
+By default the spec is GitHub's REST API description (``api.github.com.json``
+from the npm package ``@octokit/openapi``: about 1,100 operations, 13 MB).
+Both npm packages it needs (``@octokit/openapi`` and ``@redocly/cli``) are
+installed at run time into ``benchmarks/.cache/`` (gitignored), and only when
+they are missing.
+
+In one run the script measures:
+
+* ``redocly build-docs SPEC -o TMP/redoc.html``: wall time, peak RSS, size of
+  the HTML file;
+* ``portal new TMP/gh --spec SPEC`` (it validates the spec): wall time, peak RSS;
+* ``portal build`` in ``TMP/gh`` (cold: a fresh project and a fresh site
+  folder): wall time, peak RSS, site size (sum of the file sizes and ``du``-style
+  disk usage) and file count.
+
+Every measured command runs under its own small Python wrapper process, which
+times it and then reads ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``. As
+the wrapper waits for nothing else, that figure is the peak RSS of the measured
+command alone (strictly: of the largest single process in its tree; both
+``portal`` and ``redocly`` do their work in one process).
+
+It then checks the targets of the foundation issue (cold build within 10x
+Redocly's wall time, peak RSS < 1.5 GB, site < 400 MB) and prints PASS/FAIL for
+each. It exits 0 even when a target is missed unless ``--strict`` is given; it
+exits 2 when a command fails or the set-up is impossible.
+
+Units are decimal: 1 MB = 1,000,000 bytes, 1 GB = 1,000,000,000 bytes.
+
+Usage::
+
+    python benchmarks/build_large.py [--spec PATH] [--skip-redocly] [--keep]
+                                     [--json FILE] [--strict]
+
+Standard library only; Python 3.10+.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+CACHE_DIR = BENCH_DIR / ".cache"
+NODE_MODULES = CACHE_DIR / "node_modules"
+OCTOKIT_PACKAGE = "@octokit/openapi"
+REDOCLY_PACKAGE = "@redocly/cli"
+GITHUB_SPEC = NODE_MODULES / "@octokit" / "openapi" / "generated" / "api.github.com.json"
+REDOCLY_BIN = NODE_MODULES / ".bin" / "redocly"
+
+# Redocly must never reach the network: no usage telemetry (this also turns off
+# the telemetry of the generated page), no npm "new version" check, no
+# announcements. With these set, `strace -e trace=connect` shows no connection.
+REDOCLY_ENV = {
+    "REDOCLY_TELEMETRY": "off",
+    "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true",
+    "REDOCLY_SUPPRESS_NOTIFICATIONS": "true",
+    "DO_NOT_TRACK": "1",
+}
+
+# The targets of the foundation issue.
+MAX_TIME_RATIO = 10.0
+MAX_PEAK_RSS = 1_500_000_000  # bytes (1.5 GB)
+MAX_SITE_SIZE = 400_000_000  # bytes (400 MB)
+
+MB = 1_000_000
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+# Runs one command, then reports its wall time and the rusage of its process
+# tree to a JSON file. Only the measured command is ever waited for here, so
+# RUSAGE_CHILDREN describes it and nothing else.
+WRAPPER = r"""
+import json, resource, subprocess, sys, time
+result_path, cwd, *command = sys.argv[1:]
+start = time.perf_counter()
+try:
+    returncode = subprocess.call(command, cwd=cwd)
+except OSError as error:
+    print(f"cannot run {command[0]}: {error}", file=sys.stderr)
+    returncode = 127
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+with open(result_path, "w", encoding="utf-8") as out:
+    json.dump({"returncode": returncode, "wall_s": wall, "peak_rss_bytes": usage.ru_maxrss * scale,
+               "cpu_s": usage.ru_utime + usage.ru_stime}, out)
+"""
+
+
+class BenchmarkError(Exception):
+    """A command failed or the benchmark cannot be set up."""
+
+
+@dataclass
+class Measurement:
+    """What the wrapper reports about one command."""
+
+    command: list[str]
+    returncode: int
+    wall_s: float
+    cpu_s: float
+    peak_rss_bytes: int
+    log: str
+
+
+@dataclass
+class TreeSize:
+    """Size of a file or folder tree."""
+
+    bytes: int  # sum of the sizes of the regular files
+    disk_usage_bytes: int  # allocated blocks, like `du -s` (hard links counted once)
+    files: int
+
+
+@dataclass
+class Target:
+    """One target of the foundation issue, and how this run did against it."""
+
+    name: str
+    limit: str
+    value: str
+    status: str  # "PASS", "FAIL" or "SKIP"
+
+
+@dataclass
+class Report:
+    """All the figures of one run, as written by ``--json``."""
+
+    date: str
+    command: str
+    spec: str
+    spec_bytes: int
+    spec_operations: int | None
+    environment: dict[str, str]
+    redocly: dict[str, Any] | None = None
+    portal_new: dict[str, Any] | None = None
+    portal_build: dict[str, Any] | None = None
+    ratio_build_to_redocly: float | None = None
+    ratio_new_and_build_to_redocly: float | None = None
+    targets: list[Target] = field(default_factory=list)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Read the command-line options."""
+    parser = argparse.ArgumentParser(
+        description="Time a cold `portal build` of a large OpenAPI spec against `redocly build-docs`.",
+    )
+    parser.add_argument(
+        "--spec",
+        type=Path,
+        help="benchmark this OpenAPI file instead of GitHub's api.github.com.json",
+    )
+    parser.add_argument("--skip-redocly", action="store_true", help="do not install or run Redocly")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures to FILE as JSON")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    return parser.parse_args(argv)
+
+
+def is_installed(package: str) -> bool:
+    """Whether the npm ``package`` is present in the cache folder."""
+    if not (NODE_MODULES / package / "package.json").is_file():
+        return False
+    return package != REDOCLY_PACKAGE or REDOCLY_BIN.exists()
+
+
+def ensure_npm_packages(packages: list[str]) -> None:
+    """Install into ``benchmarks/.cache`` those of ``packages`` that are missing."""
+    missing = [package for package in packages if not is_installed(package)]
+    if not missing:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise BenchmarkError(f"npm is needed to install {', '.join(missing)}; install Node.js and npm")
+    command = [npm, "install", "--no-audit", "--no-fund", "--prefix", str(CACHE_DIR), *missing]
+    progress(f"installing {' '.join(missing)} into {CACHE_DIR} ...")
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    completed = subprocess.run(command, capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise BenchmarkError(f"`{' '.join(command)}` failed:\n{completed.stdout}{completed.stderr}")
+    still_missing = [package for package in missing if not is_installed(package)]
+    if still_missing:
+        raise BenchmarkError(f"npm did not install {', '.join(still_missing)} into {CACHE_DIR}")
+
+
+def package_version(package: str) -> str:
+    """Version of an npm package installed in the cache folder, or ``"?"``."""
+    try:
+        manifest = json.loads((NODE_MODULES / package / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "?"
+    return str(manifest.get("version", "?"))
+
+
+def portal_command() -> list[str]:
+    """The ``portal`` CLI of this interpreter's environment (no pyenv shim in between)."""
+    beside = Path(sys.executable).parent / ("portal.exe" if os.name == "nt" else "portal")
+    if beside.is_file():
+        return [str(beside)]
+    found = shutil.which("portal")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "portal_gen"]
+
+
+def tool_version(command: list[str]) -> str:
+    """First line that ``command`` prints, or ``"?"`` when it cannot be run."""
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    lines = (completed.stdout or completed.stderr).strip().splitlines()
+    return lines[0] if lines else "?"
+
+
+def count_operations(spec: Path) -> int | None:
+    """Number of operations in a JSON spec; ``None`` for YAML (no parser in the stdlib)."""
+    try:
+        document = json.loads(spec.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    paths = document.get("paths") if isinstance(document, dict) else None
+    if not isinstance(paths, dict):
+        return None
+    return sum(1 for item in paths.values() if isinstance(item, dict) for method in item if method in HTTP_METHODS)
+
+
+def measure(command: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None) -> Measurement:
+    """Run ``command`` in its own wrapper process; output goes to ``log``.
+
+    Raises ``BenchmarkError`` (with the end of the log) when the command fails.
+    """
+    result_path = log.with_suffix(".result.json")
+    with log.open("wb") as out:
+        subprocess.run(
+            [sys.executable, "-c", WRAPPER, str(result_path), str(cwd), *command],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            check=False,
+        )
+    try:
+        result = json.loads(result_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise BenchmarkError(f"the measuring wrapper of `{' '.join(command)}` failed: {error}") from None
+    measurement = Measurement(
+        command=command,
+        returncode=int(result["returncode"]),
+        wall_s=float(result["wall_s"]),
+        cpu_s=float(result["cpu_s"]),
+        peak_rss_bytes=int(result["peak_rss_bytes"]),
+        log=str(log),
+    )
+    if measurement.returncode != 0:
+        tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-30:])
+        raise BenchmarkError(f"`{' '.join(command)}` exited with {measurement.returncode}; end of {log}:\n{tail}")
+    return measurement
+
+
+def tree_size(root: Path) -> TreeSize:
+    """Apparent size, ``du -s``-style disk usage and file count of ``root``."""
+    seen: set[tuple[int, int]] = set()
+    total = disk = files = 0
+
+    def add(path: str) -> None:
+        nonlocal total, disk, files
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode):
+            files += 1
+            total += info.st_size
+        key = (info.st_dev, info.st_ino)
+        if key not in seen:
+            seen.add(key)
+            # st_blocks counts 512-byte units on every POSIX system; Windows has no blocks.
+            disk += info.st_blocks * 512 if hasattr(info, "st_blocks") else info.st_size
+
+    add(str(root))
+    for folder, dirnames, filenames in os.walk(root):
+        for name in (*dirnames, *filenames):
+            add(os.path.join(folder, name))
+    return TreeSize(bytes=total, disk_usage_bytes=disk, files=files)
+
+
+def progress(message: str) -> None:
+    """Tell the user what is going on (stderr, so stdout holds the report only)."""
+    print(f"[build_large] {message}", file=sys.stderr, flush=True)
+
+
+def mb(value: int) -> str:
+    """Bytes as decimal megabytes."""
+    return f"{value / MB:,.1f} MB"
+
+
+def human(value: int) -> str:
+    """Bytes as decimal megabytes, or kilobytes below 1 MB."""
+    return mb(value) if value >= MB else f"{value / 1000:,.1f} kB"
+
+
+def figures(measurement: Measurement, **extra: Any) -> dict[str, Any]:
+    """The JSON-friendly figures of a measurement."""
+    return {
+        "command": measurement.command,
+        "wall_s": round(measurement.wall_s, 3),
+        "cpu_s": round(measurement.cpu_s, 3),
+        "peak_rss_bytes": measurement.peak_rss_bytes,
+        **extra,
+    }
+
+
+def check_targets(report: Report) -> list[Target]:
+    """Compare the run with the targets of the foundation issue."""
+    build = report.portal_build
+    assert build is not None and report.portal_new is not None
+    targets: list[Target] = []
+
+    ratio = report.ratio_build_to_redocly
+    if ratio is None:
+        targets.append(Target("cold build within 10x Redocly's wall time", "<= 10.0x", "not measured", "SKIP"))
+    else:
+        status = "PASS" if ratio <= MAX_TIME_RATIO else "FAIL"
+        targets.append(Target("cold build within 10x Redocly's wall time", "<= 10.0x", f"{ratio:.1f}x", status))
+
+    peak = max(build["peak_rss_bytes"], report.portal_new["peak_rss_bytes"])
+    status = "PASS" if peak < MAX_PEAK_RSS else "FAIL"
+    targets.append(Target("peak RSS (portal new, portal build)", "< 1,500 MB", mb(peak), status))
+
+    site = build["site"]
+    size = max(site["bytes"], site["disk_usage_bytes"])
+    status = "PASS" if size < MAX_SITE_SIZE else "FAIL"
+    targets.append(Target("site size (larger of file bytes and disk usage)", "< 400 MB", mb(size), status))
+    return targets
+
+
+def render(report: Report) -> str:
+    """The report as a plain-text table."""
+    operations = f"{report.spec_operations:,} operations, " if report.spec_operations is not None else ""
+    env = report.environment
+    lines = [
+        f"Spec: {report.spec} ({operations}{human(report.spec_bytes)})",
+        "Machine: {cpus} CPUs, {system}, Python {python}, portal {portal}, Node {node}, Redocly CLI {redocly}".format(
+            **env
+        ),
+        "",
+        f"{'step':<22} {'wall (s)':>9} {'CPU (s)':>9} {'peak RSS':>11}  output",
+        "-" * 78,
+    ]
+
+    def row(label: str, data: dict[str, Any] | None, output: str) -> None:
+        if data is None:
+            lines.append(f"{label:<22} {'skipped':>9}")
+            return
+        lines.append(
+            f"{label:<22} {data['wall_s']:>9.2f} {data['cpu_s']:>9.2f} {mb(data['peak_rss_bytes']):>11}  {output}"
+        )
+
+    redocly = report.redocly
+    row("redocly build-docs", redocly, f"{human(redocly['output_bytes'])}, 1 file" if redocly else "")
+    row("portal new", report.portal_new, "project (validates the spec)")
+    build = report.portal_build
+    if build is not None:
+        site = build["site"]
+        output = f"{human(site['bytes'])} in {site['files']:,} files (disk usage {human(site['disk_usage_bytes'])})"
+        row("portal build (cold)", build, output)
+    lines.append("")
+    if report.ratio_build_to_redocly is not None:
+        lines.append(f"portal build / redocly wall time:              {report.ratio_build_to_redocly:.1f}x")
+        lines.append(f"(portal new + portal build) / redocly wall time: {report.ratio_new_and_build_to_redocly:.1f}x")
+        lines.append("")
+    lines.append("Targets (foundation issue):")
+    for target in report.targets:
+        lines.append(f"  [{target.status}] {target.name}: {target.value} (target {target.limit})")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, workdir: Path) -> Report:
+    """Install what is missing, run the measured commands in ``workdir``, and return the figures."""
+    packages = [] if args.spec else [OCTOKIT_PACKAGE]
+    if not args.skip_redocly:
+        packages.append(REDOCLY_PACKAGE)
+    ensure_npm_packages(packages)
+
+    spec = (args.spec or GITHUB_SPEC).resolve()
+    if not spec.is_file():
+        raise BenchmarkError(f"spec not found: {spec}")
+    portal = portal_command()
+    environment = {
+        "cpus": str(os.cpu_count() or "?"),
+        "system": f"{platform.system()} {platform.machine()}",
+        "python": platform.python_version(),
+        "portal": tool_version([*portal, "--version"]).rsplit(" ", 1)[-1],
+        "node": "-" if args.skip_redocly else tool_version(["node", "--version"]),
+        "redocly": "-" if args.skip_redocly else package_version(REDOCLY_PACKAGE),
+    }
+    if not args.spec:
+        environment["octokit_openapi"] = package_version(OCTOKIT_PACKAGE)
+    report = Report(
+        date=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        command=" ".join(["python", *sys.argv]),
+        spec=str(spec),
+        spec_bytes=spec.stat().st_size,
+        spec_operations=count_operations(spec),
+        environment=environment,
+    )
+
+    if not args.skip_redocly:
+        html = workdir / "redoc.html"
+        progress("running redocly build-docs ...")
+        redocly = measure(
+            [str(REDOCLY_BIN), "build-docs", str(spec), "-o", str(html)],
+            cwd=workdir,
+            log=workdir / "redocly.log",
+            env=REDOCLY_ENV,
+        )
+        report.redocly = figures(redocly, output_bytes=html.stat().st_size)
+        progress(f"redocly build-docs: {redocly.wall_s:.1f} s")
+
+    project = workdir / "gh"
+    progress("running portal new ...")
+    new = measure([*portal, "new", str(project), "--spec", str(spec)], cwd=workdir, log=workdir / "portal-new.log")
+    report.portal_new = figures(new)
+    progress(f"portal new: {new.wall_s:.1f} s")
+
+    progress("running portal build (cold; the GitHub spec takes a few minutes) ...")
+    build = measure([*portal, "build"], cwd=project, log=workdir / "portal-build.log")
+    site_dir = project / "site"
+    if not site_dir.is_dir():
+        raise BenchmarkError(f"portal build succeeded but wrote no {site_dir}")
+    report.portal_build = figures(build, site_dir=str(site_dir), site=asdict(tree_size(site_dir)))
+    progress(f"portal build: {build.wall_s:.1f} s")
+
+    if report.redocly is not None:
+        redocly_wall = report.redocly["wall_s"]
+        report.ratio_build_to_redocly = round(build.wall_s / redocly_wall, 2)
+        report.ratio_new_and_build_to_redocly = round((new.wall_s + build.wall_s) / redocly_wall, 2)
+    report.targets = check_targets(report)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; return the exit status."""
+    args = parse_args(argv)
+    if args.spec is not None and not args.spec.is_file():
+        print(f"error: spec not found: {args.spec}", file=sys.stderr)
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    try:
+        report = run(args, workdir)
+    except BenchmarkError as error:
+        print(f"error: {error}", file=sys.stderr)
+        if args.keep:
+            print(f"Temporary folder (kept): {workdir}", file=sys.stderr)
+        return 2
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    print(render(report))
+    if args.keep:
+        print(f"\nTemporary folder (kept): {workdir}")
+    if args.json is not None:
+        args.json.write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
+        print(f"Figures written to {args.json}")
+    missed = [target for target in report.targets if target.status == "FAIL"]
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""The ``portal`` command line (click). Errors print as ``file:line:col: message``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import PortalError
+
+log = logging.getLogger("portal")
+
+
+def _fail(error: PortalError) -> None:
+    click.echo(error.format(), err=True)
+    sys.exit(1)
+
+
+@contextmanager
+def _errors(debug: bool) -> Iterator[None]:
+    """Turn user errors into a message and exit code 1; keep tracebacks for bugs."""
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    from .mkdocs_plugin import PortalPluginError
+
+    try:
+        yield
+    except PortalError as exc:
+        if debug:
+            raise
+        _fail(exc)
+    except PortalPluginError as exc:
+        if debug:
+            raise
+        _fail(exc.error)
+    except ConfigurationError as exc:
+        if debug:
+            raise
+        click.echo(f"mkdocs.yml: {exc}", err=True)
+        sys.exit(1)
+    except Abort as exc:
+        if debug:
+            raise
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    for name in ("mkdocs", "portal"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+        logger.propagate = False
+
+
+@click.group()
+@click.version_option(package_name="portal-gen")
+def main() -> None:
+    """portal: developer portals from an OpenAPI spec, with examples that work."""
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--spec", required=True, type=click.Path(dir_okay=False, path_type=Path), help="OpenAPI 3.0/3.1 file.")
+@click.option("--name", help="Site name (default: the API's title).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def new(directory: Path, spec: Path, name: str | None, debug: bool) -> None:
+    """Scaffold a portal in DIRECTORY from an existing spec."""
+    from .scaffold import scaffold
+
+    with _errors(debug):
+        written = scaffold(directory, spec, name)
+    click.echo(f"Created {directory} ({len(written)} files). Next:\n  cd {directory} && portal build")
+
+
+def _load_config(config_file: Path, **overrides: Any) -> Any:
+    from mkdocs.config import load_config
+
+    if not config_file.is_file():
+        raise PortalError(
+            f"no {config_file.name} here",
+            None,
+            "run portal in a portal project, pass -f path/to/mkdocs.yml, or create one with `portal new`",
+        )
+    return load_config(config_file=str(config_file), **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _portal_plugin(config: Any) -> Any:
+    from .mkdocs_plugin import PortalPlugin
+
+    for plugin in config.plugins.values():
+        if isinstance(plugin, PortalPlugin):
+            return plugin
+    raise PortalError(
+        "the portal plugin is not enabled",
+        None,
+        "add `- portal` under `plugins:` in mkdocs.yml",
+    )
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Output directory.")
+@click.option("--strict", is_flag=True, help="Fail on warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool, debug: bool) -> None:
+    """Validate the inputs and build the site, atomically."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort
+
+    from .output import atomic_directory
+
+    _setup_logging(verbose)
+    with _errors(debug):
+        config = _load_config(config_file, strict=strict or None)
+        plugin = _portal_plugin(config)
+        plugin.load(config)  # report spec problems before MkDocs starts
+        target = site_dir.resolve() if site_dir else Path(config.site_dir)
+        try:
+            with _quiet_portal_errors(plugin), _progress(plugin), atomic_directory(target) as staging:
+                config.site_dir = str(staging)
+                mkdocs_build(config)
+        except Abort:
+            if plugin.error is None:
+                raise
+            raise plugin.error from None
+    click.echo(f"Built {target}", err=True)
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-a", "--dev-addr", default=None, help="IP:PORT to serve on (default 127.0.0.1:8000).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def serve(config_file: Path, dev_addr: str | None, debug: bool) -> None:
+    """Live preview that rebuilds when the spec, content or templates change."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    _setup_logging(False)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    with _errors(debug):
+        config = _load_config(config_file)
+        _portal_plugin(config).load(config)
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+
+
+@contextmanager
+def _quiet_portal_errors(plugin: Any) -> Iterator[None]:
+    """MkDocs logs a plugin's error before aborting; portal prints its own errors."""
+
+    def keep(record: logging.LogRecord) -> bool:
+        return plugin.error is None or record.getMessage() != plugin.error.format()
+
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        logger.removeFilter(keep)
+
+
+@contextmanager
+def _progress(plugin: Any) -> Iterator[None]:
+    """A progress bar on a terminal; nothing in CI or when output is piped."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = progress.add_task(phase, total=total)
+            progress.update(tasks[phase], completed=done, total=total)
+
+        plugin.progress = update
+        try:
+            yield
+        finally:
+            plugin.progress = None
+
+

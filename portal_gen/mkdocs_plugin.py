@@ -1,0 +1,243 @@
+"""The MkDocs adapter: ``plugins: [portal]`` in mkdocs.yml.
+
+A thin layer: it asks the engine for pages and publishes them as virtual files. The
+engine never imports MkDocs, so a second adapter is a small file, not a rewrite.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from .config import PortalConfig
+from .engine import CSS_PATH, Project, Site, generate_site, load_project, read_css, template_loader
+from .errors import PortalError
+from .plan import NavSection, PlannedPage
+from .render.html import TocEntry
+
+log = logging.getLogger("mkdocs.plugins.portal")
+
+_USER_OPTIONS = {
+    f.name: f.default
+    for f in fields(PortalConfig)
+    if f.name not in ("project_dir", "directory_urls", "site_name", "config_file")
+}
+
+
+# The options are PortalConfig's fields, so the engine and MkDocs never disagree.
+_PluginConfig: type[Config] = type(
+    "_PluginConfig",
+    (Config,),
+    {name: config_options.Type(type(default), default=default) for name, default in _USER_OPTIONS.items()},
+)
+
+
+class PortalPluginError(PluginError):
+    """A :class:`PortalError` passed through MkDocs, which prints it without a traceback."""
+
+    def __init__(self, error: PortalError) -> None:
+        super().__init__(error.format())
+        self.error = error
+
+
+class PortalPlugin(BasePlugin[_PluginConfig]):
+    """Generates the API reference (and, later, guides, pricing...) into the site."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.portal_config: PortalConfig | None = None
+        self.project: Project | None = None
+        self.site: Site | None = None
+        self.pages: dict[str, tuple[str, tuple[TocEntry, ...]]] = {}
+        self.error: PortalError | None = None  # the user error that stopped the last build
+        self.progress: Any = None  # set by the CLI: callable(phase, done, total)
+        self._written = 0
+        self._total = 0
+
+    # -- loading (also called by the CLI before the build, to report errors early) --------
+
+    def make_config(self, config: MkDocsConfig) -> PortalConfig:
+        config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
+        return PortalConfig(
+            project_dir=config_file.parent,
+            directory_urls=config.use_directory_urls,
+            site_name=config.site_name,
+            config_file=config_file.name,
+            **{name: self.config[name] for name in _USER_OPTIONS},
+        )
+
+    def load(self, config: MkDocsConfig) -> Project:
+        """Load and validate the project (raises :class:`PortalError`)."""
+        portal_config = self.make_config(config)
+        self.portal_config = portal_config
+        self.project = load_project(portal_config)
+        return self.project
+
+    # -- MkDocs events -------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if CSS_PATH not in config.extra_css:
+            config.extra_css.append(CSS_PATH)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        try:
+            project = self.project if self.project is not None else self.load(config)
+            self.project = None  # a later rebuild (serve) must read the files again
+            self.site = generate_site(
+                project,
+                template_loader(project.config),
+                guides=_quickstarts(files),
+                progress=self._report("Generating pages"),
+            )
+        except PortalError as exc:
+            raise PortalPluginError(exc) from None
+        self.pages = {}
+        for page in self.site.pages:
+            files.append(
+                File.generated(
+                    config,
+                    page.path,
+                    content=f"---\ntitle: {_yaml_string(page.title)}\n---\n",
+                    inclusion=InclusionLevel.NOT_IN_NAV,
+                )
+            )
+            self.pages[page.path] = (page.html, page.toc)
+        files.append(File.generated(config, CSS_PATH, content=read_css()))
+        # Structured content (guides, pricing... as YAML) is input, not output.
+        for file in list(files):
+            if file.src_uri.endswith((".yaml", ".yml")) and file.abs_src_path:
+                files.remove(file)
+        return files
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.site is None:
+            return nav
+        section = _build_section(self.site.nav, files, config)
+        landing = self.site.plan.pages[0].path
+        items = list(nav.items)
+        for index, item in enumerate(items):
+            if isinstance(item, Page) and item.file.src_uri == landing:
+                items[index] = section
+                break
+        else:
+            items.append(section)
+        return _navigation(items)
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return html
+        body, toc = generated
+        page.toc = get_toc(_toc_tokens(toc))
+        return body
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        self._written = 0
+        self._total = len(files.documentation_pages())
+        return env
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self.progress is not None:
+            self._written += 1
+            self.progress("Writing pages", self._written, self._total)
+        return output
+
+    def _report(self, phase: str) -> Any:
+        if self.progress is None:
+            return None
+        report = self.progress
+        return lambda done, total: report(phase, done, total)
+
+    def on_build_error(self, error: Exception) -> None:
+        if isinstance(error, PortalPluginError):
+            self.error = error.error
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        portal_config = self.portal_config or self.make_config(config)
+        for path in (portal_config.spec_path.parent, portal_config.project_dir / portal_config.content_dir,
+                     portal_config.templates_path):
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+
+def _yaml_string(text: str) -> str:
+    # JSON strings are valid YAML double-quoted scalars.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _quickstarts(files: Files) -> tuple[tuple[str, str], ...]:
+    """Hand-written Markdown quickstarts (``quickstarts/*.md``), titled by their first heading."""
+    found = []
+    for file in files.documentation_pages():
+        if not file.src_uri.startswith("quickstarts/") or not file.abs_src_path:
+            continue
+        match = re.search(r"^#\s+(.+)$", Path(file.abs_src_path).read_text(encoding="utf-8"), re.M)
+        found.append((match.group(1).strip() if match else Path(file.src_uri).stem, file.src_uri))
+    return tuple(sorted(found, key=lambda item: item[1]))
+
+
+def _build_section(section: NavSection, files: Files, config: MkDocsConfig) -> Section:
+    children: list[Any] = []
+    for child in section.children:
+        if isinstance(child, NavSection):
+            children.append(_build_section(child, files, config))
+        else:
+            children.append(_page(child, files, config))
+    return Section(section.title, children)
+
+
+def _page(planned: PlannedPage, files: Files, config: MkDocsConfig) -> Page:
+    file = files.get_file_from_path(planned.path)
+    assert file is not None, planned.path
+    page = file.page if isinstance(file.page, Page) else Page(None, file, config)
+    return page
+
+
+def _navigation(items: list[Any]) -> Navigation:
+    """A navigation with parents and previous/next links recomputed, as MkDocs would."""
+    pages: list[Page] = []
+
+    def walk(nodes: list[Any], parent: Section | None) -> None:
+        for node in nodes:
+            node.parent = parent
+            if isinstance(node, Page):
+                pages.append(node)
+            elif isinstance(node, Section):
+                walk(node.children, node)
+
+    walk(items, None)
+    for index, page in enumerate(pages):
+        page.previous_page = pages[index - 1] if index > 0 else None
+        page.next_page = pages[index + 1] if index + 1 < len(pages) else None
+    return Navigation(items, pages)
+
+
+def _toc_tokens(entries: tuple[TocEntry, ...]) -> list[dict[str, Any]]:
+    """Nest flat outline entries by level, the shape Python-Markdown's toc gives MkDocs."""
+    root: list[dict[str, Any]] = []
+    open_levels: list[dict[str, Any]] = []
+    for entry in entries:
+        token: dict[str, Any] = {"level": entry.level, "id": entry.id, "name": entry.title, "children": []}
+        while open_levels and open_levels[-1]["level"] >= entry.level:
+            open_levels.pop()
+        (open_levels[-1]["children"] if open_levels else root).append(token)
+        open_levels.append(token)
+    return root

@@ -1,0 +1,64 @@
+"""Publish a built site atomically: build next to the target, swap on success."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_PREFIX = ".portal-"
+
+
+@contextmanager
+def atomic_directory(target: Path) -> Iterator[Path]:
+    """Yield a fresh sibling directory to build into; it replaces ``target`` on success.
+
+    On any failure (an exception, Ctrl-C) the half-built directory is removed and
+    ``target`` is left exactly as it was. The swap is two renames on one file system;
+    the old site is deleted only after the new one is in place.
+    """
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(target)
+    staging = target.parent / f"{_PREFIX}new-{target.name}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    retired = target.parent / f"{_PREFIX}old-{target.name}-{os.getpid()}"
+    if target.exists():
+        os.replace(target, retired)
+    try:
+        os.replace(staging, target)
+    except BaseException:
+        if retired.exists():
+            os.replace(retired, target)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _remove_stale(target: Path) -> None:
+    """Clean up after a build that was killed before it could clean up itself."""
+    for path in sorted(target.parent.glob(f"{_PREFIX}*-{target.name}-*")):
+        pid = path.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        if path.name.startswith(f"{_PREFIX}old-") and not target.exists():
+            os.replace(path, target)  # killed between the two renames: restore the old site
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

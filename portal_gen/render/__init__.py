@@ -1,0 +1,1 @@
+"""Renderers: model objects in, page HTML out. No disk access here."""

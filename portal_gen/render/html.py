@@ -1,0 +1,62 @@
+"""Small HTML helpers shared by the renderers: code highlighting and outlines."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+_FORMATTER = HtmlFormatter(nowrap=True)
+_HEADING = re.compile(r'<h([123]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_HEADERLINK = re.compile(r'<a class="headerlink".*?</a>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int  # 1 to 3
+    id: str
+    title: str  # HTML-safe
+
+
+@lru_cache(maxsize=16384)
+def highlight_code(code: str, language: str) -> Markup:
+    """Highlight ``code`` the way Material's code blocks are marked up.
+
+    Cached: big specs repeat the same example in many places.
+    """
+    try:
+        lexer = get_lexer_by_name(language)
+        body = highlight(code, lexer, _FORMATTER)
+    except ClassNotFound:
+        body = html.escape(code)
+    return Markup(
+        f'<div class="language-{html.escape(language)} highlight"><pre><span></span><code>{body}</code></pre></div>'
+    )
+
+
+def to_json(value: Any) -> str:
+    """Pretty JSON for examples; non-JSON YAML scalars are shown as strings."""
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def extract_toc(page_html: str) -> tuple[TocEntry, ...]:
+    """Read the page outline (h1 to h3 with ids) back from rendered HTML.
+
+    Reading it from the output keeps user-overridden templates and the outline in
+    agreement without templates having to declare anything.
+    """
+    entries = []
+    for level, anchor, inner in _HEADING.findall(page_html):
+        title = _TAG.sub("", _HEADERLINK.sub("", inner)).strip()
+        entries.append(TocEntry(int(level), anchor, title))
+    return tuple(entries)

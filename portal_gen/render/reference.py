@@ -1,0 +1,196 @@
+"""Render the reference pages (landing, authentication, tags, operations, webhooks,
+models) from the model and the plan, through overridable Jinja2 templates (pure)."""
+
+from __future__ import annotations
+
+import http
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..config import PortalConfig
+from ..examples import example_for
+from ..markdown import render_inline, render_markdown
+from ..plan import Plan, PlannedPage, operation_tag, relative_url, webhook_key
+from ..slugs import slugify
+from ..spec.model import UNSET, Api, MediaType, Operation, Parameter, Schema
+from .html import TocEntry, extract_toc, highlight_code, to_json
+from .schema import SchemaTree
+
+PARAMETER_LOCATIONS = (("path", "Path parameters"), ("query", "Query parameters"),
+                       ("header", "Header parameters"), ("cookie", "Cookie parameters"))
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A finished page: what an adapter (MkDocs or another) needs to publish it."""
+
+    path: str
+    title: str  # HTML-safe
+    html: str
+    toc: tuple[TocEntry, ...]
+    kind: str
+    in_nav: bool = True
+
+
+def make_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
+    """The template environment; ``loader`` decides where templates come from."""
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+    )
+    env.filters["md"] = render_markdown
+    env.filters["inline"] = render_inline
+    env.filters["slug"] = slugify
+    return env
+
+
+def status_phrase(status: str) -> str:
+    """``404`` -> ``Not Found``; ``4XX`` -> ``Client error``."""
+    if status.isdigit():
+        try:
+            return http.HTTPStatus(int(status)).phrase
+        except ValueError:
+            return ""
+    return {"1XX": "Informational", "2XX": "Success", "3XX": "Redirection", "4XX": "Client error",
+            "5XX": "Server error", "default": "Any other status"}.get(status.upper() if status != "default" else status, "")
+
+
+class ReferenceRenderer:
+    """Renders every planned reference page; one instance per build."""
+
+    def __init__(
+        self,
+        api: Api,
+        plan: Plan,
+        config: PortalConfig,
+        env: jinja2.Environment,
+        guides: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.api = api
+        self.guides = guides
+        self.plan = plan
+        self.config = config
+        self.env = env
+        self.operations = {op.key: op for op in api.operations}
+        self.webhooks = {webhook_key(w): w for w in api.webhooks}
+
+    def render(self, page: PlannedPage) -> RenderedPage:
+        template = self.env.get_template(f"reference/{page.kind}.html")
+        context = self._context(page)
+        if page.kind == "operation":
+            context["op"] = self.operations[page.key]
+        elif page.kind == "webhook":
+            context["op"] = self.webhooks[page.key]
+        elif page.kind == "tag":
+            context["tag"] = next((t for t in self.api.tags if t.name == page.key), None)
+            context["tag_name"] = page.key
+            context["operations"] = self.plan.tag_operations.get(page.key, ())
+        elif page.kind == "model":
+            context["name"] = page.key
+            context["model"] = self.api.schemas[page.key]
+        body = template.render(context).strip() + "\n"
+        return RenderedPage(page.path, page.title, body, extract_toc(body), page.kind, page.in_nav)
+
+    # -- the helpers templates see ----------------------------------------------------
+
+    def _context(self, page: PlannedPage) -> dict[str, Any]:
+        directory_urls = self.config.directory_urls
+
+        def url(path: str, anchor: str | None = None) -> str:
+            return relative_url(page.path, path, directory_urls, anchor)
+
+        def model_url(name: str) -> str | None:
+            path = self.plan.model_paths.get(name)
+            return url(path) if path else None
+
+        tree = SchemaTree(self.api.schemas, model_url, self.config.schema_depth)
+
+        def op_url(op: Operation) -> str:
+            return url(self.plan.operation_paths[op.key])
+
+        def schema(value: Schema | None, direction: str = "response", root_name: str | None = None) -> Markup:
+            return tree.render(value, direction, root_name=root_name)
+
+        def type_of(value: Schema | None) -> Markup:
+            return Markup(tree.type_html(value)) if value is not None else Markup("")
+
+        def examples(media: MediaType, direction: str = "response") -> list[tuple[str, str | None, Markup]]:
+            return self._examples(media, direction)
+
+        def param_example(param: Parameter) -> Any:
+            for example in param.examples:
+                if example.value is not UNSET:
+                    return example.value
+            return example_for(param.schema, self.api.schemas, direction="request")
+
+        return {
+            "api": self.api,
+            "plan": self.plan,
+            "page": page,
+            "config": self.config,
+            "url": url,
+            "op_url": op_url,
+            "model_url": model_url,
+            "schema": schema,
+            "type_of": type_of,
+            "examples": examples,
+            "param_example": param_example,
+            "status_phrase": status_phrase,
+            "operation_tag": operation_tag,
+            "tag_url": lambda name: url(self.plan.tag_paths[name]),
+            "auth_url": lambda anchor=None: url(f"{self.config.reference_dir.strip('/')}/authentication.md", anchor),
+            "parameter_locations": PARAMETER_LOCATIONS,
+            "to_json": to_json,
+            "highlight": highlight_code,
+            "webhook_items": [
+                (key, self.webhooks[key], url(path)) for key, path in self.plan.webhook_paths.items()
+            ],
+            "example": lambda value, direction="response": example_for(
+                value, self.api.schemas, direction=direction
+            ),
+            "guides": [(title, url(path)) for title, path in self.guides],
+            "UNSET": UNSET,
+        }
+
+    def _examples(self, media: MediaType, direction: str) -> list[tuple[str, str | None, Markup]]:
+        """(name, summary, highlighted code) for each example of a media type."""
+        language = _language(media.media_type)
+        found = []
+        for example in media.examples:
+            if example.value is UNSET:
+                if example.external_value:
+                    found.append((example.name, example.summary, Markup(
+                        f'<p>Example at <a href="{Markup.escape(example.external_value)}">'
+                        f"{Markup.escape(example.external_value)}</a></p>")))
+                continue
+            found.append((example.name, example.summary, self._code(example.value, language)))
+        if not found and media.schema is not None:
+            value = example_for(media.schema, self.api.schemas, direction=direction)
+            found.append(("generated", None, self._code(value, language)))
+        return found
+
+    @staticmethod
+    def _code(value: Any, language: str) -> Markup:
+        if isinstance(value, str) and language != "json":
+            return highlight_code(value, language)
+        return highlight_code(to_json(value), "json")
+
+
+def _language(media_type: str) -> str:
+    media_type = media_type.split(";")[0].strip().lower()
+    if media_type.endswith("json") or media_type == "*/*":
+        return "json"
+    if media_type.endswith("xml"):
+        return "xml"
+    if media_type in ("text/html",):
+        return "html"
+    if media_type in ("application/x-yaml", "application/yaml", "text/yaml"):
+        return "yaml"
+    return "text"

@@ -1,0 +1,243 @@
+"""Schemas as readable nested trees of HTML (pure).
+
+Named schemas expand inline up to ``schema_depth`` levels and are links to their
+model page beyond that, or when they recur inside themselves: circular schemas are
+finite on the page. Deep levels collapse into ``<details>``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from markupsafe import Markup
+
+from ..markdown import render_inline, render_markdown
+from ..spec.model import UNSET, Schema
+
+# A page should stay readable and small: past this many rendered properties the
+# tree stops and points at the model pages.
+MAX_NODES = 600
+
+
+def _code(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return f"<code>{html.escape(text)}</code>"
+
+
+class SchemaTree:
+    """Renders schemas for one page; ``model_url(name)`` links to a model page."""
+
+    def __init__(
+        self,
+        schemas: Mapping[str, Schema],
+        model_url: Callable[[str], str | None],
+        depth_limit: int = 3,
+    ) -> None:
+        self.schemas = schemas
+        self.model_url = model_url
+        self.depth_limit = depth_limit
+        self.nodes = 0
+
+    # -- public ------------------------------------------------------------------------
+
+    def render(self, schema: Schema | None, direction: str = "response", *, root_name: str | None = None) -> Markup:
+        """The whole tree for a request/response body or a model page."""
+        if schema is None:
+            return Markup("")
+        self.nodes = 0
+        stack = (root_name,) if root_name else ()
+        out: list[str] = ['<div class="portal-schema">']
+        resolved, names = self._resolve(schema)
+        out.append('<p class="portal-schema__type">')
+        out.append(self.type_html(schema))
+        if schema.ref and schema.description:
+            out.append(f" &mdash; {render_inline(schema.description)}")
+        out.append("</p>")
+        if resolved is not schema and resolved.description and not schema.description:
+            out.append(f'<div class="portal-schema__desc">{render_markdown(resolved.description)}</div>')
+        elif resolved is schema and schema.description and not root_name:
+            out.append(f'<div class="portal-schema__desc">{render_markdown(schema.description)}</div>')
+        out.append(self._facts(resolved))
+        out.append(self._body(resolved, direction, 0, (*stack, *names)))
+        out.append("</div>")
+        return Markup("".join(out))
+
+    def type_html(self, schema: Schema) -> str:
+        """The type label, with named schemas linked to their model page."""
+        if schema.ref:
+            url = self.model_url(schema.ref)
+            label = html.escape(schema.ref)
+            link = f'<a href="{html.escape(url)}">{label}</a>' if url else label
+            return f'<span class="portal-type">{link}</span>'
+        if "array" in schema.types and schema.items is not None:
+            others = [t for t in schema.types if t != "array"]
+            inner = self.type_html(schema.items)
+            text = f"array[{inner}]" + "".join(f" | {html.escape(t)}" for t in others)
+            if schema.nullable:
+                text += " | null"
+            return f'<span class="portal-type">{text}</span>'
+        return f'<span class="portal-type">{html.escape(schema.type_label)}</span>'
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _resolve(self, schema: Schema) -> tuple[Schema, tuple[str, ...]]:
+        if schema.ref and schema.ref in self.schemas:
+            return self.schemas[schema.ref], (schema.ref,)
+        return schema, ()
+
+    def _body(self, schema: Schema, direction: str, depth: int, stack: tuple[str, ...]) -> str:
+        parts: list[str] = []
+        if schema.extends:
+            links = ", ".join(self.type_html(Schema(ref=name)) for name in schema.extends)
+            parts.append(f'<p class="portal-schema__extends">Includes all properties of {links}.</p>')
+        if schema.properties or isinstance(schema.additional, Schema):
+            parts.append(self._properties(schema, direction, depth, stack))
+        elif "array" in schema.types and schema.items is not None:
+            item, names = self._resolve(schema.items)
+            expandable = item.properties or item.one_of or item.any_of
+            if expandable and self._may_expand(schema.items, depth, stack):
+                parts.append('<p class="portal-schema__items">Each item:</p>')
+                parts.append(self._body(item, direction, depth + 1, (*stack, *names)))
+        if schema.one_of or schema.any_of:
+            parts.append(self._alternatives(schema, direction, depth, stack))
+        return "".join(parts)
+
+    def _may_expand(self, schema: Schema, depth: int, stack: tuple[str, ...]) -> bool:
+        if self.nodes >= MAX_NODES:
+            return False
+        if schema.ref is None:
+            return depth < 12
+        return schema.ref not in stack and depth < self.depth_limit
+
+    def _properties(self, schema: Schema, direction: str, depth: int, stack: tuple[str, ...]) -> str:
+        out = ['<ul class="portal-props">']
+        for prop in schema.properties:
+            target, names = self._resolve(prop.schema)
+            if direction == "request" and target.read_only:
+                continue
+            if direction == "response" and target.write_only:
+                continue
+            self.nodes += 1
+            out.append('<li class="portal-prop">')
+            out.append('<div class="portal-prop__head">')
+            out.append(f'<code class="portal-prop__name">{html.escape(prop.name)}</code> ')
+            out.append(self.type_html(prop.schema))
+            if prop.required:
+                out.append(' <span class="portal-badge portal-badge--required">required</span>')
+            out.append(self._badges(target))
+            out.append("</div>")
+            description = prop.schema.description or target.description
+            if description:
+                out.append(f'<div class="portal-prop__desc">{render_markdown(description)}</div>')
+            out.append(self._facts(target))
+            if self._may_expand(prop.schema, depth, stack):
+                nested = self._nested(prop.schema, target, direction, depth + 1, (*stack, *names))
+                if nested:
+                    opened = " open" if depth == 0 and not prop.schema.ref else ""
+                    label = "properties" if target.properties else "details"
+                    out.append(
+                        f'<details class="portal-nested"{opened}><summary>{html.escape(prop.name)} {label}</summary>'
+                        f"{nested}</details>"
+                    )
+            out.append("</li>")
+        if isinstance(schema.additional, Schema):
+            self.nodes += 1
+            out.append('<li class="portal-prop">')
+            out.append('<div class="portal-prop__head"><code class="portal-prop__name">{key}</code> ')
+            out.append(self.type_html(schema.additional))
+            out.append("</div>")
+            out.append('<div class="portal-prop__desc"><p>Any other key, with values of this type.</p></div>')
+            out.append("</li>")
+        out.append("</ul>")
+        return "".join(out)
+
+    def _nested(self, schema: Schema, target: Schema, direction: str, depth: int, stack: tuple[str, ...]) -> str:
+        if target.properties or target.one_of or target.any_of or isinstance(target.additional, Schema):
+            return self._body(target, direction, depth, stack)
+        if "array" in target.types and target.items is not None:
+            item, names = self._resolve(target.items)
+            if (item.properties or item.one_of or item.any_of) and self._may_expand(target.items, depth, stack):
+                return self._body(item, direction, depth, (*stack, *names))
+        return ""
+
+    def _alternatives(self, schema: Schema, direction: str, depth: int, stack: tuple[str, ...]) -> str:
+        kind = "One of" if schema.one_of else "Any of"
+        options = schema.one_of or schema.any_of
+        out = [f'<div class="portal-alternatives"><p class="portal-alternatives__title">{kind}:</p>']
+        disc = schema.discriminator
+        if disc is not None:
+            out.append(
+                f'<p class="portal-discriminator">Discriminated by {_code(disc.property_name)}'
+            )
+            if disc.mapping:
+                pairs = ", ".join(f"{_code(value)} &rarr; {self.type_html(Schema(ref=target))}" for value, target in disc.mapping)
+                out.append(f": {pairs}")
+            out.append(".</p>")
+        out.append('<ol class="portal-alternatives__list">')
+        for option in options:
+            target, names = self._resolve(option)
+            out.append("<li>")
+            out.append(self.type_html(option))
+            title = target.title or (None if option.ref else None)
+            if title:
+                out.append(f" &mdash; {html.escape(title)}")
+            if option.description or (target is not option and target.description):
+                out.append(f'<div class="portal-prop__desc">{render_markdown(option.description or target.description)}</div>')
+            if self._may_expand(option, depth, stack):
+                nested = self._nested(option, target, direction, depth + 1, (*stack, *names))
+                if nested:
+                    out.append(f'<details class="portal-nested"><summary>properties</summary>{nested}</details>')
+            out.append("</li>")
+        out.append("</ol></div>")
+        return "".join(out)
+
+    def _badges(self, schema: Schema) -> str:
+        badges = []
+        if schema.read_only:
+            badges.append("read-only")
+        if schema.write_only:
+            badges.append("write-only")
+        if schema.deprecated:
+            badges.append("deprecated")
+        return "".join(f' <span class="portal-badge portal-badge--{b}">{b}</span>' for b in badges)
+
+    def _facts(self, schema: Schema) -> str:
+        """Constraints, enum values, default and example on one line."""
+        facts: list[str] = []
+        labels = {
+            "minimum": "&ge; {}",
+            "maximum": "&le; {}",
+            "exclusiveMinimum": "&gt; {}",
+            "exclusiveMaximum": "&lt; {}",
+            "multipleOf": "multiple of {}",
+            "minLength": "min length {}",
+            "maxLength": "max length {}",
+            "pattern": "pattern {}",
+            "minItems": "min items {}",
+            "maxItems": "max items {}",
+            "uniqueItems": "unique items",
+            "minProperties": "min properties {}",
+            "maxProperties": "max properties {}",
+        }
+        for key, value in schema.constraints:
+            if key == "uniqueItems" and not value:
+                continue
+            facts.append(labels[key].format(_code(value)))
+        if schema.enum is not None:
+            shown = ", ".join(_code(v) for v in schema.enum[:50])
+            more = f" and {len(schema.enum) - 50} more" if len(schema.enum) > 50 else ""
+            facts.append(f"one of {shown}{more}")
+        if schema.const is not UNSET:
+            facts.append(f"always {_code(schema.const)}")
+        if schema.default is not UNSET:
+            facts.append(f"default {_code(schema.default)}")
+        if schema.examples and not isinstance(schema.examples[0], (dict, list)):
+            facts.append(f"example {_code(schema.examples[0])}")
+        if schema.additional is False and schema.properties:
+            facts.append("no other properties")
+        if not facts:
+            return ""
+        return '<div class="portal-facts">' + " &middot; ".join(facts) + "</div>"

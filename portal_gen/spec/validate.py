@@ -1,0 +1,73 @@
+"""Validate a bundled OpenAPI document with openapi-spec-validator.
+
+Every problem becomes a :class:`Diagnostic` located in the user's own file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema.exceptions import ValidationError, best_match
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from ..errors import Diagnostic
+from .load import SpecSource
+
+_MAX_VALUE_CHARS = 60
+
+
+def iter_spec_problems(source: SpecSource) -> Iterator[Diagnostic]:
+    """Yield one diagnostic per validation error, most specific cause first."""
+    cls = OpenAPIV31SpecValidator if source.version.startswith("3.1") else OpenAPIV30SpecValidator
+    validator = cls(source.data, base_uri=source.root.path.as_uri())
+    seen: set[tuple[str, str]] = set()
+    for error in validator.iter_errors():
+        error = _most_specific(error)
+        path = tuple(str(p) for p in error.absolute_path)
+        location = source.locate(path)
+        message = _message(error)
+        key = (str(location), message)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield Diagnostic(message, location, _hint(error, path), rule="spec-invalid")
+
+
+def _most_specific(error: ValidationError) -> ValidationError:
+    # "is not valid under any of the given schemas" says nothing; its best sub-error does.
+    while error.context:
+        deeper = best_match(error.context)
+        if deeper is None:
+            break
+        error = deeper
+    return error
+
+
+def _message(error: ValidationError) -> str:
+    message = str(error.message)
+    instance = error.instance
+    if isinstance(instance, (dict, list)):
+        shown = repr(instance)
+        if len(shown) > _MAX_VALUE_CHARS and shown in message:
+            kind = "object" if isinstance(instance, dict) else "array"
+            message = message.replace(shown, f"this {kind}")
+    path = " → ".join(str(p) for p in error.absolute_path)
+    where = f" (at {path})" if path else ""
+    return f"invalid OpenAPI: {message}{where}"
+
+
+def _hint(error: ValidationError, path: tuple[str, ...]) -> str:
+    if error.validator == "required":
+        return "add the missing field; see https://spec.openapis.org/oas/v3.1.0 for what it must hold"
+    if error.validator == "additionalProperties":
+        return "remove or rename the unexpected field; extension fields must start with 'x-'"
+    if error.validator in ("type", "format"):
+        return "change the value to the expected type"
+    if error.validator in ("enum", "const"):
+        return "use one of the allowed values"
+    if path and path[0] == "paths":
+        return "check this operation against the OpenAPI specification"
+    return "see the OpenAPI specification for this field"
+
+

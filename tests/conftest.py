@@ -1,0 +1,67 @@
+"""Shared fixtures: copy a fixture project into tmp_path and run the real CLI on it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECTS = Path(__file__).parent / "projects"
+ROOT = Path(__file__).parent.parent
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_portal(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300) -> Result:
+    """Run the installed entry point as a user would: a real process."""
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", **(env or {})}
+    environment.pop("CI", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "portal_gen", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """``project("petstore30")`` copies that fixture project into tmp_path and returns it."""
+
+    def make(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(PROJECTS / name, target)
+        return target
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """Build each fixture project once per session; returns its site directory."""
+    cache: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in cache:
+            root = tmp_path_factory.mktemp(name)
+            shutil.copytree(PROJECTS / name, root / name)
+            result = run_portal("build", cwd=root / name)
+            assert result.returncode == 0, result.stderr
+            cache[name] = root / name / "site"
+        return cache[name]
+
+    return get

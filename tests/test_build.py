@@ -1,0 +1,159 @@
+"""End to end: fixture projects built by the real `portal build` into tmp_path."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from conftest import run_portal
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def article(html: str) -> str:
+    """The page's own content, without the theme's navigation."""
+    start = html.index('<article class="md-content__inner md-typeset">')
+    return html[start : html.index("</article>", start)]
+
+
+def test_petstore_reference_pages(built) -> None:
+    site = built("petstore30")
+    landing = article(page(site, "reference/index.html"))
+    assert "<h1" in landing and "Petstore" in landing
+    assert "https://{env}.petstore.example/v1" in landing
+    assert '<a href="authentication/#api-key">api_key</a>' in landing
+    assert '<a href="pets/">pets</a>' in landing
+
+    listing = article(page(site, "reference/pets/list-pets/index.html"))
+    assert '<span class="portal-method portal-method--get">GET</span> <code class="portal-path">/pets</code>' in listing
+    assert 'id="param-query-limit"' in listing and 'id="param-header-x-trace-id"' in listing
+    assert "default <code>20</code>" in listing
+    assert 'id="response-200"' in listing and 'id="response-default"' in listing
+    assert "x-next" in listing  # response header
+    assert '<a href="../../models/pet/">Pet</a>' in listing
+
+    create = article(page(site, "reference/pets/create-pet/index.html"))
+    assert "Example: A dog" in create and "Example: A cat" in create
+    assert "application/x-www-form-urlencoded" in create
+    assert 'id="callbacks"' in create and "{$request.body#/callback_url}" in create
+
+    delete = article(page(site, "reference/pets/delete-pet/index.html"))
+    assert "Deprecated" in delete and "No authentication required." in delete
+    assert "4XX Client error" in delete
+
+    order = article(page(site, "reference/store/place-order/index.html"))
+    assert '<a href="../../authentication/#api-key">api_key</a>' in order and " and " in order
+    assert "string (date-time) | null" in order
+
+    health = article(page(site, "reference/other-operations/get-health/index.html"))
+    assert "Content type <code>text/plain</code>" in health
+
+
+def text(html: str) -> str:
+    """Visible text: tags dropped, entities decoded (highlighting splits code into spans)."""
+    import html as html_lib
+
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_authentication_page_covers_every_scheme(built) -> None:
+    auth = article(page(built("petstore30"), "reference/authentication/index.html"))
+    for anchor in ("api-key", "query-key", "cookie-key", "basic", "bearer", "oauth", "oidc"):
+        assert f'id="{anchor}"' in auth
+    visible = text(auth)
+    assert 'X-API-Key: $API_KEY' in visible and '"https://api.petstore.example/v1?api_key=$API_KEY"' in visible
+    assert '--cookie "SESSION=$API_KEY"' in visible and '-u "$USERNAME:$PASSWORD"' in visible
+    assert "Authorization: Bearer $TOKEN" in visible and "(JWT)" in visible
+    assert "https://auth.petstore.example/authorize" in auth and "read:pets" in auth
+    assert "openid-configuration" in auth
+
+
+def test_descriptions_are_sanitized_everywhere(built) -> None:
+    for site in (built("petstore30"), built("features31")):
+        for html_file in site.rglob("*.html"):
+            text = html_file.read_text(encoding="utf-8")
+            body = text.split("<body", 1)[1]
+            scripts = re.findall(r"<script[^>]*>", body)
+            assert all("src=" in s or "application/json" in s or s == "<script>" for s in scripts)
+            assert "alert(" not in "".join(re.findall(r"<script>(.*?)</script>", body, re.S))
+            assert "onerror" not in text
+            assert 'href="javascript' not in text.lower()
+    search = json.loads(page(built("features31"), "search/search_index.json"))
+    for doc in search["docs"]:
+        assert "<script" not in doc["title"] and "<script" not in doc["text"]
+
+
+def test_titles_with_markup_are_escaped(built) -> None:
+    site = built("features31")
+    create = page(site, "reference/nodes/create-node.html")
+    title = re.search(r"<title>(.*?)</title>", create, re.S).group(1)  # type: ignore[union-attr]
+    assert "<" not in title and "</title>" not in title
+    assert "Odd &quot;tag&quot; &amp; \u2039name\u203a" in create  # a tag name in the nav
+
+
+def test_circular_and_composed_schemas(built) -> None:
+    site = built("features31")
+    node = article(page(site, "reference/models/node.html"))
+    assert "Node" in node and 'href="graph.html"' in node
+    assert "string | null" in node
+    thing = article(page(site, "reference/models/thing.html"))
+    assert "One of:" in thing and "Discriminated by <code>kind</code>" in thing
+    assert '<code>cat</code> &rarr; <span class="portal-type"><a href="cat.html">Cat</a></span>' in thing
+    cat = article(page(site, "reference/models/cat.html"))
+    assert 'Includes all properties of <span class="portal-type"><a href="animal.html">Animal</a></span>' in cat
+    event = article(page(site, "reference/models/event.html"))
+    assert "Any of:" in event and "{key}" in event
+
+
+def test_webhooks_get_pages(built) -> None:
+    site = built("features31")
+    index = article(page(site, "reference/webhooks/index.html"))
+    assert 'href="node-created.html"' in index
+    hook = article(page(site, "reference/webhooks/node-created.html"))
+    assert "A node was created" in hook and "webhook" in hook and 'id="request-body"' in hook
+
+
+def test_slug_collisions_and_nav_limit(built) -> None:
+    site = built("features31")
+    assert (site / "reference/nodes/get-node.html").exists()
+    assert (site / "reference/nodes/get-node-2.html").exists()
+    # Nodes has 4 operations, over the fixture's nav_operations_limit of 3: the tag page
+    # lists them, the sidebar does not.
+    nodes = page(site, "reference/nodes/index.html")
+    assert 'href="create-node.html"' in article(nodes)
+    nav = nodes.split('<article', 1)[0]
+    assert "create-node.html" not in nav
+
+
+def test_same_inputs_give_byte_identical_sites(project, tmp_path) -> None:
+    root = project("multifile")
+    digests = []
+    for name in ("one", "two"):
+        result = run_portal("build", "-d", str(tmp_path / name), cwd=root)
+        assert result.returncode == 0, result.stderr
+        digest = hashlib.sha256()
+        for file in sorted((tmp_path / name).rglob("*")):
+            if file.is_file():
+                digest.update(file.relative_to(tmp_path / name).as_posix().encode())
+                digest.update(file.read_bytes())
+        digests.append(digest.hexdigest())
+    assert digests[0] == digests[1]
+
+
+def test_plain_mkdocs_build_works_with_the_plugin(project) -> None:
+    import subprocess
+    import sys
+
+    root = project("multifile")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (root / "site/reference/users/get-user/index.html").exists()
+    assert (root / "site/assets/portal/portal.css").exists()
+    manager = page(root / "site", "reference/models/user/index.html")
+    assert '<a href="./">User</a>' in manager or 'href="../user/"' in manager

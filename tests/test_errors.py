@@ -1,0 +1,163 @@
+"""Bad inputs through the real CLI: exact `file:line:col` messages, exit code 1, no
+traceback, and the previous site left intact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_portal
+
+SPEC = "openapi/openapi.yaml"
+
+
+@pytest.fixture
+def good_site(project):
+    """A multifile project that has been built once; returns (root, marker file)."""
+    root = project("multifile")
+    result = run_portal("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    marker = root / "site" / "reference" / "users" / "get-user" / "index.html"
+    assert marker.exists()
+    return root, marker
+
+
+def edit(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_failed_cleanly(root: Path, marker: Path, expected: str) -> None:
+    before = marker.read_bytes()
+    result = run_portal("build", cwd=root)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == expected
+    assert marker.read_bytes() == before, "the previous site must survive a failed build"
+    assert not list(root.glob(".portal-*")), "no staging directory may be left behind"
+
+
+def test_bad_yaml(good_site) -> None:
+    root, marker = good_site
+    edit(root, "openapi/schemas/User.yaml", "  id:\n    type: string", "  id:\n    type: string\n   bad: indent")
+    assert_failed_cleanly(
+        root,
+        marker,
+        "openapi/schemas/User.yaml:7:4: invalid YAML: did not find expected key\n"
+        "  hint: check the indentation and quoting around this line",
+    )
+
+
+def test_duplicate_key(good_site) -> None:
+    root, marker = good_site
+    edit(root, SPEC, "  version: '1.0'", "  version: '1.0'\n  version: '2.0'")
+    assert_failed_cleanly(
+        root,
+        marker,
+        "openapi/openapi.yaml:5:3: duplicate key 'version'\n"
+        "  hint: each key may appear only once in a mapping; remove or rename one of them",
+    )
+
+
+def test_invalid_spec_in_a_referenced_file(good_site) -> None:
+    root, marker = good_site
+    edit(root, "openapi/paths/user.yaml", "  summary: Get a user\n", "  summary: Get a user\n  deprecated: maybe\n")
+    assert_failed_cleanly(
+        root,
+        marker,
+        "openapi/paths/user.yaml:4:3: invalid OpenAPI: 'maybe' is not of type 'boolean' "
+        "(at paths → /users/{user_id} → get → deprecated)\n"
+        "  hint: change the value to the expected type",
+    )
+
+
+def test_wrong_field_type(good_site) -> None:
+    root, marker = good_site
+    edit(root, SPEC, "  title: Multi-file API", "  title: [not, a, string]")
+    assert_failed_cleanly(
+        root,
+        marker,
+        "openapi/openapi.yaml:3:3: invalid OpenAPI: ['not', 'a', 'string'] is not of type 'string' "
+        "(at info → title)\n"
+        "  hint: change the value to the expected type",
+    )
+
+
+def test_every_problem_is_reported_at_once(good_site) -> None:
+    root, marker = good_site
+    edit(root, "openapi/paths/users.yaml", "  summary: List users", "  summary: 42")
+    edit(root, "openapi/paths/user.yaml", "  summary: Get a user", "  summary: [x]")
+    result = run_portal("build", cwd=root)
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("  hint")]
+    assert lines == [
+        "openapi/paths/users.yaml:3:3: invalid OpenAPI: 42 is not of type 'string' (at paths → /users → get → summary)",
+        "openapi/paths/user.yaml:3:3: invalid OpenAPI: ['x'] is not of type 'string' "
+        "(at paths → /users/{user_id} → get → summary)",
+    ]
+
+
+def test_broken_ref(good_site) -> None:
+    root, marker = good_site
+    edit(root, "openapi/schemas/User.yaml", "$ref: Team.yaml", "$ref: Teams.yaml")
+    assert_failed_cleanly(
+        root,
+        marker,
+        "openapi/schemas/User.yaml:10:5: broken $ref: file not found: Teams.yaml\n"
+        "  hint: no file at openapi/schemas/Teams.yaml; check the relative path",
+    )
+
+
+def test_swagger_2(good_site) -> None:
+    root, marker = good_site
+    (root / SPEC).write_text("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n")
+    assert_failed_cleanly(
+        root,
+        marker,
+        "openapi/openapi.yaml:1:1: Swagger 2.0 is not supported; portal reads OpenAPI 3.0 and 3.1\n"
+        "  hint: convert it first, e.g. `npx swagger2openapi openapi.yaml -o openapi3.yaml`, "
+        "then point portal at the converted file",
+    )
+
+
+def test_missing_spec_file(good_site) -> None:
+    root, marker = good_site
+    edit(root, "mkdocs.yml", "spec: openapi/openapi.yaml", "spec: openapi/nope.yaml")
+    assert_failed_cleanly(
+        root,
+        marker,
+        "mkdocs.yml: spec not found: openapi/nope.yaml\n"
+        "  hint: set `spec:` for the portal plugin in mkdocs.yml to the path of your OpenAPI file",
+    )
+
+
+def test_template_error_in_user_override(good_site) -> None:
+    root, marker = good_site
+    (root / "site_templates" / "reference").mkdir(parents=True)
+    (root / "site_templates" / "reference" / "tag.html").write_text("<h1>{{ tag_name }</h1>\n")
+    assert_failed_cleanly(
+        root,
+        marker,
+        "site_templates/reference/tag.html:1:1: template error: unexpected '}'\n"
+        "  hint: fix the Jinja2 syntax in this template",
+    )
+
+
+def test_debug_shows_the_traceback(good_site) -> None:
+    root, _ = good_site
+    edit(root, SPEC, "  version: '1.0'", "  version: '1.0'\n  version: '2.0'")
+    result = run_portal("build", "--debug", cwd=root)
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "duplicate key 'version'" in result.stderr
+
+
+def test_no_config_file(tmp_path: Path) -> None:
+    result = run_portal("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "no mkdocs.yml here\n"
+        "  hint: run portal in a portal project, pass -f path/to/mkdocs.yml, or create one with `portal new`"
+    )
