@@ -188,5 +188,3 @@ def _progress(plugin: Any) -> Iterator[None]:
             yield
         finally:
             plugin.progress = None
-
-

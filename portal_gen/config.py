@@ -47,7 +47,9 @@ class PortalConfig:
         for key, value in options.items():
             field = known.get(key)
             if field is None or key in ("project_dir", "directory_urls", "site_name", "config_file"):
-                names = ", ".join(sorted(k for k in known if k not in ("project_dir", "directory_urls", "site_name", "config_file")))
+                names = ", ".join(
+                    sorted(k for k in known if k not in ("project_dir", "directory_urls", "site_name", "config_file"))
+                )
                 raise PortalError(
                     f"unknown option '{key}' for the portal plugin",
                     Location(extra.get("config_file", "mkdocs.yml")),

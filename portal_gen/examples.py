@@ -131,7 +131,7 @@ class _Generator:
             return True
         if kind == "null":
             return None
-        return None if schema.nullable else _NAMES.get(name or "", None)
+        return None if schema.nullable else _NAMES.get(name or "")
 
     def _object(self, schema: Schema, depth: int, stack: tuple[str, ...]) -> dict[str, Any]:
         if depth > MAX_DEPTH:
@@ -184,7 +184,7 @@ class _Generator:
             value = value + "x" * (min_length - len(value))
         if max_length is not None and len(value) > max_length:
             value = value[:max_length]
-        return value
+        return str(value)
 
 
 def _empty(schema: Schema, schemas: Mapping[str, Schema]) -> Any:

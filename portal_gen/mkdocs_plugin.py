@@ -40,7 +40,7 @@ _USER_OPTIONS = {
 
 
 # The options are PortalConfig's fields, so the engine and MkDocs never disagree.
-_PluginConfig: type[Config] = type(
+_PluginConfig: Any = type(
     "_PluginConfig",
     (Config,),
     {name: config_options.Type(type(default), default=default) for name, default in _USER_OPTIONS.items()},
@@ -145,7 +145,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         if generated is None:
             return html
         body, toc = generated
-        page.toc = get_toc(_toc_tokens(toc))
+        page.toc = get_toc(_toc_tokens(toc))  # type: ignore[arg-type]
         return body
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
@@ -171,8 +171,11 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         portal_config = self.portal_config or self.make_config(config)
-        for path in (portal_config.spec_path.parent, portal_config.project_dir / portal_config.content_dir,
-                     portal_config.templates_path):
+        for path in (
+            portal_config.spec_path.parent,
+            portal_config.project_dir / portal_config.content_dir,
+            portal_config.templates_path,
+        ):
             if path.exists():
                 server.watch(str(path))
         return server

@@ -184,4 +184,3 @@ def relative_url(from_path: str, to_path: str, directory_urls: bool, anchor: str
     if relative == ".":
         relative = "./"
     return relative + (f"#{anchor}" if anchor else "")
-

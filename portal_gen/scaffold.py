@@ -61,7 +61,9 @@ def scaffold(directory: Path, spec: Path, name: str | None = None) -> list[Path]
             "choose a new directory; portal new never overwrites files",
         )
     if not spec.is_file():
-        raise PortalError(f"spec not found: {spec}", Location(str(spec)), "pass the path of an OpenAPI YAML or JSON file")
+        raise PortalError(
+            f"spec not found: {spec}", Location(str(spec)), "pass the path of an OpenAPI YAML or JSON file"
+        )
     # Validate where the spec lies now; refs may reach the spec's own folder tree only.
     project = load_project(PortalConfig(project_dir=spec.parent, spec=spec.name))
     extra = []

@@ -117,9 +117,7 @@ def load_document(path: Path, display: str) -> Document:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PortalError(
-            f"file not found: {display}", Location(display), "check the path and its spelling"
-        ) from None
+        raise PortalError(f"file not found: {display}", Location(display), "check the path and its spelling") from None
     except UnicodeDecodeError as exc:
         raise PortalError(
             f"not valid UTF-8 ({exc.reason} at byte {exc.start})",
@@ -146,7 +144,7 @@ def parse_text(text: str, display: str, *, json_first: bool = False) -> Any:
         except _DuplicateKey:
             pass  # parse again as YAML below, which knows where the duplicate is
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except _DuplicateKey as exc:
         raise PortalError(
             f"duplicate key '{exc.key}'",

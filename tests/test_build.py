@@ -65,7 +65,7 @@ def test_authentication_page_covers_every_scheme(built) -> None:
     for anchor in ("api-key", "query-key", "cookie-key", "basic", "bearer", "oauth", "oidc"):
         assert f'id="{anchor}"' in auth
     visible = text(auth)
-    assert 'X-API-Key: $API_KEY' in visible and '"https://api.petstore.example/v1?api_key=$API_KEY"' in visible
+    assert "X-API-Key: $API_KEY" in visible and '"https://api.petstore.example/v1?api_key=$API_KEY"' in visible
     assert '--cookie "SESSION=$API_KEY"' in visible and '-u "$USERNAME:$PASSWORD"' in visible
     assert "Authorization: Bearer $TOKEN" in visible and "(JWT)" in visible
     assert "https://auth.petstore.example/authorize" in auth and "read:pets" in auth
@@ -125,7 +125,7 @@ def test_slug_collisions_and_nav_limit(built) -> None:
     # lists them, the sidebar does not.
     nodes = page(site, "reference/nodes/index.html")
     assert 'href="create-node.html"' in article(nodes)
-    nav = nodes.split('<article', 1)[0]
+    nav = nodes.split("<article", 1)[0]
     assert "create-node.html" not in nav
 
 

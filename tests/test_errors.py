@@ -87,7 +87,7 @@ def test_wrong_field_type(good_site) -> None:
 
 
 def test_every_problem_is_reported_at_once(good_site) -> None:
-    root, marker = good_site
+    root, _ = good_site
     edit(root, "openapi/paths/users.yaml", "  summary: List users", "  summary: 42")
     edit(root, "openapi/paths/user.yaml", "  summary: Get a user", "  summary: [x]")
     result = run_portal("build", cwd=root)

@@ -30,7 +30,12 @@ def features() -> Api:
 
 def test_operations_tags_and_servers(petstore: Api) -> None:
     assert [op.key for op in petstore.operations] == [
-        "listPets", "createPet", "showPetById", "deletePet", "placeOrder", "GET /health",
+        "listPets",
+        "createPet",
+        "showPetById",
+        "deletePet",
+        "placeOrder",
+        "GET /health",
     ]
     assert [t.name for t in petstore.tags] == ["pets", "store"]
     assert petstore.servers[0].default_url == "https://api.petstore.example/v1"
@@ -40,7 +45,9 @@ def test_operations_tags_and_servers(petstore: Api) -> None:
 def test_path_level_parameters_merge_with_operation_parameters(petstore: Api) -> None:
     list_pets = petstore.operations[0]
     assert [(p.location, p.name) for p in list_pets.parameters] == [
-        ("header", "X-Trace-Id"), ("query", "limit"), ("query", "status"),
+        ("header", "X-Trace-Id"),
+        ("query", "limit"),
+        ("query", "status"),
     ]
     status = list_pets.parameters[2]
     assert status.style == "form" and status.explode is False

@@ -31,8 +31,14 @@ def test_new_copies_every_file_of_a_multi_file_spec(tmp_path: Path) -> None:
     target = tmp_path / "portal"
     run_portal("new", str(target), "--spec", str(PROJECTS / "multifile" / "openapi" / "openapi.yaml"), cwd=tmp_path)
     copied = sorted(p.relative_to(target / "openapi").as_posix() for p in (target / "openapi").rglob("*.yaml"))
-    assert copied == ["openapi.yaml", "paths/user.yaml", "paths/users.yaml", "schemas/Team.yaml",
-                      "schemas/User.yaml", "schemas/common.yaml"]
+    assert copied == [
+        "openapi.yaml",
+        "paths/user.yaml",
+        "paths/users.yaml",
+        "schemas/Team.yaml",
+        "schemas/User.yaml",
+        "schemas/common.yaml",
+    ]
 
 
 def test_new_quickstart_uses_the_first_simple_get(tmp_path: Path) -> None:
@@ -40,14 +46,15 @@ def test_new_quickstart_uses_the_first_simple_get(tmp_path: Path) -> None:
     run_portal("new", str(target), "--spec", str(PROJECTS / "petstore30" / "openapi" / "openapi.yaml"), cwd=tmp_path)
     quickstart = (target / "content" / "quickstarts" / "first-call.md").read_text()
     assert 'curl -sS "https://api.petstore.example/v1/pets" \\\n  -H "X-API-Key: $API_KEY"' in quickstart
-    assert "site_name: \"Petstore\"" in (target / "mkdocs.yml").read_text()
+    assert 'site_name: "Petstore"' in (target / "mkdocs.yml").read_text()
 
 
 def test_new_refuses_a_non_empty_directory(tmp_path: Path) -> None:
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "file.txt").write_text("keep me")
-    result = run_portal("new", "taken", "--spec", str(PROJECTS / "petstore30" / "openapi" / "openapi.yaml"),
-                        cwd=tmp_path)
+    result = run_portal(
+        "new", "taken", "--spec", str(PROJECTS / "petstore30" / "openapi" / "openapi.yaml"), cwd=tmp_path
+    )
     assert result.returncode == 1
     assert "already exists and is not empty" in result.stderr and "Traceback" not in result.stderr
     assert (tmp_path / "taken" / "file.txt").read_text() == "keep me"

@@ -62,7 +62,7 @@ def test_locate_finds_nested_values_and_falls_back_to_the_parent(tmp_path: Path)
 
 
 def test_missing_file_and_bad_encoding(tmp_path: Path) -> None:
-    with pytest.raises(PortalError, match="file not found: nope.yaml"):
+    with pytest.raises(PortalError, match=r"file not found: nope\.yaml"):
         load_document(tmp_path / "nope.yaml", "nope.yaml")
     path = tmp_path / "latin.yaml"
     path.write_bytes(b"title: caf\xe9\n")

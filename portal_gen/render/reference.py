@@ -19,8 +19,12 @@ from ..spec.model import UNSET, Api, MediaType, Operation, Parameter, Schema
 from .html import TocEntry, extract_toc, highlight_code, to_json
 from .schema import SchemaTree
 
-PARAMETER_LOCATIONS = (("path", "Path parameters"), ("query", "Query parameters"),
-                       ("header", "Header parameters"), ("cookie", "Cookie parameters"))
+PARAMETER_LOCATIONS = (
+    ("path", "Path parameters"),
+    ("query", "Query parameters"),
+    ("header", "Header parameters"),
+    ("cookie", "Cookie parameters"),
+)
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,14 @@ def status_phrase(status: str) -> str:
             return http.HTTPStatus(int(status)).phrase
         except ValueError:
             return ""
-    return {"1XX": "Informational", "2XX": "Success", "3XX": "Redirection", "4XX": "Client error",
-            "5XX": "Server error", "default": "Any other status"}.get(status.upper() if status != "default" else status, "")
+    return {
+        "1XX": "Informational",
+        "2XX": "Success",
+        "3XX": "Redirection",
+        "4XX": "Client error",
+        "5XX": "Server error",
+        "default": "Any other status",
+    }.get(status.upper() if status != "default" else status, "")
 
 
 class ReferenceRenderer:
@@ -149,12 +159,8 @@ class ReferenceRenderer:
             "parameter_locations": PARAMETER_LOCATIONS,
             "to_json": to_json,
             "highlight": highlight_code,
-            "webhook_items": [
-                (key, self.webhooks[key], url(path)) for key, path in self.plan.webhook_paths.items()
-            ],
-            "example": lambda value, direction="response": example_for(
-                value, self.api.schemas, direction=direction
-            ),
+            "webhook_items": [(key, self.webhooks[key], url(path)) for key, path in self.plan.webhook_paths.items()],
+            "example": lambda value, direction="response": example_for(value, self.api.schemas, direction=direction),
             "guides": [(title, url(path)) for title, path in self.guides],
             "UNSET": UNSET,
         }
@@ -166,9 +172,16 @@ class ReferenceRenderer:
         for example in media.examples:
             if example.value is UNSET:
                 if example.external_value:
-                    found.append((example.name, example.summary, Markup(
-                        f'<p>Example at <a href="{Markup.escape(example.external_value)}">'
-                        f"{Markup.escape(example.external_value)}</a></p>")))
+                    found.append(
+                        (
+                            example.name,
+                            example.summary,
+                            Markup(
+                                f'<p>Example at <a href="{Markup.escape(example.external_value)}">'
+                                f"{Markup.escape(example.external_value)}</a></p>"
+                            ),
+                        )
+                    )
                 continue
             found.append((example.name, example.summary, self._code(example.value, language)))
         if not found and media.schema is not None:

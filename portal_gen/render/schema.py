@@ -51,11 +51,12 @@ class SchemaTree:
         stack = (root_name,) if root_name else ()
         out: list[str] = ['<div class="portal-schema">']
         resolved, names = self._resolve(schema)
-        out.append('<p class="portal-schema__type">')
-        out.append(self.type_html(schema))
-        if schema.ref and schema.description:
-            out.append(f" &mdash; {render_inline(schema.description)}")
-        out.append("</p>")
+        if schema.ref or schema.types or not (schema.one_of or schema.any_of):
+            out.append('<p class="portal-schema__type">')
+            out.append(self.type_html(schema))
+            if schema.ref and schema.description:
+                out.append(f" &mdash; {render_inline(schema.description)}")
+            out.append("</p>")
         if resolved is not schema and resolved.description and not schema.description:
             out.append(f'<div class="portal-schema__desc">{render_markdown(resolved.description)}</div>')
         elif resolved is schema and schema.description and not root_name:
@@ -101,8 +102,10 @@ class SchemaTree:
             if expandable and self._may_expand(schema.items, depth, stack):
                 parts.append('<p class="portal-schema__items">Each item:</p>')
                 parts.append(self._body(item, direction, depth + 1, (*stack, *names)))
-        if schema.one_of or schema.any_of:
-            parts.append(self._alternatives(schema, direction, depth, stack))
+        if schema.one_of:
+            parts.append(self._alternatives(schema, "One of", schema.one_of, direction, depth, stack))
+        if schema.any_of:
+            parts.append(self._alternatives(schema, "Any of", schema.any_of, direction, depth, stack))
         return "".join(parts)
 
     def _may_expand(self, schema: Schema, depth: int, stack: tuple[str, ...]) -> bool:
@@ -163,29 +166,41 @@ class SchemaTree:
                 return self._body(item, direction, depth, (*stack, *names))
         return ""
 
-    def _alternatives(self, schema: Schema, direction: str, depth: int, stack: tuple[str, ...]) -> str:
-        kind = "One of" if schema.one_of else "Any of"
-        options = schema.one_of or schema.any_of
+    def _alternatives(
+        self,
+        schema: Schema,
+        kind: str,
+        options: tuple[Schema, ...],
+        direction: str,
+        depth: int,
+        stack: tuple[str, ...],
+    ) -> str:
         out = [f'<div class="portal-alternatives"><p class="portal-alternatives__title">{kind}:</p>']
-        disc = schema.discriminator
+        disc = schema.discriminator if kind == "One of" or not schema.one_of else None
         if disc is not None:
-            out.append(
-                f'<p class="portal-discriminator">Discriminated by {_code(disc.property_name)}'
-            )
+            out.append(f'<p class="portal-discriminator">Discriminated by {_code(disc.property_name)}')
             if disc.mapping:
-                pairs = ", ".join(f"{_code(value)} &rarr; {self.type_html(Schema(ref=target))}" for value, target in disc.mapping)
+                pairs = ", ".join(
+                    f"{_code(value)} &rarr; {self.type_html(Schema(ref=target))}" for value, target in disc.mapping
+                )
                 out.append(f": {pairs}")
             out.append(".</p>")
         out.append('<ol class="portal-alternatives__list">')
         for option in options:
             target, names = self._resolve(option)
             out.append("<li>")
-            out.append(self.type_html(option))
-            title = target.title or (None if option.ref else None)
+            if option.ref or option.types or option.properties or not option.requires:
+                out.append(self.type_html(option))
+            if target.requires:
+                required = ", ".join(_code(n) for n in target.requires)
+                out.append(f'<span class="portal-requires">requires {required}</span>')
+            title = target.title
             if title:
                 out.append(f" &mdash; {html.escape(title)}")
             if option.description or (target is not option and target.description):
-                out.append(f'<div class="portal-prop__desc">{render_markdown(option.description or target.description)}</div>')
+                out.append(
+                    f'<div class="portal-prop__desc">{render_markdown(option.description or target.description)}</div>'
+                )
             if self._may_expand(option, depth, stack):
                 nested = self._nested(option, target, direction, depth + 1, (*stack, *names))
                 if nested:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -209,9 +208,7 @@ class _Builder:
         for method in HTTP_METHODS:
             raw = item.get(method)
             if isinstance(raw, dict):
-                operations.append(
-                    self.operation(raw, (*pointer, method), method, path, shared, servers, webhook)
-                )
+                operations.append(self.operation(raw, (*pointer, method), method, path, shared, servers, webhook))
         return operations
 
     def operation(
@@ -370,7 +367,9 @@ class _Builder:
         merged, extends = self.merge_all_of(raw, pointer, [])
         return self._schema_from(merged, pointer, name, extends)
 
-    def merge_all_of(self, raw: dict[str, Any], pointer: Pointer, stack: list[str]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    def merge_all_of(
+        self, raw: dict[str, Any], pointer: Pointer, stack: list[str]
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
         """Fold ``allOf`` members into one schema; remember which named ones were merged."""
         parts = raw.get("allOf")
         if not isinstance(parts, list) or not parts:
@@ -424,10 +423,14 @@ class _Builder:
         if not types and isinstance(raw.get("properties"), dict):
             types = ("object",)
         required = set(raw.get("required") or ()) if isinstance(raw.get("required"), list) else set()
-        properties = tuple(
-            Property(str(prop), self.schema(value, (*pointer, "properties", str(prop))), prop in required)
-            for prop, value in (raw.get("properties") or {}).items()
-        ) if isinstance(raw.get("properties"), dict) else ()
+        properties = (
+            tuple(
+                Property(str(prop), self.schema(value, (*pointer, "properties", str(prop))), prop in required)
+                for prop, value in (raw.get("properties") or {}).items()
+            )
+            if isinstance(raw.get("properties"), dict)
+            else ()
+        )
         additional_raw = raw.get("additionalProperties")
         additional: bool | Schema | None
         if isinstance(additional_raw, bool):
@@ -436,7 +439,7 @@ class _Builder:
             additional = self.schema(additional_raw, (*pointer, "additionalProperties"))
         else:
             additional = None
-        constraints = []
+        constraints: list[tuple[str, Any]] = []
         for key in _CONSTRAINTS:
             if key not in raw:
                 continue
@@ -480,9 +483,7 @@ class _Builder:
             properties=properties,
             additional=additional,
             items=self.schema(items_raw, (*pointer, "items")) if isinstance(items_raw, dict) else None,
-            prefix_items=tuple(
-                self.schema(p, (*pointer, "prefixItems", str(i))) for i, p in enumerate(prefix or ())
-            )
+            prefix_items=tuple(self.schema(p, (*pointer, "prefixItems", str(i))) for i, p in enumerate(prefix or ()))
             if isinstance(prefix, list)
             else (),
             one_of=self._alternatives(raw.get("oneOf"), (*pointer, "oneOf")),
@@ -490,6 +491,9 @@ class _Builder:
             not_=self.schema(raw["not"], (*pointer, "not")) if isinstance(raw.get("not"), dict) else None,
             discriminator=discriminator,
             extends=extends,
+            requires=tuple(str(n) for n in raw.get("required") or () if n not in {p.name for p in properties})
+            if isinstance(raw.get("required"), list)
+            else (),
             enum=tuple(raw["enum"]) if isinstance(raw.get("enum"), list) else None,
             const=raw.get("const", UNSET),
             default=raw.get("default", UNSET),
@@ -513,5 +517,3 @@ def _fragment(ref: str) -> Pointer:
     if not fragment:
         return ()
     return tuple(p.replace("~1", "/").replace("~0", "~") for p in fragment.lstrip("/").split("/"))
-
-

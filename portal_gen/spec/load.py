@@ -207,7 +207,9 @@ class _Bundler:
                 if key == "$ref" or not isinstance(value, (dict, list)):
                     continue
                 child_schema = _child_in_schema(key, doc_ptr, in_schema)
-                if isinstance(value, dict) and (key in _SCHEMA_MAP_KEYS and in_schema or _is_schemas_map(doc_ptr, key)):
+                if isinstance(value, dict) and (
+                    (key in _SCHEMA_MAP_KEYS and in_schema) or _is_schemas_map(doc_ptr, key)
+                ):
                     for name, sub in list(value.items()):
                         if isinstance(sub, (dict, list)):
                             self._walk(sub, doc, (*doc_ptr, key, name), (*out_ptr, key, name), in_schema=True)
@@ -215,7 +217,7 @@ class _Bundler:
                 self._walk(value, doc, (*doc_ptr, key), (*out_ptr, key), in_schema=child_schema)
         elif isinstance(node, list):
             parent = doc_ptr[-1] if doc_ptr else ""
-            item_schema = in_schema and parent in _SCHEMA_LIST_KEYS or (in_schema and parent == "items")
+            item_schema = (in_schema and parent in _SCHEMA_LIST_KEYS) or (in_schema and parent == "items")
             for index, item in enumerate(node):
                 if isinstance(item, (dict, list)):
                     self._walk(item, doc, (*doc_ptr, str(index)), (*out_ptr, str(index)), in_schema=item_schema)
@@ -326,7 +328,7 @@ class _Bundler:
         if cached is not None:
             return cached
         try:
-            with urllib.request.urlopen(base, timeout=20) as response:  # noqa: S310 - allowed by config
+            with urllib.request.urlopen(base, timeout=20) as response:
                 text = response.read().decode("utf-8")
         except OSError as exc:
             raise PortalError(f"could not fetch $ref {base}: {exc}", where) from None
@@ -390,7 +392,7 @@ def _component_slot(pointer: Pointer, doc: Document, in_schema: bool) -> tuple[s
 
 
 def _is_schemas_map(doc_ptr: Pointer, key: str) -> bool:
-    return doc_ptr[-1:] == ("components",) and key == "schemas" or key == "$defs"
+    return (doc_ptr[-1:] == ("components",) and key == "schemas") or key == "$defs"
 
 
 def _child_in_schema(key: str, doc_ptr: Pointer, in_schema: bool) -> bool:

@@ -66,6 +66,7 @@ class Schema:
     not_: Schema | None = None
     discriminator: Discriminator | None = None
     extends: tuple[str, ...] = ()  # names of schemas merged from allOf
+    requires: tuple[str, ...] = ()  # required names not among ``properties`` (e.g. in oneOf branches)
     enum: tuple[Any, ...] | None = None
     const: Any = UNSET
     default: Any = UNSET

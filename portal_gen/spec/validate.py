@@ -6,7 +6,6 @@ Every problem becomes a :class:`Diagnostic` located in the user's own file.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
@@ -69,5 +68,3 @@ def _hint(error: ValidationError, path: tuple[str, ...]) -> str:
     if path and path[0] == "paths":
         return "check this operation against the OpenAPI specification"
     return "see the OpenAPI specification for this field"
-
-
