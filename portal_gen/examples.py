@@ -9,6 +9,9 @@ from .spec.model import UNSET, Schema
 
 MAX_DEPTH = 6
 MAX_PROPERTIES = 40
+# Values generated per example at most: schemas that branch (every object refers to two
+# others) would otherwise give examples exponential in MAX_DEPTH.
+MAX_VALUES = 150
 
 _FORMATS: dict[str, Any] = {
     "date-time": "2026-01-15T09:30:00Z",
@@ -85,13 +88,15 @@ class _Generator:
     def __init__(self, schemas: Mapping[str, Schema], direction: str) -> None:
         self.schemas = schemas
         self.direction = direction
+        self.budget = MAX_VALUES
 
     def value(self, schema: Schema, name: str | None, depth: int, stack: tuple[str, ...]) -> Any:
+        self.budget -= 1
         if schema.ref is not None:
             target = self.schemas.get(schema.ref)
             if target is None:
                 return None
-            if schema.ref in stack or depth > MAX_DEPTH:
+            if schema.ref in stack or depth > MAX_DEPTH or self.budget <= 0:
                 return _empty(target, self.schemas)
             return self.value(target, name, depth, (*stack, schema.ref))
         if schema.const is not UNSET:
@@ -116,7 +121,7 @@ class _Generator:
         if kind == "object" or (kind is None and schema.additional not in (None, False)):
             return self._object(schema, depth, stack)
         if kind == "array":
-            if depth > MAX_DEPTH or schema.items is None:
+            if depth > MAX_DEPTH or schema.items is None or self.budget <= 0:
                 return []
             item = self.value(schema.items, _singular(name), depth + 1, stack)
             count = max(1, min(_constraint(schema, "minItems", 1), 3))
@@ -134,7 +139,7 @@ class _Generator:
         return None if schema.nullable else _NAMES.get(name or "")
 
     def _object(self, schema: Schema, depth: int, stack: tuple[str, ...]) -> dict[str, Any]:
-        if depth > MAX_DEPTH:
+        if depth > MAX_DEPTH or self.budget <= 0:
             return {}
         result: dict[str, Any] = {}
         for prop in schema.properties[:MAX_PROPERTIES]:

@@ -18,7 +18,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -31,6 +31,8 @@ from .plan import NavSection, PlannedPage
 from .render.html import TocEntry
 
 log = logging.getLogger("mkdocs.plugins.portal")
+
+_CODE_BLOCK = re.compile(r'<div class="language-[a-z0-9+-]* highlight"><pre>.*?</pre></div>', re.S)
 
 _USER_OPTIONS = {
     f.name: f.default
@@ -69,6 +71,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self.progress: Any = None  # set by the CLI: callable(phase, done, total)
         self._written = 0
         self._total = 0
+        self._full_content: str | None = None
 
     # -- loading (also called by the CLI before the build, to report errors early) --------
 
@@ -147,6 +150,25 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         body, toc = generated
         page.toc = get_toc(_toc_tokens(toc))  # type: ignore[arg-type]
         return body
+
+    # The search plugin parses every page's HTML with Python's HTMLParser, and
+    # highlighted examples are the most tag-dense part of a reference page while being
+    # the least useful to search. Search sees the page without them; readers see all.
+    @event_priority(100)
+    def _hide_examples_from_search(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if page.file.src_uri in self.pages and page.content:
+            self._full_content = page.content
+            page.content = _CODE_BLOCK.sub("", page.content)
+        return context
+
+    @event_priority(-100)
+    def _restore_examples(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if self._full_content is not None:
+            page.content = self._full_content
+            self._full_content = None
+        return context
+
+    on_page_context = CombinedEvent(_hide_examples_from_search, _restore_examples)
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         self._written = 0

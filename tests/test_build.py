@@ -157,3 +157,14 @@ def test_plain_mkdocs_build_works_with_the_plugin(project) -> None:
     assert (root / "site/assets/portal/portal.css").exists()
     manager = page(root / "site", "reference/models/user/index.html")
     assert '<a href="./">User</a>' in manager or 'href="../user/"' in manager
+
+
+def test_search_indexes_the_reference_but_not_example_code(built) -> None:
+    site = built("petstore30")
+    docs = json.loads(page(site, "search/search_index.json"))["docs"]
+    create = [d for d in docs if d["location"].startswith("reference/pets/create-pet/")]
+    assert any(
+        d["title"] == "Request body" and "The pet&#x27;s name" in d["text"] or "pet's name" in d["text"] for d in create
+    )
+    assert not any("highlight" in d["text"] or "&quot;Rex&quot;" in d["text"] for d in docs)
+    assert "language-json highlight" in page(site, "reference/pets/create-pet/index.html")
