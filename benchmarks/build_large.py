@@ -226,6 +226,26 @@ def tool_version(command: list[str]) -> str:
     return lines[0] if lines else "?"
 
 
+def source_commit() -> str:
+    """The repository's commit, marked when ``portal_gen/`` has local changes; ``"?"`` outside git."""
+    repo = BENCH_DIR.parent
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, timeout=30
+        )
+        changed = subprocess.run(
+            ["git", "-C", str(repo), "status", "--porcelain", "--", "portal_gen"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    if head.returncode != 0:
+        return "?"
+    return head.stdout.strip() + (" + local changes to portal_gen/" if changed.stdout.strip() else "")
+
+
 def count_operations(spec: Path) -> int | None:
     """Number of operations in a JSON spec; ``None`` for YAML (no parser in the stdlib)."""
     try:
@@ -351,9 +371,8 @@ def render(report: Report) -> str:
     env = report.environment
     lines = [
         f"Spec: {report.spec} ({operations}{human(report.spec_bytes)})",
-        "Machine: {cpus} CPUs, {system}, Python {python}, portal {portal}, Node {node}, Redocly CLI {redocly}".format(
-            **env
-        ),
+        "Machine: {cpus} CPUs, {system}, Python {python}, Node {node}, Redocly CLI {redocly}".format(**env),
+        "portal: {portal}, commit {commit}".format(**env),
         "",
         f"{'step':<22} {'wall (s)':>9} {'CPU (s)':>9} {'peak RSS':>11}  output",
         "-" * 78,
@@ -404,6 +423,7 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         "portal": tool_version([*portal, "--version"]).rsplit(" ", 1)[-1],
         "node": "-" if args.skip_redocly else tool_version(["node", "--version"]),
         "redocly": "-" if args.skip_redocly else package_version(REDOCLY_PACKAGE),
+        "commit": source_commit(),
     }
     if not args.spec:
         environment["octokit_openapi"] = package_version(OCTOKIT_PACKAGE)

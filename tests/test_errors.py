@@ -40,50 +40,61 @@ def assert_failed_cleanly(root: Path, marker: Path, expected: str) -> None:
     assert not list(root.glob(".portal-*")), "no staging directory may be left behind"
 
 
-def test_bad_yaml(good_site) -> None:
-    root, marker = good_site
-    edit(root, "openapi/schemas/User.yaml", "  id:\n    type: string", "  id:\n    type: string\n   bad: indent")
-    assert_failed_cleanly(
-        root,
-        marker,
+# (file to edit, text in it, replacement, the exact error printed)
+EDITS = {
+    "bad-yaml": (
+        "openapi/schemas/User.yaml",
+        "  id:\n    type: string",
+        "  id:\n    type: string\n   bad: indent",
         "openapi/schemas/User.yaml:7:4: invalid YAML: did not find expected key\n"
         "  hint: check the indentation and quoting around this line",
-    )
-
-
-def test_duplicate_key(good_site) -> None:
-    root, marker = good_site
-    edit(root, SPEC, "  version: '1.0'", "  version: '1.0'\n  version: '2.0'")
-    assert_failed_cleanly(
-        root,
-        marker,
+    ),
+    "duplicate-key": (
+        SPEC,
+        "  version: '1.0'",
+        "  version: '1.0'\n  version: '2.0'",
         "openapi/openapi.yaml:5:3: duplicate key 'version'\n"
         "  hint: each key may appear only once in a mapping; remove or rename one of them",
-    )
-
-
-def test_invalid_spec_in_a_referenced_file(good_site) -> None:
-    root, marker = good_site
-    edit(root, "openapi/paths/user.yaml", "  summary: Get a user\n", "  summary: Get a user\n  deprecated: maybe\n")
-    assert_failed_cleanly(
-        root,
-        marker,
+    ),
+    "invalid-spec-in-a-referenced-file": (
+        "openapi/paths/user.yaml",
+        "  summary: Get a user\n",
+        "  summary: Get a user\n  deprecated: maybe\n",
         "openapi/paths/user.yaml:4:3: invalid OpenAPI: 'maybe' is not of type 'boolean' "
         "(at paths → /users/{user_id} → get → deprecated)\n"
         "  hint: change the value to the expected type",
-    )
-
-
-def test_wrong_field_type(good_site) -> None:
-    root, marker = good_site
-    edit(root, SPEC, "  title: Multi-file API", "  title: [not, a, string]")
-    assert_failed_cleanly(
-        root,
-        marker,
+    ),
+    "wrong-field-type": (
+        SPEC,
+        "  title: Multi-file API",
+        "  title: [not, a, string]",
         "openapi/openapi.yaml:3:3: invalid OpenAPI: ['not', 'a', 'string'] is not of type 'string' "
         "(at info → title)\n"
         "  hint: change the value to the expected type",
-    )
+    ),
+    "broken-ref": (
+        "openapi/schemas/User.yaml",
+        "$ref: Team.yaml",
+        "$ref: Teams.yaml",
+        "openapi/schemas/User.yaml:10:5: broken $ref: file not found: Teams.yaml\n"
+        "  hint: no file at openapi/schemas/Teams.yaml; check the relative path",
+    ),
+    "missing-spec-file": (
+        "mkdocs.yml",
+        "spec: openapi/openapi.yaml",
+        "spec: openapi/nope.yaml",
+        "mkdocs.yml: spec not found: openapi/nope.yaml\n"
+        "  hint: set `spec:` for the portal plugin in mkdocs.yml to the path of your OpenAPI file",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", EDITS)
+def test_bad_input(good_site, case: str) -> None:
+    root, marker = good_site
+    relative, old, new, expected = EDITS[case]
+    edit(root, relative, old, new)
+    assert_failed_cleanly(root, marker, expected)
 
 
 def test_every_problem_is_reported_at_once(good_site) -> None:
@@ -100,17 +111,6 @@ def test_every_problem_is_reported_at_once(good_site) -> None:
     ]
 
 
-def test_broken_ref(good_site) -> None:
-    root, marker = good_site
-    edit(root, "openapi/schemas/User.yaml", "$ref: Team.yaml", "$ref: Teams.yaml")
-    assert_failed_cleanly(
-        root,
-        marker,
-        "openapi/schemas/User.yaml:10:5: broken $ref: file not found: Teams.yaml\n"
-        "  hint: no file at openapi/schemas/Teams.yaml; check the relative path",
-    )
-
-
 def test_swagger_2(good_site) -> None:
     root, marker = good_site
     (root / SPEC).write_text("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n")
@@ -120,17 +120,6 @@ def test_swagger_2(good_site) -> None:
         "openapi/openapi.yaml:1:1: Swagger 2.0 is not supported; portal reads OpenAPI 3.0 and 3.1\n"
         "  hint: convert it first, e.g. `npx swagger2openapi openapi.yaml -o openapi3.yaml`, "
         "then point portal at the converted file",
-    )
-
-
-def test_missing_spec_file(good_site) -> None:
-    root, marker = good_site
-    edit(root, "mkdocs.yml", "spec: openapi/openapi.yaml", "spec: openapi/nope.yaml")
-    assert_failed_cleanly(
-        root,
-        marker,
-        "mkdocs.yml: spec not found: openapi/nope.yaml\n"
-        "  hint: set `spec:` for the portal plugin in mkdocs.yml to the path of your OpenAPI file",
     )
 
 
