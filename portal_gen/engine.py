@@ -8,14 +8,16 @@ Adapters (the MkDocs plugin, the CLI) call :func:`load_project` and
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import jinja2
 
 from .config import PortalConfig
-from .errors import Location, PortalError, display_path
+from .errors import Diagnostic, Location, PortalError, display_path
 from .plan import NavSection, Plan, plan_reference
 from .render.reference import ReferenceRenderer, RenderedPage, make_environment
 from .spec.build import build_api
@@ -26,13 +28,64 @@ from .spec.validate import iter_spec_problems
 CSS_PATH = "assets/portal/portal.css"
 
 
+class Validation:
+    """openapi-spec-validator's verdict on a spec, computed now or in the background.
+
+    Validating a big spec takes as long as rendering it (tens of seconds for GitHub's),
+    so a build validates in a forked process on the other core while it renders, and
+    publishes nothing until the verdict is in (see ``problems``).
+    """
+
+    def __init__(self, source: SpecSource, background: bool) -> None:
+        self._problems: list[Diagnostic] | None = None
+        self._process: Any = None
+        self._reader: Any = None
+        if background and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._reader, writer = context.Pipe(duplex=False)
+            self._process = context.Process(target=_validate_into, args=(source, writer), daemon=True)
+            self._process.start()
+            writer.close()
+        else:
+            self._problems = list(iter_spec_problems(source))
+
+    def problems(self) -> list[Diagnostic]:
+        """Every spec problem found; waits for the background process if there is one."""
+        if self._problems is None:
+            try:
+                outcome = self._reader.recv()
+            except EOFError:
+                outcome = RuntimeError("the spec validation process died without an answer")
+            self._process.join()
+            self._reader.close()
+            if isinstance(outcome, BaseException):
+                raise outcome
+            self._problems = outcome
+        return self._problems
+
+    def raise_problems(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise PortalError.from_diagnostics(problems)
+
+
+def _validate_into(source: SpecSource, writer: Any) -> None:
+    try:
+        writer.send(list(iter_spec_problems(source)))
+    except BaseException as exc:  # a bug in validation: hand it to the parent to raise
+        writer.send(RuntimeError(f"spec validation failed: {exc!r}"))
+    finally:
+        writer.close()
+
+
 @dataclass(frozen=True)
 class Project:
-    """Everything read from disk, validated and modelled."""
+    """Everything read from disk and modelled; ``validation`` may still be running."""
 
     config: PortalConfig
     source: SpecSource
     api: Api
+    validation: Validation
 
 
 @dataclass(frozen=True)
@@ -44,8 +97,14 @@ class Site:
     plan: Plan
 
 
-def load_project(config: PortalConfig) -> Project:
-    """Read and validate the spec; raise one :class:`PortalError` listing every problem."""
+def load_project(config: PortalConfig, *, background_validation: bool = False) -> Project:
+    """Read the spec and model it.
+
+    Without ``background_validation`` the spec is validated first and one
+    :class:`PortalError` lists every problem. With it, validation runs in parallel and
+    callers must call ``project.validation.raise_problems()`` before publishing, and
+    prefer its problems over any other failure (an invalid spec can trip the model).
+    """
     policy = RefPolicy(config.allow_external_refs, config.allow_remote_refs)
     if not config.spec_path.exists():
         raise PortalError(
@@ -54,10 +113,15 @@ def load_project(config: PortalConfig) -> Project:
             "set `spec:` for the portal plugin in mkdocs.yml to the path of your OpenAPI file",
         )
     source = load_spec(config.spec_path, config.project_dir, policy)
-    problems = list(iter_spec_problems(source))
-    if problems:
-        raise PortalError.from_diagnostics(problems)
-    return Project(config, source, build_api(source))
+    validation = Validation(source, background_validation)
+    if not background_validation:
+        validation.raise_problems()
+    try:
+        api = build_api(source)
+    except Exception:
+        validation.raise_problems()  # an invalid spec explains the failure: say so
+        raise
+    return Project(config, source, api, validation)
 
 
 def template_loader(config: PortalConfig) -> jinja2.BaseLoader:

@@ -65,6 +65,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def __init__(self) -> None:
         self.portal_config: PortalConfig | None = None
         self.project: Project | None = None
+        self.validating: Project | None = None  # built, its validation not yet joined
         self.site: Site | None = None
         self.pages: dict[str, tuple[str, tuple[TocEntry, ...]]] = {}
         self.error: PortalError | None = None  # the user error that stopped the last build
@@ -86,10 +87,10 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         )
 
     def load(self, config: MkDocsConfig) -> Project:
-        """Load and validate the project (raises :class:`PortalError`)."""
+        """Load the project and start validating it (raises :class:`PortalError`)."""
         portal_config = self.make_config(config)
         self.portal_config = portal_config
-        self.project = load_project(portal_config)
+        self.project = load_project(portal_config, background_validation=True)
         return self.project
 
     # -- MkDocs events -------------------------------------------------------------------
@@ -103,12 +104,17 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         try:
             project = self.project if self.project is not None else self.load(config)
             self.project = None  # a later rebuild (serve) must read the files again
-            self.site = generate_site(
-                project,
-                template_loader(project.config),
-                guides=_quickstarts(files),
-                progress=self._report("Generating pages"),
-            )
+            self.validating = project
+            try:
+                self.site = generate_site(
+                    project,
+                    template_loader(project.config),
+                    guides=_quickstarts(files),
+                    progress=self._report("Generating pages"),
+                )
+            except Exception:
+                project.validation.raise_problems()  # an invalid spec explains the failure
+                raise
         except PortalError as exc:
             raise PortalPluginError(exc) from None
         self.pages = {}
@@ -186,6 +192,16 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             return None
         report = self.progress
         return lambda done, total: report(phase, done, total)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        # Nothing is published before the spec is known to be valid: `portal build`
+        # discards its staging folder when this raises.
+        if self.validating is not None:
+            project, self.validating = self.validating, None
+            try:
+                project.validation.raise_problems()
+            except PortalError as exc:
+                raise PortalPluginError(exc) from None
 
     def on_build_error(self, error: Exception) -> None:
         if isinstance(error, PortalPluginError):
