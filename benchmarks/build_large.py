@@ -2,7 +2,7 @@
 """Benchmark a cold ``portal build`` of a large spec against ``redocly build-docs``.
 
 By default the spec is GitHub's REST API description (``api.github.com.json``
-from the npm package ``@octokit/openapi``: about 1,100 operations, 13 MB).
+from the npm package ``@octokit/openapi``: about 1,200 operations, 13 MB).
 Both npm packages it needs (``@octokit/openapi`` and ``@redocly/cli``) are
 installed at run time into ``benchmarks/.cache/`` (gitignored), and only when
 they are missing.
@@ -18,9 +18,13 @@ In one run the script measures:
 
 Every measured command runs under its own small Python wrapper process, which
 times it and then reads ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``. As
-the wrapper waits for nothing else, that figure is the peak RSS of the measured
-command alone (strictly: of the largest single process in its tree; both
-``portal`` and ``redocly`` do their work in one process).
+the wrapper waits for nothing else, that figure is the exact peak RSS of the
+measured command alone; strictly, of the largest single process in its tree.
+Since ``portal build`` validates the spec in a forked process while it renders,
+the wrapper also samples the whole tree's memory on Linux (RSS and PSS summed
+over the processes alive at once, every 0.2 s). The memory target is checked
+against the larger of the exact single-process peak and the sampled RSS sum,
+an upper bound because pages shared after a fork count once per process.
 
 It then checks the targets of the foundation issue (cold build within 10x
 Redocly's wall time, peak RSS < 1.5 GB, site < 400 MB) and prints PASS/FAIL for
@@ -81,22 +85,84 @@ HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "pa
 
 # Runs one command, then reports its wall time and the rusage of its process
 # tree to a JSON file. Only the measured command is ever waited for here, so
-# RUSAGE_CHILDREN describes it and nothing else.
+# RUSAGE_CHILDREN describes it and nothing else: ru_maxrss is the exact peak of
+# the largest single process in its tree. Where Linux's /proc/PID/smaps_rollup
+# exists, a thread also samples the summed memory of the whole tree (processes
+# running at the same time, such as portal's forked validation process) every
+# SAMPLE_INTERVAL seconds: RSS summed (an upper bound, as pages shared after a
+# fork count once per process) and PSS summed (shared pages split between
+# their sharers). Sampling can miss a peak shorter than the interval.
+SAMPLE_INTERVAL = 0.2
 WRAPPER = r"""
-import json, resource, subprocess, sys, time
-result_path, cwd, *command = sys.argv[1:]
+import json, os, resource, subprocess, sys, threading, time
+result_path, cwd, interval, *command = sys.argv[1:]
+
+def tree(root):
+    children = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    ppid = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(name))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, ()))
+    return found
+
+def memory(root):
+    rss = pss = 0
+    for pid in tree(root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+                for line in rollup:
+                    if line.startswith(b"Rss:"):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith(b"Pss:"):
+                        pss += int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            pass
+    return rss, pss
+
+peaks = None
+done = threading.Event()
+
+def sample(root):
+    global peaks
+    peaks = [0, 0]
+    while True:
+        rss, pss = memory(root)
+        peaks = [max(peaks[0], rss), max(peaks[1], pss)]
+        if done.wait(float(interval)):
+            return
+
 start = time.perf_counter()
 try:
-    returncode = subprocess.call(command, cwd=cwd)
+    process = subprocess.Popen(command, cwd=cwd)
 except OSError as error:
     print(f"cannot run {command[0]}: {error}", file=sys.stderr)
     returncode = 127
+else:
+    sampler = None
+    if os.path.exists(f"/proc/{process.pid}/smaps_rollup"):
+        sampler = threading.Thread(target=sample, args=(process.pid,), daemon=True)
+        sampler.start()
+    returncode = process.wait()
+    done.set()
+    if sampler is not None:
+        sampler.join()
 wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
 with open(result_path, "w", encoding="utf-8") as out:
-    json.dump({"returncode": returncode, "wall_s": wall, "peak_rss_bytes": usage.ru_maxrss * scale,
-               "cpu_s": usage.ru_utime + usage.ru_stime}, out)
+    json.dump({"returncode": returncode, "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+               "peak_rss_bytes": usage.ru_maxrss * scale,
+               "peak_tree_rss_bytes": peaks[0] if peaks else None,
+               "peak_tree_pss_bytes": peaks[1] if peaks else None}, out)
 """
 
 
@@ -112,8 +178,15 @@ class Measurement:
     returncode: int
     wall_s: float
     cpu_s: float
-    peak_rss_bytes: int
+    peak_rss_bytes: int  # the largest single process of the tree (exact)
+    peak_tree_rss_bytes: int | None  # the whole tree's RSS, summed (sampled; None off Linux)
+    peak_tree_pss_bytes: int | None  # the whole tree's PSS, summed (sampled; None off Linux)
     log: str
+
+    @property
+    def peak_memory_bytes(self) -> int:
+        """The most conservative peak: the exact single-process peak or the sampled tree sum."""
+        return max(self.peak_rss_bytes, self.peak_tree_rss_bytes or 0)
 
 
 @dataclass
@@ -258,6 +331,11 @@ def count_operations(spec: Path) -> int | None:
     return sum(1 for item in paths.values() if isinstance(item, dict) for method in item if method in HTTP_METHODS)
 
 
+def optional_int(value: Any) -> int | None:
+    """``int(value)``, or ``None`` for ``None``."""
+    return None if value is None else int(value)
+
+
 def measure(command: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None) -> Measurement:
     """Run ``command`` in its own wrapper process; output goes to ``log``.
 
@@ -266,7 +344,7 @@ def measure(command: list[str], cwd: Path, log: Path, env: dict[str, str] | None
     result_path = log.with_suffix(".result.json")
     with log.open("wb") as out:
         subprocess.run(
-            [sys.executable, "-c", WRAPPER, str(result_path), str(cwd), *command],
+            [sys.executable, "-c", WRAPPER, str(result_path), str(cwd), str(SAMPLE_INTERVAL), *command],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -283,6 +361,8 @@ def measure(command: list[str], cwd: Path, log: Path, env: dict[str, str] | None
         wall_s=float(result["wall_s"]),
         cpu_s=float(result["cpu_s"]),
         peak_rss_bytes=int(result["peak_rss_bytes"]),
+        peak_tree_rss_bytes=optional_int(result.get("peak_tree_rss_bytes")),
+        peak_tree_pss_bytes=optional_int(result.get("peak_tree_pss_bytes")),
         log=str(log),
     )
     if measurement.returncode != 0:
@@ -337,6 +417,9 @@ def figures(measurement: Measurement, **extra: Any) -> dict[str, Any]:
         "wall_s": round(measurement.wall_s, 3),
         "cpu_s": round(measurement.cpu_s, 3),
         "peak_rss_bytes": measurement.peak_rss_bytes,
+        "peak_tree_rss_bytes": measurement.peak_tree_rss_bytes,
+        "peak_tree_pss_bytes": measurement.peak_tree_pss_bytes,
+        "peak_memory_bytes": measurement.peak_memory_bytes,
         **extra,
     }
 
@@ -354,9 +437,10 @@ def check_targets(report: Report) -> list[Target]:
         status = "PASS" if ratio <= MAX_TIME_RATIO else "FAIL"
         targets.append(Target("cold build within 10x Redocly's wall time", "<= 10.0x", f"{ratio:.1f}x", status))
 
-    peak = max(build["peak_rss_bytes"], report.portal_new["peak_rss_bytes"])
+    peak = max(build["peak_memory_bytes"], report.portal_new["peak_memory_bytes"])
     status = "PASS" if peak < MAX_PEAK_RSS else "FAIL"
-    targets.append(Target("peak RSS (portal new, portal build)", "< 1,500 MB", mb(peak), status))
+    name = "peak RSS of portal new and portal build (largest process, or whole tree summed)"
+    targets.append(Target(name, "< 1,500 MB", mb(peak), status))
 
     site = build["site"]
     size = max(site["bytes"], site["disk_usage_bytes"])
@@ -374,26 +458,37 @@ def render(report: Report) -> str:
         "Machine: {cpus} CPUs, {system}, Python {python}, Node {node}, Redocly CLI {redocly}".format(**env),
         "portal: {portal}, commit {commit}".format(**env),
         "",
-        f"{'step':<22} {'wall (s)':>9} {'CPU (s)':>9} {'peak RSS':>11}  output",
+        f"{'':<22} {'wall':>9} {'CPU':>9} {'peak RSS':>11} {'peak RSS':>11} {'peak PSS':>11}",
+        f"{'step':<22} {'(s)':>9} {'(s)':>9} {'1 process':>11} {'tree, sum':>11} {'tree, sum':>11}",
         "-" * 78,
     ]
 
-    def row(label: str, data: dict[str, Any] | None, output: str) -> None:
+    def optional_mb(value: int | None) -> str:
+        return "n/a" if value is None else mb(value)
+
+    def row(label: str, data: dict[str, Any] | None) -> None:
         if data is None:
             lines.append(f"{label:<22} {'skipped':>9}")
             return
         lines.append(
-            f"{label:<22} {data['wall_s']:>9.2f} {data['cpu_s']:>9.2f} {mb(data['peak_rss_bytes']):>11}  {output}"
+            f"{label:<22} {data['wall_s']:>9.2f} {data['cpu_s']:>9.2f} {mb(data['peak_rss_bytes']):>11}"
+            f" {optional_mb(data['peak_tree_rss_bytes']):>11} {optional_mb(data['peak_tree_pss_bytes']):>11}"
         )
 
-    redocly = report.redocly
-    row("redocly build-docs", redocly, f"{human(redocly['output_bytes'])}, 1 file" if redocly else "")
-    row("portal new", report.portal_new, "project (validates the spec)")
-    build = report.portal_build
+    redocly, new, build = report.redocly, report.portal_new, report.portal_build
+    row("redocly build-docs", redocly)
+    row("portal new", new)
+    row("portal build (cold)", build)
+    lines.append("")
+    lines.append("Output:")
+    if redocly is not None:
+        lines.append(f"  redocly build-docs: 1 HTML file, {human(redocly['output_bytes'])}")
     if build is not None:
         site = build["site"]
-        output = f"{human(site['bytes'])} in {site['files']:,} files (disk usage {human(site['disk_usage_bytes'])})"
-        row("portal build (cold)", build, output)
+        lines.append(
+            f"  portal build: {site['files']:,} files, {human(site['bytes'])}"
+            f" (disk usage {human(site['disk_usage_bytes'])})"
+        )
     lines.append("")
     if report.ratio_build_to_redocly is not None:
         lines.append(f"portal build / redocly wall time:              {report.ratio_build_to_redocly:.1f}x")
@@ -483,6 +578,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         if args.keep:
             print(f"Temporary folder (kept): {workdir}", file=sys.stderr)
+        else:
+            print("(the temporary folder is deleted; rerun with --keep to read the logs)", file=sys.stderr)
         return 2
     finally:
         if not args.keep:

@@ -33,6 +33,36 @@ from .render.html import TocEntry
 log = logging.getLogger("mkdocs.plugins.portal")
 
 _CODE_BLOCK = re.compile(r'<div class="language-[a-z0-9+-]* highlight"><pre>.*?</pre></div>', re.S)
+_FACTS = re.compile(r'<div class="portal-facts">.*?</div>', re.S)
+_NESTED_OPEN = '<details class="portal-nested"'
+
+
+def search_text(html: str) -> str:
+    """What search indexes of a generated page: headings, descriptions, names.
+
+    Examples, constraint lines and nested property trees are left out: they make up
+    most of a reference page's markup (and of the time search takes to parse it) and
+    would bloat the index every reader downloads.
+    """
+    html = _FACTS.sub("", _CODE_BLOCK.sub("", html))
+    out: list[str] = []
+    position = 0
+    while (start := html.find(_NESTED_OPEN, position)) != -1:
+        out.append(html[position:start])
+        depth, cursor = 1, start + len(_NESTED_OPEN)
+        while depth:
+            close = html.find("</details>", cursor)
+            if close == -1:
+                return "".join(out)
+            opened = html.find("<details", cursor, close)
+            if opened != -1:
+                depth, cursor = depth + 1, opened + 8
+            else:
+                depth, cursor = depth - 1, close + len("</details>")
+        position = cursor
+    out.append(html[position:])
+    return "".join(out)
+
 
 _USER_OPTIONS = {
     f.name: f.default
@@ -164,7 +194,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def _hide_examples_from_search(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         if page.file.src_uri in self.pages and page.content:
             self._full_content = page.content
-            page.content = _CODE_BLOCK.sub("", page.content)
+            page.content = search_text(page.content)
         return context
 
     @event_priority(-100)

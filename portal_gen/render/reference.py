@@ -4,6 +4,7 @@ models) from the model and the plan, through overridable Jinja2 templates (pure)
 from __future__ import annotations
 
 import http
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from markupsafe import Markup
 from ..config import PortalConfig
 from ..examples import example_for
 from ..markdown import render_inline, render_markdown
-from ..plan import Plan, PlannedPage, operation_tag, relative_url, webhook_key
+from ..plan import Plan, PlannedPage, operation_tag, page_url, relative_url, webhook_key
 from ..slugs import slugify
 from ..spec.model import UNSET, Api, MediaType, Operation, Parameter, Schema
 from .html import TocEntry, extract_toc, highlight_code, to_json
@@ -90,6 +91,10 @@ class ReferenceRenderer:
         self.env = env
         self.operations = {op.key: op for op in api.operations}
         self.webhooks = {webhook_key(w): w for w in api.webhooks}
+        # Caches that live as long as this renderer (one build); keys hold ids of model
+        # objects, which the model keeps alive for that long.
+        self._trees: dict[tuple[object, ...], Markup] = {}
+        self._generated: dict[tuple[object, ...], Markup] = {}
 
     def render(self, page: PlannedPage) -> RenderedPage:
         template = self.env.get_template(f"reference/{page.kind}.html")
@@ -125,8 +130,18 @@ class ReferenceRenderer:
         def op_url(op: Operation) -> str:
             return url(self.plan.operation_paths[op.key])
 
+        # Links in a tree are relative to the page's folder, so pages in the same folder
+        # can share a rendered tree: big specs return the same models from many operations.
+        folder = posixpath.dirname(page_url(page.path, directory_urls))
+
         def schema(value: Schema | None, direction: str = "response", root_name: str | None = None) -> Markup:
-            return tree.render(value, direction, root_name=root_name)
+            if value is None:
+                return Markup("")
+            key = (folder, value.ref or id(value), direction, root_name)
+            cached = self._trees.get(key)
+            if cached is None:
+                cached = self._trees[key] = tree.render(value, direction, root_name=root_name)
+            return cached
 
         def type_of(value: Schema | None) -> Markup:
             return Markup(tree.type_html(value)) if value is not None else Markup("")
@@ -185,8 +200,12 @@ class ReferenceRenderer:
                 continue
             found.append((example.name, example.summary, self._code(example.value, language)))
         if not found and media.schema is not None:
-            value = example_for(media.schema, self.api.schemas, direction=direction)
-            found.append(("generated", None, self._code(value, language)))
+            key = (media.schema.ref or id(media.schema), direction, language)
+            code = self._generated.get(key)
+            if code is None:
+                value = example_for(media.schema, self.api.schemas, direction=direction)
+                code = self._generated[key] = self._code(value, language)
+            found.append(("generated", None, code))
         return found
 
     @staticmethod
