@@ -97,7 +97,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self.project: Project | None = None
         self.validating: Project | None = None  # built, its validation not yet joined
         self.site: Site | None = None
-        self.pages: dict[str, tuple[str, tuple[TocEntry, ...]]] = {}
+        self.pages: set[str] = set()  # source paths of the generated pages
         self.error: PortalError | None = None  # the user error that stopped the last build
         self.progress: Any = None  # set by the CLI: callable(phase, done, total)
         self._written = 0
@@ -147,7 +147,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
                 raise
         except PortalError as exc:
             raise PortalPluginError(exc) from None
-        self.pages = {}
+        self.pages = set()
         for page in self.site.pages:
             files.append(
                 File.generated(
@@ -157,7 +157,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
                     inclusion=InclusionLevel.NOT_IN_NAV,
                 )
             )
-            self.pages[page.path] = (page.html, page.toc)
+            self.pages.add(page.path)
         files.append(File.generated(config, CSS_PATH, content=read_css()))
         # Structured content (guides, pricing... as YAML) is input, not output.
         for file in list(files):
@@ -168,6 +168,10 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         if self.site is None:
             return nav
+        for generated in self.site.pages:
+            file = files.get_file_from_path(generated.path)
+            assert file is not None, generated.path
+            _GeneratedPage(generated.title, file, config, generated.html, generated.toc)
         section = _build_section(self.site.nav, files, config)
         landing = self.site.plan.pages[0].path
         items = list(nav.items)
@@ -178,14 +182,6 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         else:
             items.append(section)
         return _navigation(items)
-
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        generated = self.pages.get(page.file.src_uri)
-        if generated is None:
-            return html
-        body, toc = generated
-        page.toc = get_toc(_toc_tokens(toc))  # type: ignore[arg-type]
-        return body
 
     # The search plugin parses every page's HTML with Python's HTMLParser, and
     # highlighted examples are the most tag-dense part of a reference page while being
@@ -247,6 +243,27 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+class _GeneratedPage(Page):
+    """A page whose HTML the engine already rendered: no Markdown to read or convert."""
+
+    def __init__(self, title: str, file: File, config: MkDocsConfig, html: str, outline: tuple[TocEntry, ...]) -> None:
+        super().__init__(title, file, config)
+        self._html = html
+        self._outline = outline
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown, self.meta = "", {}
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = self._html
+        self.toc = get_toc(_toc_tokens(self._outline))  # type: ignore[arg-type]
+        self.present_anchor_ids = set(_ANCHOR_ID.findall(self._html))
+        self.links_to_anchors = {}
+
+
+_ANCHOR_ID = re.compile(r'\bid="([^"]+)"')
 
 
 def _yaml_string(text: str) -> str:
