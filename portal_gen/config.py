@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from .errors import Location, PortalError
 
 
 @dataclass(frozen=True)
@@ -38,28 +35,3 @@ class PortalConfig:
     @property
     def templates_path(self) -> Path:
         return self.project_dir / self.templates_dir
-
-    @classmethod
-    def from_options(cls, project_dir: Path, options: dict[str, Any], **extra: Any) -> PortalConfig:
-        """Build from the plugin's options, rejecting unknown ones with a hint."""
-        known = {f.name: f for f in fields(cls)}
-        values: dict[str, Any] = {}
-        for key, value in options.items():
-            field = known.get(key)
-            if field is None or key in ("project_dir", "directory_urls", "site_name", "config_file"):
-                names = ", ".join(
-                    sorted(k for k in known if k not in ("project_dir", "directory_urls", "site_name", "config_file"))
-                )
-                raise PortalError(
-                    f"unknown option '{key}' for the portal plugin",
-                    Location(extra.get("config_file", "mkdocs.yml")),
-                    f"known options: {names}",
-                )
-            expected = type(getattr(cls, key))
-            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-                raise PortalError(
-                    f"option '{key}' of the portal plugin must be a {expected.__name__}, got {value!r}",
-                    Location(extra.get("config_file", "mkdocs.yml")),
-                )
-            values[key] = value
-        return cls(project_dir=project_dir, **values, **extra)

@@ -97,7 +97,7 @@ class _Generator:
             if target is None:
                 return None
             if schema.ref in stack or depth > MAX_DEPTH or self.budget <= 0:
-                return _empty(target, self.schemas)
+                return _empty(target)
             return self.value(target, name, depth, (*stack, schema.ref))
         if schema.const is not UNSET:
             return schema.const
@@ -192,7 +192,7 @@ class _Generator:
         return str(value)
 
 
-def _empty(schema: Schema, schemas: Mapping[str, Schema]) -> Any:
+def _empty(schema: Schema) -> Any:
     if "array" in schema.types:
         return []
     if schema.is_object:

@@ -46,12 +46,6 @@ class Plan:
     tag_operations: dict[str, tuple[Operation, ...]] = field(default_factory=dict)
     webhook_paths: dict[str, str] = field(default_factory=dict)
 
-    def page_for(self, path: str) -> PlannedPage:
-        for page in self.pages:
-            if page.path == path:
-                return page
-        raise KeyError(path)
-
 
 def operation_tag(operation: Operation) -> str:
     """The tag an operation is filed under (its first), or the catch-all section."""
@@ -111,10 +105,10 @@ def plan_reference(api: Api, config: PortalConfig) -> Plan:
         index = PlannedPage("webhooks", f"{root}/webhooks/index.md", "Webhooks")
         pages.append(index)
         children = [index]
-        hook_slugs = unique_slugs((_webhook_key(w) for w in api.webhooks), taken=("index",), fallback="webhook")
+        hook_slugs = unique_slugs((webhook_key(w) for w in api.webhooks), taken=("index",), fallback="webhook")
         listed = len(api.webhooks) <= config.nav_operations_limit
         for hook in api.webhooks:
-            key = _webhook_key(hook)
+            key = webhook_key(hook)
             page = PlannedPage(
                 "webhook", f"{root}/webhooks/{hook_slugs[key]}.md", plain_title(hook.summary or key), key, listed
             )
@@ -150,14 +144,10 @@ def plan_reference(api: Api, config: PortalConfig) -> Plan:
     )
 
 
-def _webhook_key(operation: Operation) -> str:
-    name = operation.webhook or operation.path
-    return name if operation.method == "post" else f"{name} {operation.method.upper()}"
-
-
 def webhook_key(operation: Operation) -> str:
     """How a webhook is named in URLs: its name, plus the method when not POST."""
-    return _webhook_key(operation)
+    name = operation.webhook or operation.path
+    return name if operation.method == "post" else f"{name} {operation.method.upper()}"
 
 
 def page_url(path: str, directory_urls: bool) -> str:

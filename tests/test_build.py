@@ -156,7 +156,7 @@ def test_plain_mkdocs_build_works_with_the_plugin(project) -> None:
     assert (root / "site/reference/users/get-user/index.html").exists()
     assert (root / "site/assets/portal/portal.css").exists()
     manager = page(root / "site", "reference/models/user/index.html")
-    assert '<a href="./">User</a>' in manager or 'href="../user/"' in manager
+    assert '<a href="./">User</a>' in manager  # the recursive `manager` links back to this page
 
 
 def test_search_indexes_the_reference_but_not_example_code(built) -> None:

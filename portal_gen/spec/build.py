@@ -64,7 +64,6 @@ class _Builder:
     def __init__(self, source: SpecSource) -> None:
         self.source = source
         self.data = source.data
-        self.schema_cache: dict[int, Schema] = {}
 
     # -- refs ----------------------------------------------------------------------------
 
