@@ -152,6 +152,46 @@ def serve(config_file: Path, dev_addr: str | None, debug: bool) -> None:
         mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
 
 
+@main.command()
+@click.argument("operation")
+@click.option("-l", "--lang", default="curl", show_default=True, help="Snippet language.")
+@click.option("--base-url", help="Call this URL instead of the spec's server.")
+@click.option("-f", "--config-file", default="mkdocs.yml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def snippet(operation: str, lang: str, base_url: str | None, config_file: Path, debug: bool) -> None:
+    """Print the request snippet for OPERATION (an operationId or "METHOD /path")."""
+    import difflib
+
+    from .engine import load_project, template_loader
+    from .snippets import Snippets, SnippetSettings, snippet_environment
+
+    with _errors(debug):
+        config = _load_config(config_file)
+        portal_config = _portal_plugin(config).make_config(config)
+        project = load_project(portal_config)
+        api = project.api
+        op = api.operation(operation)
+        if op is None:
+            names = [o.key for o in api.operations]
+            close = difflib.get_close_matches(operation, names, n=3)
+            raise PortalError(
+                f"no operation '{operation}' in {portal_config.spec}",
+                None,
+                f"did you mean {', '.join(close)}?" if close else 'give an operationId or "METHOD /path"',
+            )
+        settings = SnippetSettings(
+            portal_config.snippet_base_url, portal_config.snippet_env_prefix, portal_config.snippet_credentials
+        )
+        languages = tuple(dict.fromkeys((*portal_config.snippet_languages, lang)))
+        snippets = Snippets(api, settings, languages, snippet_environment(template_loader(portal_config)))
+        if base_url is None:
+            shown = {s.language: s for s in snippets.for_operation(op)}
+            code = shown[lang].code
+        else:
+            code = snippets.render(op, lang, snippets.request(op, base_url=base_url)).code
+    click.echo(code, nl=not code.endswith("\n"))
+
+
 @contextmanager
 def _quiet_portal_errors(plugin: Any) -> Iterator[None]:
     """MkDocs logs a plugin's error before aborting; portal prints its own errors."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,14 @@ class PortalConfig:
     nav_models_limit: int = 60
     # Named schemas nested deeper than this are links to their model page.
     schema_depth: int = 3
+    # Request snippets: the languages, in tab order; the base URL they call (default:
+    # the spec's first server); where they read credentials from (environment
+    # variables named <PREFIX>_TOKEN, <PREFIX>_KEY, <PREFIX>_USERNAME/_PASSWORD, or
+    # per security scheme: {bearerAuth: MY_TOKEN, basicAuth: [MY_USER, MY_PASSWORD]}).
+    snippet_languages: tuple[str, ...] = ("curl", "python", "javascript", "go", "java", "ruby", "php")
+    snippet_base_url: str = ""
+    snippet_env_prefix: str = "API"
+    snippet_credentials: Mapping[str, Any] = field(default_factory=dict)
     directory_urls: bool = True
     site_name: str = ""
     config_file: str = "mkdocs.yml"

@@ -20,6 +20,7 @@ from .config import PortalConfig
 from .errors import Diagnostic, Location, PortalError, display_path
 from .plan import NavSection, Plan, plan_reference
 from .render.reference import ReferenceRenderer, RenderedPage, make_environment
+from .snippets import Snippets, SnippetSettings, snippet_environment
 from .spec.build import build_api
 from .spec.load import RefPolicy, SpecSource, load_spec
 from .spec.model import Api
@@ -144,7 +145,14 @@ def generate_site(
     """Plan and render every reference page (pure, given a template loader)."""
     config = project.config
     plan = plan_reference(project.api, config)
-    renderer = ReferenceRenderer(project.api, plan, config, make_environment(loader), guides)
+    snippets = Snippets(
+        project.api,
+        SnippetSettings(config.snippet_base_url, config.snippet_env_prefix, config.snippet_credentials),
+        config.snippet_languages,
+        snippet_environment(loader),
+        config.config_file,
+    )
+    renderer = ReferenceRenderer(project.api, plan, config, make_environment(loader), guides, snippets)
     pages = []
     total = len(plan.pages)
     for index, planned in enumerate(plan.pages):

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
+
+import exrex
 
 from .spec.model import UNSET, Schema
 
@@ -148,10 +153,20 @@ class _Generator:
                 continue
             if self.direction == "response" and target.write_only:
                 continue
+            if not prop.required and self._cut(prop.schema, depth + 1, stack):
+                continue  # an optional property that would only be an empty stub
             result[prop.name] = self.value(prop.schema, prop.name, depth + 1, stack)
         if not result and isinstance(schema.additional, Schema):
             result["key"] = self.value(schema.additional, None, depth + 1, stack)
         return result
+
+    def _cut(self, schema: Schema, depth: int, stack: tuple[str, ...]) -> bool:
+        """Whether generating ``schema`` here would stop at a cycle or the depth limit."""
+        if schema.ref is not None:
+            return schema.ref in stack or depth > MAX_DEPTH or self.budget <= 0
+        if schema.items is not None and "array" in schema.types:
+            return self._cut(schema.items, depth + 1, stack)
+        return False
 
     def _discriminate(self, schema: Schema, choice: Schema, value: dict[str, Any]) -> dict[str, Any]:
         assert schema.discriminator is not None
@@ -189,7 +204,36 @@ class _Generator:
             value = value + "x" * (min_length - len(value))
         if max_length is not None and len(value) > max_length:
             value = value[:max_length]
+        pattern = _constraint(schema, "pattern", None)
+        if isinstance(pattern, str) and not _matches(pattern, value):
+            value = _from_pattern(pattern, min_length, max_length) or value
         return str(value)
+
+
+def _matches(pattern: str, value: str) -> bool:
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        return True  # not a pattern Python can read: nothing better to offer
+
+
+@lru_cache(maxsize=4096)
+def _from_pattern(pattern: str, min_length: int, max_length: int | None) -> str | None:
+    """The first few strings the pattern generates (exrex enumerates them in a fixed
+    order, so output is reproducible); the first that really matches and fits."""
+    try:
+        candidates = exrex.generate(pattern, limit=max(20, min_length + 1))
+        for candidate in itertools.islice(candidates, 200):
+            if (
+                candidate
+                and len(candidate) >= min_length
+                and (max_length is None or len(candidate) <= max_length)
+                and _matches(pattern, candidate)
+            ):
+                return str(candidate)
+    except Exception:  # exrex does not know every regex construct; keep the heuristic value
+        return None
+    return None
 
 
 def _empty(schema: Schema) -> Any:
@@ -208,23 +252,39 @@ def _constraint(schema: Schema, key: str, default: Any) -> Any:
 
 
 def _number(schema: Schema, default: float) -> float:
-    low = _constraint(schema, "minimum", None)
-    high = _constraint(schema, "maximum", None)
-    exclusive_low = _constraint(schema, "exclusiveMinimum", None)
-    exclusive_high = _constraint(schema, "exclusiveMaximum", None)
-    value = default
-    if low is not None:
-        value = max(value, low)
-    if exclusive_low is not None and value <= exclusive_low:
-        value = exclusive_low + 1
-    if high is not None:
-        value = min(value, high)
-    if exclusive_high is not None and value >= exclusive_high:
-        value = exclusive_high - 1
+    """``default`` if it fits the schema's range and step, else a value that does."""
+    integer = "integer" in schema.types
+    low, high = _constraint(schema, "minimum", None), _constraint(schema, "maximum", None)
+    low_ex, high_ex = _constraint(schema, "exclusiveMinimum", None), _constraint(schema, "exclusiveMaximum", None)
     step = _constraint(schema, "multipleOf", None)
+
+    def fits(value: float) -> bool:
+        return (
+            (low is None or value >= low)
+            and (high is None or value <= high)
+            and (not isinstance(low_ex, (int, float)) or isinstance(low_ex, bool) or value > low_ex)
+            and (not isinstance(high_ex, (int, float)) or isinstance(high_ex, bool) or value < high_ex)
+            and (not step or abs(value / step - round(value / step)) < 1e-9)
+        )
+
+    floor = max((b for b in (low, low_ex) if isinstance(b, (int, float)) and not isinstance(b, bool)), default=None)
+    ceiling = min((b for b in (high, high_ex) if isinstance(b, (int, float)) and not isinstance(b, bool)), default=None)
+    candidates = [default]
+    if floor is not None:
+        candidates += [floor, floor + 1]
+        if step:
+            candidates.append(step * (int(floor / step) + 1))
+    if ceiling is not None:
+        candidates += [ceiling, ceiling - 1]
+    if floor is not None and ceiling is not None:
+        candidates.append((floor + ceiling) / 2)
     if step:
-        value = step * max(1, round(value / step))
-    return value
+        candidates.append(step)
+    for value in candidates:
+        value = int(value) if integer and float(value).is_integer() else value
+        if fits(value) and (not integer or float(value).is_integer()):
+            return value
+    return default
 
 
 def _singular(name: str | None) -> str | None:

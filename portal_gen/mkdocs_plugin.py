@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import fields
+from collections.abc import Mapping
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
@@ -64,18 +65,30 @@ def search_text(html: str) -> str:
     return "".join(out)
 
 
+def _default(f: Any) -> Any:
+    return f.default if f.default is not MISSING else f.default_factory()
+
+
 _USER_OPTIONS = {
-    f.name: f.default
+    f.name: _default(f)
     for f in fields(PortalConfig)
     if f.name not in ("project_dir", "directory_urls", "site_name", "config_file")
 }
+
+
+def _option(default: Any) -> Any:
+    if isinstance(default, tuple):  # YAML gives lists; the engine keeps tuples
+        return config_options.ListOfItems(config_options.Type(str), default=list(default))
+    if isinstance(default, Mapping):
+        return config_options.Type(dict, default=dict(default))
+    return config_options.Type(type(default), default=default)
 
 
 # The options are PortalConfig's fields, so the engine and MkDocs never disagree.
 _PluginConfig: Any = type(
     "_PluginConfig",
     (Config,),
-    {name: config_options.Type(type(default), default=default) for name, default in _USER_OPTIONS.items()},
+    {name: _option(default) for name, default in _USER_OPTIONS.items()},
 )
 
 
@@ -108,12 +121,16 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
 
     def make_config(self, config: MkDocsConfig) -> PortalConfig:
         config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
+        options: dict[str, Any] = {
+            name: tuple(self.config[name]) if isinstance(default, tuple) else self.config[name]
+            for name, default in _USER_OPTIONS.items()
+        }
         return PortalConfig(
             project_dir=config_file.parent,
             directory_urls=config.use_directory_urls,
             site_name=config.site_name,
             config_file=config_file.name,
-            **{name: self.config[name] for name in _USER_OPTIONS},
+            **options,
         )
 
     def load(self, config: MkDocsConfig) -> Project:

@@ -16,8 +16,9 @@ from ..examples import example_for
 from ..markdown import render_inline, render_markdown
 from ..plan import Plan, PlannedPage, operation_tag, page_url, relative_url, webhook_key
 from ..slugs import slugify
+from ..snippets import Snippet, Snippets
 from ..spec.model import UNSET, Api, MediaType, Operation, Parameter, Schema
-from .html import TocEntry, extract_toc, highlight_code, to_json
+from .html import TocEntry, extract_toc, highlight_blocks, highlight_code, highlight_once, to_json
 from .schema import SchemaTree
 
 PARAMETER_LOCATIONS = (
@@ -83,8 +84,10 @@ class ReferenceRenderer:
         config: PortalConfig,
         env: jinja2.Environment,
         guides: tuple[tuple[str, str], ...] = (),
+        snippets: Snippets | None = None,
     ) -> None:
         self.api = api
+        self.snippets = snippets
         self.guides = guides
         self.plan = plan
         self.config = config
@@ -149,6 +152,22 @@ class ReferenceRenderer:
         def examples(media: MediaType, direction: str = "response") -> list[tuple[str, str | None, Markup]]:
             return self._examples(media, direction)
 
+        def snippets(op: Operation) -> list[tuple[Snippet, Markup]]:
+            if self.snippets is None or op.webhook:
+                return []
+            return [(s, _highlight_snippet(s)) for s in self.snippets.for_operation(op)]
+
+        def response_example(op: Operation) -> tuple[str, Markup | None] | None:
+            """The first success response and its first example, shown beside the request."""
+            for response in op.responses:
+                if response.status.startswith("2"):
+                    for media in response.content:
+                        found = self._examples(media, "response")
+                        if found:
+                            return response.status, found[0][2]
+                    return response.status, None
+            return None
+
         def param_example(param: Parameter) -> Any:
             for example in param.examples:
                 if example.value is not UNSET:
@@ -167,6 +186,8 @@ class ReferenceRenderer:
             "type_of": type_of,
             "examples": examples,
             "param_example": param_example,
+            "snippets": snippets,
+            "response_example": response_example,
             "status_phrase": status_phrase,
             "operation_tag": operation_tag,
             "tag_url": lambda name: url(self.plan.tag_paths[name]),
@@ -213,6 +234,15 @@ class ReferenceRenderer:
         if isinstance(value, str) and language != "json":
             return highlight_code(value, language)
         return highlight_code(to_json(value), "json")
+
+
+def _highlight_snippet(snippet: Snippet) -> Markup:
+    # Generated code never has a literal spanning a blank line, so its blocks can be
+    # highlighted (and cached) one by one; curl's single-quoted bodies can, and user
+    # code is anything: those are highlighted whole.
+    if snippet.origin == "generated" and snippet.language != "curl":
+        return highlight_blocks(snippet.code, snippet.lexer)
+    return highlight_once(snippet.code, snippet.lexer)
 
 
 def _language(media_type: str) -> str:

@@ -14,6 +14,7 @@ from .model import (
     Callback,
     Contact,
     Discriminator,
+    Encoding,
     Example,
     Header,
     MediaType,
@@ -318,6 +319,16 @@ class _Builder:
                 media_type=str(media_type),
                 schema=self.optional_schema(item.get("schema"), (*pointer, media_type, "schema")),
                 examples=self.examples(item, (*pointer, media_type)),
+                encoding=tuple(
+                    Encoding(
+                        name=str(name),
+                        content_type=_text(value.get("contentType")),
+                        style=_text(value.get("style")),
+                        explode=value["explode"] if isinstance(value.get("explode"), bool) else None,
+                    )
+                    for name, value in (item.get("encoding") or {}).items()
+                    if isinstance(value, dict)
+                ),
             )
             for media_type, item in raw.items()
             if isinstance(item, dict)

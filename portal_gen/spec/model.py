@@ -120,10 +120,24 @@ class Example:
 
 
 @dataclass(frozen=True)
+class Encoding:
+    """How one property of a form or multipart body is serialized."""
+
+    name: str
+    content_type: str | None = None
+    style: str | None = None
+    explode: bool | None = None
+
+
+@dataclass(frozen=True)
 class MediaType:
     media_type: str
     schema: Schema | None = None
     examples: tuple[Example, ...] = ()
+    encoding: tuple[Encoding, ...] = ()
+
+    def encoding_for(self, name: str) -> Encoding | None:
+        return next((e for e in self.encoding if e.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -284,6 +298,14 @@ class Api:
     license_name: str | None = None
     license_url: str | None = None
     terms_of_service: str | None = None
+
+    def operation(self, name: str) -> Operation | None:
+        """An operation by operationId or by ``METHOD /path`` (method in any case)."""
+        method, _, path = name.strip().partition(" ")
+        for op in self.operations:
+            if op.operation_id == name or (path and op.method == method.lower() and op.path == path.strip()):
+                return op
+        return None
 
     def security_scheme(self, name: str) -> SecurityScheme | None:
         for scheme in self.security_schemes:

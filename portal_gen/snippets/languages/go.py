@@ -1,0 +1,240 @@
+"""Go: a complete ``package main`` with net/http, laid out as gofmt would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..request import Credential, HttpRequest
+from .base import Language
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_METHODS = {
+    "GET": "http.MethodGet",
+    "POST": "http.MethodPost",
+    "PUT": "http.MethodPut",
+    "PATCH": "http.MethodPatch",
+    "DELETE": "http.MethodDelete",
+    "HEAD": "http.MethodHead",
+    "OPTIONS": "http.MethodOptions",
+}
+_FATAL = "if err != nil {\n\tlog.Fatal(err)\n}"
+_ADD_FILE = """
+// addFile adds a file from disk to a multipart form.
+func addFile(writer *multipart.Writer, field, path, contentType string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	header := textproto.MIMEHeader{}
+	header.Set("Content-Disposition", fmt.Sprintf("form-data; name=%q; filename=%q", field, filepath.Base(path)))
+	header.Set("Content-Type", contentType)
+	part, err := writer.CreatePart(header)
+	if err != nil {
+		return err
+	}
+	_, err = part.Write(data)
+	return err
+}
+"""
+_ADD_PART = """
+// addPart adds a field with its own content type to a multipart form.
+func addPart(writer *multipart.Writer, field, contentType, value string) error {
+	header := textproto.MIMEHeader{}
+	header.Set("Content-Disposition", fmt.Sprintf("form-data; name=%q", field))
+	header.Set("Content-Type", contentType)
+	part, err := writer.CreatePart(header)
+	if err != nil {
+		return err
+	}
+	_, err = part.Write([]byte(value))
+	return err
+}
+"""
+
+
+def string(value: str) -> str:
+    out = []
+    for ch in value:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch.isprintable():
+            out.append(ch)
+        elif ord(ch) < 0x80:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) < 0x10000:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def _aligned(entries: list[tuple[str, str]], pad: str) -> str:
+    """``key: value,`` lines with values aligned over runs of one-line entries (gofmt)."""
+    lines: list[str] = []
+    run: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        width = max((len(k) for k, _ in run), default=0)
+        lines.extend(f"{pad}{k}:{' ' * (width - len(k) + 1)}{v}," for k, v in run)
+        run.clear()
+
+    for key, value in entries:
+        if "\n" in value:
+            flush()
+            lines.append(f"{pad}{key}: {value},")
+        else:
+            run.append((key, value))
+    flush()
+    return "\n".join(lines)
+
+
+def literal(value: Any, level: int = 0) -> str:
+    pad, inner = "\t" * level, "\t" * (level + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "map[string]any{}"
+        entries = [(string(str(k)), literal(v, level + 1)) for k, v in value.items()]
+        return "map[string]any{\n" + _aligned(entries, inner) + f"\n{pad}}}"
+    if isinstance(value, list):
+        if not value:
+            return "[]any{}"
+        return "[]any{\n" + "\n".join(f"{inner}{literal(v, level + 1)}," for v in value) + f"\n{pad}}}"
+    if isinstance(value, str):
+        return string(value)
+    if value is None:
+        return "nil"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _env(credential: Credential, index: int = 0) -> str:
+    return f'os.Getenv("{credential.env[index]}")'
+
+
+def _fatal_on(statement: str) -> str:
+    return f"if err := {statement}; err != nil {{\n\tlog.Fatal(err)\n}}"
+
+
+def render(req: HttpRequest) -> str:
+    imports = {"fmt", "io", "log", "net/http"}
+    setup: list[str] = []
+    helpers: list[str] = []
+    url = string(req.url)
+    query_credentials = req.credential("query")
+    if req.query or query_credentials:
+        imports.add("net/url")
+        adds = [f"query.Add({string(k)}, {string(v)})" for k, v in req.query]
+        adds += [f"query.Add({string(c.name)}, {_env(c)})" for c in query_credentials]
+        setup.append("query := url.Values{}\n" + "\n".join(adds))
+        url = string(req.url + "?") + " + query.Encode()"
+
+    headers: list[str] = []
+    reader = "nil"
+    body = req.body
+    if body is not None:
+        if body.kind == "json":
+            imports |= {"bytes", "encoding/json"}
+            setup.append(f"payload, err := json.Marshal({literal(body.value)})\n{_FATAL}")
+            reader = "bytes.NewReader(payload)"
+            headers.append(f'req.Header.Set("Content-Type", {string(body.media_type)})')
+        elif body.kind == "form":
+            imports |= {"net/url", "strings"}
+            adds = [f"form.Add({string(p.name)}, {string(p.value)})" for p in body.parts]
+            setup.append("form := url.Values{}\n" + "\n".join(adds))
+            reader = "strings.NewReader(form.Encode())"
+            headers.append('req.Header.Set("Content-Type", "application/x-www-form-urlencoded")')
+        elif body.kind == "multipart":
+            imports |= {"bytes", "mime/multipart"}
+            steps = ["var payload bytes.Buffer", "writer := multipart.NewWriter(&payload)"]
+            for part in body.parts:
+                if part.filename:
+                    imports |= {"os", "net/textproto", "path/filepath"}
+                    helpers.append(_ADD_FILE)
+                    args = ", ".join(string(x) for x in (part.name, part.filename, part.content_type or ""))
+                    call = f"addFile(writer, {args})"
+                elif part.content_type:
+                    imports.add("net/textproto")
+                    helpers.append(_ADD_PART)
+                    call = f"addPart(writer, {string(part.name)}, {string(part.content_type)}, {string(part.value)})"
+                else:
+                    call = f"writer.WriteField({string(part.name)}, {string(part.value)})"
+                steps.append(_fatal_on(call))
+            steps.append(_fatal_on("writer.Close()"))
+            setup.append("\n".join(steps))
+            reader = "&payload"
+            headers.append('req.Header.Set("Content-Type", writer.FormDataContentType())')
+        elif body.kind == "text":
+            imports.add("strings")
+            reader = f"strings.NewReader({string(body.value or '')})"
+            headers.append(f'req.Header.Set("Content-Type", {string(body.media_type)})')
+        else:
+            imports |= {"bytes", "os"}
+            setup.append(f"payload, err := os.ReadFile({string(body.filename or '')})\n{_FATAL}")
+            reader = "bytes.NewReader(payload)"
+            headers.append(f'req.Header.Set("Content-Type", {string(body.media_type)})')
+
+    for c in req.credential("bearer"):
+        headers.append(f"req.Header.Set({string(c.name)}, {string(c.prefix)}+{_env(c)})")
+    for c in req.credential("basic"):
+        headers.append(f"req.SetBasicAuth({_env(c, 0)}, {_env(c, 1)})")
+    for c in req.credential("header"):
+        headers.append(f"req.Header.Set({string(c.name)}, {_env(c)})")
+    headers += [f"req.Header.Set({string(k)}, {string(v)})" for k, v in req.headers]
+    cookies = req.credential("cookie")
+    if req.cookies or cookies:
+        pieces = [string(req.cookie_header)] if req.cookies else []
+        for index, c in enumerate(cookies):
+            pieces += [string(("; " if req.cookies or index else "") + f"{c.name}="), _env(c)]
+        headers.append(f'req.Header.Set("Cookie", {"+".join(pieces)})')
+    if req.credentials:
+        imports.add("os")
+
+    method = _METHODS.get(req.method, string(req.method))
+    request = f"req, err := http.NewRequest({method}, {url}, {reader})\n{_FATAL}"
+    if headers:
+        request += "\n" + "\n".join(headers)
+    send = (
+        "resp, err := http.DefaultClient.Do(req)\n"
+        f"{_FATAL}\n"
+        "defer resp.Body.Close()\n\n"
+        "body, err := io.ReadAll(resp.Body)\n"
+        f"{_FATAL}\n"
+        "if resp.StatusCode < 200 || resp.StatusCode >= 300 {\n"
+        '\tlog.Fatalf("%s: %s", resp.Status, body)\n'
+        "}\n"
+    )
+    if req.response == "none":
+        send += "fmt.Println(resp.Status)"
+    elif req.response == "binary":
+        send += 'fmt.Printf("%d bytes of %s\\n", len(body), resp.Header.Get("Content-Type"))'
+    else:
+        send += "fmt.Println(string(body))"
+    blocks = [*setup, request, send]
+    main = "\n\n".join(blocks)
+    main = "\n".join("\t" + line if line else "" for line in main.split("\n"))
+    std = sorted(imports)
+    head = "package main\n\nimport (\n" + "".join(f'\t"{name}"\n' for name in std) + ")\n\n"
+    return head + "func main() {\n" + main + "\n}\n" + "".join(dict.fromkeys(helpers))
+
+
+LANGUAGE = Language(
+    id="go",
+    label="Go",
+    lexer="go",
+    filename="main.go",
+    render=render,
+    string=string,
+    literal=literal,
+    command=("go", "run", "{file}"),
+    executables=("go",),
+    aliases=("go", "golang"),
+    run_env=lambda cache: {
+        "GOCACHE": str(cache / "go-build"),
+        "GOPATH": str(cache / "go"),
+        "GOFLAGS": "-mod=mod",
+        "GOTOOLCHAIN": "local",
+        "GO111MODULE": "on",
+        "GOPROXY": "off",
+    },
+)

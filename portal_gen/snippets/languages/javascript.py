@@ -1,0 +1,154 @@
+"""JavaScript for Node 18+: built-in fetch, an ES module with top-level await."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..request import Credential, HttpRequest
+from .base import Language
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+
+
+def string(value: str) -> str:
+    out = []
+    for ch in value:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or (not ch.isprintable() and ord(ch) < 0x10000):
+            out.append(f"\\u{ord(ch):04x}")
+        elif not ch.isprintable():
+            out.append(f"\\u{{{ord(ch):x}}}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _key(name: str) -> str:
+    """Object keys unquoted where JavaScript allows it, as Prettier writes them."""
+    return name if _KEY.match(name) else string(name)
+
+
+def literal(value: Any, level: int = 0) -> str:
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{_key(str(k))}: {literal(v, level + 1)}," for k, v in value.items()]
+        return "{\n" + "\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + "\n".join(f"{inner}{literal(v, level + 1)}," for v in value) + f"\n{pad}]"
+    if isinstance(value, str):
+        return string(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _env(credential: Credential, index: int = 0) -> str:
+    return f"process.env.{credential.env[index]}"
+
+
+def render(req: HttpRequest) -> str:
+    imports: list[str] = []
+    lines: list[str] = []
+    query_credentials = req.credential("query")
+    url = string(req.url + ("?" + req.query_string if req.query else ""))
+    if query_credentials:
+        lines.append(
+            f"const url = new URL({url});\n"
+            + "".join(f"url.searchParams.append({string(c.name)}, {_env(c)});\n" for c in query_credentials)
+        )
+        url = "url"
+
+    headers: list[tuple[str, str]] = []
+    for c in req.credential("bearer"):
+        headers.append((_key(c.name), f"`{c.prefix}${{{_env(c)}}}`"))
+    for c in req.credential("basic"):
+        token = f'Buffer.from(`${{{_env(c, 0)}}}:${{{_env(c, 1)}}}`).toString("base64")'
+        headers.append(("Authorization", f"`Basic ${{{token}}}`"))
+    for c in req.credential("header"):
+        headers.append((_key(c.name), _env(c)))
+    headers += [(_key(k), string(v)) for k, v in req.headers]
+    cookies = req.credential("cookie")
+    if req.cookies or cookies:
+        pieces = [string(req.cookie_header)] if req.cookies else []
+        for index, c in enumerate(cookies):
+            pieces += [string(("; " if req.cookies or index else "") + f"{c.name}="), _env(c)]
+        headers.append(("Cookie", " + ".join(pieces)))
+
+    options = [f"method: {string(req.method)}"]
+    body = req.body
+    if body is not None:
+        if body.kind == "json":
+            headers.append(('"Content-Type"', string(body.media_type)))
+            options.append(f"body: JSON.stringify({literal(body.value, 1)})")
+        elif body.kind == "form":
+            pairs = "".join(f"  [{string(p.name)}, {string(p.value)}],\n" for p in body.parts)
+            lines.append(f"const form = new URLSearchParams([\n{pairs}]);\n")
+            options.append("body: form")
+        elif body.kind == "multipart":
+            parts = ["const form = new FormData();"]
+            for part in body.parts:
+                if part.filename:
+                    imports.append('import { readFile } from "node:fs/promises";')
+                    kind = string(part.content_type or "")
+                    blob = f"new Blob([await readFile({string(part.filename)})], {{ type: {kind} }})"
+                    parts.append(f"form.append({string(part.name)}, {blob}, {string(part.filename)});")
+                elif part.content_type:
+                    blob = f"new Blob([{string(part.value)}], {{ type: {string(part.content_type)} }})"
+                    parts.append(f"form.append({string(part.name)}, {blob});")
+                else:
+                    parts.append(f"form.append({string(part.name)}, {string(part.value)});")
+            lines.append("\n".join(parts) + "\n")
+            options.append("body: form")
+        elif body.kind == "text":
+            headers.append(('"Content-Type"', string(body.media_type)))
+            options.append(f"body: {string(body.value or '')}")
+        else:
+            imports.append('import { readFile } from "node:fs/promises";')
+            headers.append(('"Content-Type"', string(body.media_type)))
+            options.append(f"body: await readFile({string(body.filename or '')})")
+    if headers:
+        options.insert(1, "headers: {\n" + "".join(f"    {k}: {v},\n" for k, v in headers) + "  }")
+
+    call = f"const response = await fetch({url}, {{\n" + "".join(f"  {o},\n" for o in options) + "});\n"
+    check = (
+        "if (!response.ok) {\n"
+        "  console.error(`${response.status} ${response.statusText}: ${await response.text()}`);\n"
+        "  process.exit(1);\n"
+        "}\n"
+    )
+    if req.response == "json":
+        output = "console.log(JSON.stringify(await response.json(), null, 2));\n"
+    elif req.response == "none":
+        output = "console.log(response.status, response.statusText);\n"
+    elif req.response == "binary":
+        output = (
+            "const data = await response.arrayBuffer();\n"
+            'console.log(`${data.byteLength} bytes of ${response.headers.get("content-type")}`);\n'
+        )
+    else:
+        output = "console.log(await response.text());\n"
+    head = "\n".join(dict.fromkeys(imports)) + "\n\n" if imports else ""
+    return head + "\n".join([*lines, call, check + output]).rstrip("\n") + "\n"
+
+
+LANGUAGE = Language(
+    id="javascript",
+    label="JavaScript",
+    lexer="javascript",
+    filename="main.mjs",
+    render=render,
+    string=string,
+    literal=literal,
+    command=("node", "{file}"),
+    executables=("node",),
+    aliases=("javascript", "js", "node", "nodejs", "node.js", "fetch"),
+)

@@ -1,0 +1,154 @@
+"""PHP with the curl extension."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from ..request import Credential, HttpRequest
+from .base import Language, unique_keys
+
+_DOUBLE = {"\\": "\\\\", '"': '\\"', "$": "\\$", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
+
+
+def string(value: str) -> str:
+    """Single quotes (nothing interpolates) unless the text holds control characters
+    (line breaks included: generated code never has a literal spanning lines)."""
+    if all(ch.isprintable() for ch in value):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    out = []
+    for ch in value:
+        if ch in _DOUBLE:
+            out.append(_DOUBLE[ch])
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(f"\\u{{{ord(ch):x}}}")
+    return '"' + "".join(out) + '"'
+
+
+def literal(value: Any, level: int = 0) -> str:
+    pad, inner = "    " * level, "    " * (level + 1)
+    if isinstance(value, dict):
+        # PHP turns numeric-string keys into integers and encodes an empty array as
+        # `[]`: an explicit object keeps JSON objects objects.
+        cast = "(object) " if not value or all(str(k).isdigit() for k in value) else ""
+        if not value:
+            return "new stdClass()"
+        items = [f"{inner}{string(str(k))} => {literal(v, level + 1)}," for k, v in value.items()]
+        return cast + "[\n" + "\n".join(items) + f"\n{pad}]"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + "\n".join(f"{inner}{literal(v, level + 1)}," for v in value) + f"\n{pad}]"
+    if isinstance(value, str):
+        return string(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _env(credential: Credential, index: int = 0) -> str:
+    return f"getenv('{credential.env[index]}')"
+
+
+def render(req: HttpRequest) -> str:
+    lines: list[str] = []
+    url = string(req.url + ("?" + req.query_string if req.query else ""))
+    separator = "&" if req.query else "?"
+    for c in req.credential("query"):
+        url += f" . {string(separator + quote(c.name, safe='') + '=')} . urlencode({_env(c)})"
+        separator = "&"
+
+    headers: list[str] = []
+    for c in req.credential("bearer"):
+        headers.append(f"{string(c.name + ': ' + c.prefix)} . {_env(c)}")
+    for c in req.credential("header"):
+        headers.append(f"{string(c.name + ': ')} . {_env(c)}")
+    headers += [string(f"{k}: {v}") for k, v in req.headers]
+    cookies = req.credential("cookie")
+    if req.cookies or cookies:
+        pieces = [string("Cookie: " + req.cookie_header)]
+        for index, c in enumerate(cookies):
+            pieces += [string(("; " if req.cookies or index else "") + f"{c.name}="), _env(c)]
+        headers.append(" . ".join(pieces))
+
+    options: list[tuple[str, str]] = [("CURLOPT_RETURNTRANSFER", "true")]
+    if req.method == "HEAD":
+        options.append(("CURLOPT_NOBODY", "true"))
+    elif req.method not in ("GET", "POST") or (req.method == "POST" and req.body is None):
+        options.append(("CURLOPT_CUSTOMREQUEST", string(req.method)))
+    for c in req.credential("basic"):
+        options.append(("CURLOPT_USERPWD", f"{_env(c, 0)} . ':' . {_env(c, 1)}"))
+    body = req.body
+    if body is not None:
+        if body.kind == "json":
+            headers.append(string("Content-Type: " + body.media_type))
+            lines.append(f"$payload = {literal(body.value)};")
+            options.append(("CURLOPT_POSTFIELDS", "json_encode($payload)"))
+        elif body.kind == "form":
+            pairs = tuple((p.name, p.value) for p in body.parts)
+            if unique_keys(pairs):
+                items = "".join(f"    {string(k)} => {string(v)},\n" for k, v in pairs)
+                options.append(("CURLOPT_POSTFIELDS", f"http_build_query([\n{items}])"))
+            else:  # repeated names: PHP arrays cannot hold them, so the encoded form
+                encoded = "&".join(f"{quote(k, safe='[]')}={quote(v, safe='')}" for k, v in pairs)
+                options.append(("CURLOPT_POSTFIELDS", string(encoded)))
+        elif body.kind == "multipart":
+            fields = []
+            for part in body.parts:
+                if part.filename:
+                    name, kind = string(part.filename), string(part.content_type or "")
+                    value = f"new CURLFile({name}, {kind}, {name})"
+                else:
+                    value = string(part.value)
+                fields.append(f"    {string(part.name)} => {value},\n")
+            lines.append("$fields = [\n" + "".join(fields) + "];")
+            options.append(("CURLOPT_POSTFIELDS", "$fields"))
+        elif body.kind == "text":
+            headers.append(string("Content-Type: " + body.media_type))
+            options.append(("CURLOPT_POSTFIELDS", string(body.value or "")))
+        else:
+            headers.append(string("Content-Type: " + body.media_type))
+            options.append(("CURLOPT_POSTFIELDS", f"file_get_contents({string(body.filename or '')})"))
+    if headers:
+        options.append(("CURLOPT_HTTPHEADER", "[\n" + "".join(f"        {h},\n" for h in headers) + "    ]"))
+
+    setopt = "".join(f"    {name} => {value},\n" for name, value in options)
+    lines.append(f"$ch = curl_init({url});\ncurl_setopt_array($ch, [\n{setopt}]);")
+    lines.append(
+        "$response = curl_exec($ch);\n"
+        "if ($response === false) {\n"
+        "    fwrite(STDERR, curl_error($ch) . PHP_EOL);\n"
+        "    exit(1);\n"
+        "}\n"
+        "$status = curl_getinfo($ch, CURLINFO_RESPONSE_CODE);\n"
+        "if ($status < 200 || $status >= 300) {\n"
+        '    fwrite(STDERR, "HTTP $status: $response" . PHP_EOL);\n'
+        "    exit(1);\n"
+        "}\n"
+        + (
+            "echo $status . PHP_EOL;"
+            if req.response == "none"
+            else "echo strlen($response) . ' bytes' . PHP_EOL;"
+            if req.response == "binary"
+            else "echo $response . PHP_EOL;"
+        )
+    )
+    return "<?php\n\n" + "\n\n".join(lines) + "\n"
+
+
+LANGUAGE = Language(
+    id="php",
+    label="PHP",
+    lexer="php",
+    filename="main.php",
+    render=render,
+    string=string,
+    literal=literal,
+    command=("php", "{file}"),
+    executables=("php",),
+    aliases=("php",),
+)

@@ -1,0 +1,168 @@
+"""Python with requests, the library the Python community reaches for."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from ..request import Credential, HttpRequest
+from .base import Language, unique_keys
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
+
+
+def string(value: str) -> str:
+    out = []
+    for ch in value:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch.isprintable():
+            out.append(ch)
+        elif ord(ch) < 0x100:
+            out.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) < 0x10000:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def literal(value: Any, level: int = 0) -> str:
+    """A Python literal, laid out as black would."""
+    pad, inner = "    " * level, "    " * (level + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{string(str(k))}: {literal(v, level + 1)}," for k, v in value.items()]
+        return "{\n" + "\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        items = [f"{inner}{literal(v, level + 1)}," for v in value]
+        return "[\n" + "\n".join(items) + f"\n{pad}]"
+    if isinstance(value, str):
+        return string(value)
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    return repr(value)
+
+
+def _pairs(pairs: list[tuple[str, str]], level: int) -> str:
+    """A dict when keys are unique (the common case), else a list of tuples."""
+    inner, pad = "    " * (level + 1), "    " * level
+    if unique_keys(tuple(pairs)):
+        return "{\n" + "".join(f"{inner}{k}: {v},\n" for k, v in pairs) + pad + "}"
+    return "[\n" + "".join(f"{inner}({k}, {v}),\n" for k, v in pairs) + pad + "]"
+
+
+def _env(credential: Credential, index: int = 0) -> str:
+    return f'os.environ["{credential.env[index]}"]'
+
+
+def render(req: HttpRequest) -> str:
+    imports = {"sys"}
+    lines: list[str] = []
+    args = [string(req.url)]
+
+    query = [(string(k), string(v)) for k, v in req.query]
+    query += [(string(c.name), _env(c)) for c in req.credential("query")]
+    if query:
+        lines.append(f"params = {_pairs(query, 0)}")
+        args.append("params=params")
+
+    headers = [(string(c.name), f"f\"{c.prefix}{{os.environ['{c.env[0]}']}}\"") for c in req.credential("bearer")]
+    headers += [(string(c.name), _env(c)) for c in req.credential("header")]
+    headers += [(string(k), string(v)) for k, v in req.headers]
+    cookies = req.credential("cookie")
+    if req.cookies or cookies:
+        text = req.cookie_header + ("; " if req.cookies and cookies else "")
+        pieces = []
+        for index, c in enumerate(cookies):
+            pieces.append(string(("; " if index else "") + f"{c.name}="))
+            pieces.append(_env(c))
+        headers.append(('"Cookie"', " + ".join(([string(text)] if text else []) + pieces)))
+    body = req.body
+    if (
+        body is not None
+        and body.kind in ("json", "text", "binary")
+        and not (body.kind == "json" and body.media_type == "application/json")
+    ):
+        headers.append(('"Content-Type"', string(body.media_type)))
+    if headers:
+        lines.append(f"headers = {_pairs(headers, 0)}")
+        args.append("headers=headers")
+
+    if body is not None:
+        if body.kind == "json":
+            lines.append(f"payload = {literal(body.value)}")
+            args.append("json=payload")
+        elif body.kind == "form":
+            lines.append(f"data = {_pairs([(string(p.name), string(p.value)) for p in body.parts], 0)}")
+            args.append("data=data")
+        elif body.kind == "multipart":
+            imports.add("pathlib")
+            files = []
+            for part in body.parts:
+                if part.filename:
+                    value = (
+                        f"({string(part.filename)}, Path({string(part.filename)}).read_bytes(), "
+                        f"{string(part.content_type or 'application/octet-stream')})"
+                    )
+                elif part.content_type:
+                    value = f"(None, {string(part.value)}, {string(part.content_type)})"
+                else:
+                    value = f"(None, {string(part.value)})"
+                files.append(f"    ({string(part.name)}, {value}),\n")
+            lines.append("files = [\n" + "".join(files) + "]")
+            args.append("files=files")
+        elif body.kind == "text":
+            args.append(f"data={string(body.value or '')}.encode()")
+        else:
+            imports.add("pathlib")
+            args.append(f"data=Path({string(body.filename or '')}).read_bytes()")
+    if req.credentials:
+        imports.add("os")
+    for c in req.credential("basic"):
+        args.append(f"auth=({_env(c, 0)}, {_env(c, 1)})")
+    args.append("timeout=30")
+
+    if req.method in _METHODS:
+        call = f"requests.{req.method.lower()}("
+    else:
+        args.insert(0, string(req.method))
+        call = "requests.request("
+    ending = [
+        "response = " + call + "\n" + "".join(f"    {a},\n" for a in args) + ")",
+        "if not response.ok:",
+        '    sys.exit(f"{response.status_code} {response.reason}: {response.text}")',
+    ]
+    if req.response == "json":
+        imports.add("json")
+        ending.append("print(json.dumps(response.json(), indent=2))")
+    elif req.response == "none":
+        ending.append("print(response.status_code, response.reason)")
+    elif req.response == "binary":
+        ending.append('print(len(response.content), "bytes of", response.headers.get("Content-Type"))')
+    else:
+        ending.append("print(response.text)")
+
+    header = [f"import {name}" for name in sorted(imports - {"pathlib"})]
+    if "pathlib" in imports:
+        header.append("from pathlib import Path")
+    blocks = ["\n".join(header), "import requests", *lines, "\n".join(ending)]
+    return "\n\n".join(blocks) + "\n"
+
+
+LANGUAGE = Language(
+    id="python",
+    label="Python",
+    lexer="python",
+    filename="main.py",
+    render=render,
+    string=string,
+    literal=literal,
+    command=(sys.executable, "{file}"),
+    executables=(),
+    aliases=("python", "python3", "py", "requests"),
+)

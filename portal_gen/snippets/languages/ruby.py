@@ -1,0 +1,151 @@
+"""Ruby with net/http from the standard library."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..request import Credential, HttpRequest
+from .base import Language
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
+_CLASSES = {
+    "GET": "Get",
+    "POST": "Post",
+    "PUT": "Put",
+    "PATCH": "Patch",
+    "DELETE": "Delete",
+    "HEAD": "Head",
+    "OPTIONS": "Options",
+    "TRACE": "Trace",
+}
+
+
+def string(value: str) -> str:
+    """A double-quoted Ruby string; ``#{``, ``#$`` and ``#@`` never interpolate."""
+    out = []
+    for index, ch in enumerate(value):
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch == "#" and value[index + 1 : index + 2] in ("{", "$", "@"):
+            out.append("\\#")
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(f"\\u{{{ord(ch):x}}}")
+    return '"' + "".join(out) + '"'
+
+
+def literal(value: Any, level: int = 0) -> str:
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{string(str(k))} => {literal(v, level + 1)}," for k, v in value.items()]
+        return "{\n" + "\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + "\n".join(f"{inner}{literal(v, level + 1)}," for v in value) + f"\n{pad}]"
+    if isinstance(value, str):
+        return string(value)
+    if value is None:
+        return "nil"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _env(credential: Credential, index: int = 0) -> str:
+    return f'ENV.fetch("{credential.env[index]}")'
+
+
+def _pairs(pairs: list[tuple[str, str]]) -> str:
+    return "[\n" + "".join(f"  [{k}, {v}],\n" for k, v in pairs) + "]"
+
+
+def render(req: HttpRequest) -> str:
+    requires = {"net/http", "uri"}
+    lines = [f"uri = URI({string(req.url)})"]
+    query = [(string(k), string(v)) for k, v in req.query]
+    query += [(string(c.name), _env(c)) for c in req.credential("query")]
+    if query:
+        lines[0] += f"\nuri.query = URI.encode_www_form({_pairs(query)})"
+
+    klass = _CLASSES.get(req.method)
+    request = [
+        f"request = Net::HTTP::{klass}.new(uri)"
+        if klass
+        else f"request = Net::HTTPGenericRequest.new({string(req.method)}, true, true, uri)"
+    ]
+    for c in req.credential("bearer"):
+        request.append(f'request[{string(c.name)}] = "{c.prefix}#{{{_env(c)}}}"')
+    for c in req.credential("basic"):
+        request.append(f"request.basic_auth({_env(c, 0)}, {_env(c, 1)})")
+    for c in req.credential("header"):
+        request.append(f"request[{string(c.name)}] = {_env(c)}")
+    request += [f"request[{string(k)}] = {string(v)}" for k, v in req.headers]
+    cookies = req.credential("cookie")
+    if req.cookies or cookies:
+        pieces = [string(req.cookie_header)] if req.cookies else []
+        for index, c in enumerate(cookies):
+            pieces += [string(("; " if req.cookies or index else "") + f"{c.name}="), _env(c)]
+        request.append(f'request["Cookie"] = {" + ".join(pieces)}')
+    body = req.body
+    if body is not None:
+        if body.kind == "json":
+            requires.add("json")
+            request.append(f'request["Content-Type"] = {string(body.media_type)}')
+            request.append(f"request.body = JSON.generate({literal(body.value)})")
+        elif body.kind == "form":
+            pairs = _pairs([(string(p.name), string(p.value)) for p in body.parts])
+            request.append(f'request.set_form({pairs}, "application/x-www-form-urlencoded")')
+        elif body.kind == "multipart":
+            parts = []
+            for part in body.parts:
+                if part.filename:
+                    options = (
+                        f"{{ filename: {string(part.filename)}, content_type: {string(part.content_type or '')} }}"
+                    )
+                    parts.append((string(part.name), f"File.open({string(part.filename)}), {options}"))
+                else:
+                    parts.append((string(part.name), string(part.value)))
+            request.append(f'request.set_form({_pairs(parts)}, "multipart/form-data")')
+        elif body.kind == "text":
+            request.append(f'request["Content-Type"] = {string(body.media_type)}')
+            request.append(f"request.body = {string(body.value or '')}")
+        else:
+            request.append(f'request["Content-Type"] = {string(body.media_type)}')
+            request.append(f"request.body = File.binread({string(body.filename or '')})")
+    lines.append("\n".join(request))
+    lines.append(
+        'response = Net::HTTP.start(uri.hostname, uri.port, use_ssl: uri.scheme == "https") do |http|\n'
+        "  http.request(request)\n"
+        "end"
+    )
+    check = 'abort "#{response.code} #{response.message}: #{response.body}" unless response.is_a?(Net::HTTPSuccess)\n'
+    if req.response == "json":
+        requires.add("json")
+        check += "puts JSON.pretty_generate(JSON.parse(response.body))"
+    elif req.response == "none":
+        check += 'puts "#{response.code} #{response.message}"'
+    elif req.response == "binary":
+        check += 'puts "#{response.body.bytesize} bytes of #{response["Content-Type"]}"'
+    else:
+        check += "puts response.body"
+    lines.append(check)
+    head = "".join(f'require "{name}"\n' for name in sorted(requires))
+    return head + "\n" + "\n\n".join(lines) + "\n"
+
+
+LANGUAGE = Language(
+    id="ruby",
+    label="Ruby",
+    lexer="ruby",
+    filename="main.rb",
+    render=render,
+    string=string,
+    literal=literal,
+    command=("ruby", "{file}"),
+    executables=("ruby",),
+    aliases=("ruby", "rb"),
+)

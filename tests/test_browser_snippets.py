@@ -1,0 +1,43 @@
+"""The language tabs in a real browser: the reader's choice follows them across pages
+and visits (Material's linked content tabs)."""
+
+from __future__ import annotations
+
+from browser import serve_directory
+
+
+def _selected(page) -> str:
+    return page.eval_on_selector(
+        ".portal-snippets",
+        "set => set.querySelector(`label[for='${set.querySelector('input:checked').id}']`).textContent",
+    )
+
+
+def test_the_chosen_language_follows_the_reader(built, chromium) -> None:
+    site = built("nasty")
+    with serve_directory(site) as base:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(f"{base}/reference/other-operations/create-item/")
+        labels = page.eval_on_selector_all(".portal-snippets .tabbed-labels label", "ls => ls.map(l => l.textContent)")
+        assert labels == ["curl", "Python", "JavaScript", "Go", "Java", "Ruby", "PHP"]
+        assert _selected(page) == "curl"
+        assert page.is_visible(".portal-snippets .language-bash")
+        page.locator(".portal-snippets .tabbed-labels label").nth(labels.index("Go")).click()
+        assert _selected(page) == "Go"
+        assert page.is_visible(".portal-snippets .language-go") and not page.is_visible(
+            ".portal-snippets .language-bash"
+        )
+        # Another operation page, then a fresh visit: Go stays chosen.
+        page.goto(f"{base}/reference/other-operations/get-file/")
+        page.wait_for_function("document.querySelector('.portal-snippets input:checked')")
+        assert _selected(page) == "Go"
+        page.reload()
+        assert _selected(page) == "Go"
+        assert page.is_visible(".portal-snippets .language-go")
+        # The response example sits beside the request on a wide screen.
+        page.set_viewport_size({"width": 1600, "height": 900})
+        request_box = page.locator(".portal-try__request").bounding_box()
+        response_box = page.locator(".portal-try__response").bounding_box()
+        assert request_box and response_box and response_box["x"] > request_box["x"] + request_box["width"] - 1
+        context.close()
