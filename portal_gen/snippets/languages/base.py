@@ -33,6 +33,100 @@ class Language:
     run_env: Callable[[Path], Mapping[str, str]] = field(default=lambda cache: {})
 
 
+def quote_chars(value: str, escapes: Mapping[str, str], other: Callable[[str], str]) -> str:
+    """``value`` between double quotes: characters in ``escapes`` replaced, other
+    printable characters kept, the rest written by ``other`` (a numeric escape)."""
+    out = []
+    for ch in value:
+        if ch in escapes:
+            out.append(escapes[ch])
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(other(ch))
+    return '"' + "".join(out) + '"'
+
+
+def c_escape(ch: str, byte_below: int = 0x100) -> str:
+    """``\\xNN``, ``\\uNNNN`` or ``\\UNNNNNNNN``, as Python and Go write them."""
+    code = ord(ch)
+    if code < byte_below:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def braced_escape(ch: str) -> str:
+    """``\\u{N}``, as Ruby, PHP and modern JavaScript write it."""
+    return f"\\u{{{ord(ch):x}}}"
+
+
+@dataclass(frozen=True)
+class LiteralStyle:
+    """How one language writes JSON-like data as a literal, laid out one entry a line
+    with a trailing comma, as that language's formatter would."""
+
+    string: Callable[[str], str]
+    indent: str
+    map_open: str
+    map_close: str
+    list_open: str
+    list_close: str
+    empty_map: str
+    empty_list: str
+    null: str
+    true: str = "true"
+    false: str = "false"
+    separator: str = ": "
+    key: Callable[[str], str] | None = None  # how keys are written (default: string)
+    map_prefix: Callable[[dict[str, Any]], str] = field(default=lambda value: "")
+    align: bool = False  # gofmt aligns the values of one-line entries
+
+
+def write_literal(value: Any, style: LiteralStyle, level: int = 0) -> str:
+    """``value`` (from JSON or YAML) as a literal in the language of ``style``."""
+    pad, inner = style.indent * level, style.indent * (level + 1)
+    if isinstance(value, dict):
+        if not value:
+            return style.empty_map
+        key = style.key or style.string
+        entries = [(key(str(k)), write_literal(v, style, level + 1)) for k, v in value.items()]
+        lines = _aligned(entries, style.separator) if style.align else [f"{k}{style.separator}{v}" for k, v in entries]
+        body = "\n".join(f"{inner}{line}," for line in lines)
+        return f"{style.map_prefix(value)}{style.map_open}\n{body}\n{pad}{style.map_close}"
+    if isinstance(value, list):
+        if not value:
+            return style.empty_list
+        body = "\n".join(f"{inner}{write_literal(v, style, level + 1)}," for v in value)
+        return f"{style.list_open}\n{body}\n{pad}{style.list_close}"
+    if isinstance(value, str):
+        return style.string(value)
+    if value is None:
+        return style.null
+    if isinstance(value, bool):
+        return style.true if value else style.false
+    return repr(value)
+
+
+def _aligned(entries: list[tuple[str, str]], separator: str) -> list[str]:
+    """Values aligned over runs of one-line entries; a multi-line entry ends a run."""
+    lines: list[str] = []
+    run: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        width = max((len(k) for k, _ in run), default=0)
+        lines.extend(f"{k}{separator.rstrip()}{' ' * (width - len(k) + 1)}{v}" for k, v in run)
+        run.clear()
+
+    for key, value in entries:
+        if "\n" in value:
+            flush()
+            lines.append(f"{key}{separator}{value}")
+        else:
+            run.append((key, value))
+    flush()
+    return lines
+
+
 def indent(text: str, prefix: str) -> str:
     """Indent every line but the first (the first follows code already on its line)."""
     return text.replace("\n", "\n" + prefix)

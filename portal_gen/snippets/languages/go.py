@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..request import Credential, HttpRequest
-from .base import Language
+from .base import Language, LiteralStyle, c_escape, quote_chars, write_literal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _METHODS = {
@@ -53,59 +53,25 @@ func addPart(writer *multipart.Writer, field, contentType, value string) error {
 
 
 def string(value: str) -> str:
-    out = []
-    for ch in value:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch.isprintable():
-            out.append(ch)
-        elif ord(ch) < 0x80:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) < 0x10000:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    return '"' + "".join(out) + '"'
+    return quote_chars(value, _ESCAPES, lambda ch: c_escape(ch, byte_below=0x80))
 
 
-def _aligned(entries: list[tuple[str, str]], pad: str) -> str:
-    """``key: value,`` lines with values aligned over runs of one-line entries (gofmt)."""
-    lines: list[str] = []
-    run: list[tuple[str, str]] = []
-
-    def flush() -> None:
-        width = max((len(k) for k, _ in run), default=0)
-        lines.extend(f"{pad}{k}:{' ' * (width - len(k) + 1)}{v}," for k, v in run)
-        run.clear()
-
-    for key, value in entries:
-        if "\n" in value:
-            flush()
-            lines.append(f"{pad}{key}: {value},")
-        else:
-            run.append((key, value))
-    flush()
-    return "\n".join(lines)
+STYLE = LiteralStyle(
+    string=string,
+    indent="\t",
+    map_open="map[string]any{",
+    map_close="}",
+    list_open="[]any{",
+    list_close="}",
+    empty_map="map[string]any{}",
+    empty_list="[]any{}",
+    null="nil",
+    align=True,
+)
 
 
 def literal(value: Any, level: int = 0) -> str:
-    pad, inner = "\t" * level, "\t" * (level + 1)
-    if isinstance(value, dict):
-        if not value:
-            return "map[string]any{}"
-        entries = [(string(str(k)), literal(v, level + 1)) for k, v in value.items()]
-        return "map[string]any{\n" + _aligned(entries, inner) + f"\n{pad}}}"
-    if isinstance(value, list):
-        if not value:
-            return "[]any{}"
-        return "[]any{\n" + "\n".join(f"{inner}{literal(v, level + 1)}," for v in value) + f"\n{pad}}}"
-    if isinstance(value, str):
-        return string(value)
-    if value is None:
-        return "nil"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)
+    return write_literal(value, STYLE, level)
 
 
 def _env(credential: Credential, index: int = 0) -> str:

@@ -6,24 +6,17 @@ import re
 from typing import Any
 
 from ..request import Credential, HttpRequest
-from .base import Language
+from .base import Language, LiteralStyle, braced_escape, quote_chars, write_literal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
 
 def string(value: str) -> str:
-    out = []
-    for ch in value:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or (not ch.isprintable() and ord(ch) < 0x10000):
-            out.append(f"\\u{ord(ch):04x}")
-        elif not ch.isprintable():
-            out.append(f"\\u{{{ord(ch):x}}}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    # C1 controls and U+2028/2029 are printable to Python but not safe in every
+    # JavaScript engine's string literal: escape them too.
+    escapes = _ESCAPES | {ch: f"\\u{ord(ch):04x}" for ch in value if 0x7F <= ord(ch) < 0xA0}
+    return quote_chars(value, escapes, lambda ch: f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else braced_escape(ch))
 
 
 def _key(name: str) -> str:
@@ -31,24 +24,22 @@ def _key(name: str) -> str:
     return name if _KEY.match(name) else string(name)
 
 
+STYLE = LiteralStyle(
+    string=string,
+    indent="  ",
+    map_open="{",
+    map_close="}",
+    list_open="[",
+    list_close="]",
+    empty_map="{}",
+    empty_list="[]",
+    null="null",
+    key=_key,
+)
+
+
 def literal(value: Any, level: int = 0) -> str:
-    pad, inner = "  " * level, "  " * (level + 1)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [f"{inner}{_key(str(k))}: {literal(v, level + 1)}," for k, v in value.items()]
-        return "{\n" + "\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        return "[\n" + "\n".join(f"{inner}{literal(v, level + 1)}," for v in value) + f"\n{pad}]"
-    if isinstance(value, str):
-        return string(value)
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)
+    return write_literal(value, STYLE, level)
 
 
 def _env(credential: Credential, index: int = 0) -> str:

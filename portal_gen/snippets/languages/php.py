@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..request import Credential, HttpRequest
-from .base import Language, unique_keys
+from .base import Language, LiteralStyle, braced_escape, quote_chars, unique_keys, write_literal
 
 _DOUBLE = {"\\": "\\\\", '"': '\\"', "$": "\\$", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 
@@ -16,38 +16,28 @@ def string(value: str) -> str:
     (line breaks included: generated code never has a literal spanning lines)."""
     if all(ch.isprintable() for ch in value):
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-    out = []
-    for ch in value:
-        if ch in _DOUBLE:
-            out.append(_DOUBLE[ch])
-        elif ch.isprintable():
-            out.append(ch)
-        else:
-            out.append(f"\\u{{{ord(ch):x}}}")
-    return '"' + "".join(out) + '"'
+    return quote_chars(value, _DOUBLE, braced_escape)
+
+
+# PHP turns numeric-string keys into integers and encodes an empty array as `[]`: an
+# explicit object keeps such JSON objects objects.
+STYLE = LiteralStyle(
+    string=string,
+    indent="    ",
+    map_open="[",
+    map_close="]",
+    list_open="[",
+    list_close="]",
+    empty_map="new stdClass()",
+    empty_list="[]",
+    null="null",
+    separator=" => ",
+    map_prefix=lambda value: "(object) " if all(str(k).isdigit() for k in value) else "",
+)
 
 
 def literal(value: Any, level: int = 0) -> str:
-    pad, inner = "    " * level, "    " * (level + 1)
-    if isinstance(value, dict):
-        # PHP turns numeric-string keys into integers and encodes an empty array as
-        # `[]`: an explicit object keeps JSON objects objects.
-        cast = "(object) " if not value or all(str(k).isdigit() for k in value) else ""
-        if not value:
-            return "new stdClass()"
-        items = [f"{inner}{string(str(k))} => {literal(v, level + 1)}," for k, v in value.items()]
-        return cast + "[\n" + "\n".join(items) + f"\n{pad}]"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        return "[\n" + "\n".join(f"{inner}{literal(v, level + 1)}," for v in value) + f"\n{pad}]"
-    if isinstance(value, str):
-        return string(value)
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)
+    return write_literal(value, STYLE, level)
 
 
 def _env(credential: Credential, index: int = 0) -> str:

@@ -6,46 +6,34 @@ import sys
 from typing import Any
 
 from ..request import Credential, HttpRequest
-from .base import Language, unique_keys
+from .base import Language, LiteralStyle, c_escape, quote_chars, unique_keys, write_literal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
 
 def string(value: str) -> str:
-    out = []
-    for ch in value:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch.isprintable():
-            out.append(ch)
-        elif ord(ch) < 0x100:
-            out.append(f"\\x{ord(ch):02x}")
-        elif ord(ch) < 0x10000:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    return '"' + "".join(out) + '"'
+    return quote_chars(value, _ESCAPES, c_escape)
+
+
+STYLE = LiteralStyle(
+    string=string,
+    indent="    ",
+    map_open="{",
+    map_close="}",
+    list_open="[",
+    list_close="]",
+    empty_map="{}",
+    empty_list="[]",
+    null="None",
+    true="True",
+    false="False",
+)
 
 
 def literal(value: Any, level: int = 0) -> str:
     """A Python literal, laid out as black would."""
-    pad, inner = "    " * level, "    " * (level + 1)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [f"{inner}{string(str(k))}: {literal(v, level + 1)}," for k, v in value.items()]
-        return "{\n" + "\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        items = [f"{inner}{literal(v, level + 1)}," for v in value]
-        return "[\n" + "\n".join(items) + f"\n{pad}]"
-    if isinstance(value, str):
-        return string(value)
-    if value is None or isinstance(value, bool):
-        return repr(value)
-    return repr(value)
+    return write_literal(value, STYLE, level)
 
 
 def _pairs(pairs: list[tuple[str, str]], level: int) -> str:

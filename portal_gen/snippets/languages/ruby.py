@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..request import Credential, HttpRequest
-from .base import Language
+from .base import Language, LiteralStyle, braced_escape, quote_chars, write_literal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 _CLASSES = {
@@ -22,37 +23,26 @@ _CLASSES = {
 
 def string(value: str) -> str:
     """A double-quoted Ruby string; ``#{``, ``#$`` and ``#@`` never interpolate."""
-    out = []
-    for index, ch in enumerate(value):
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch == "#" and value[index + 1 : index + 2] in ("{", "$", "@"):
-            out.append("\\#")
-        elif ch.isprintable():
-            out.append(ch)
-        else:
-            out.append(f"\\u{{{ord(ch):x}}}")
-    return '"' + "".join(out) + '"'
+    quoted = quote_chars(value, _ESCAPES, braced_escape)
+    return re.sub(r"#(?=[{$@])", r"\\#", quoted)
+
+
+STYLE = LiteralStyle(
+    string=string,
+    indent="  ",
+    map_open="{",
+    map_close="}",
+    list_open="[",
+    list_close="]",
+    empty_map="{}",
+    empty_list="[]",
+    null="nil",
+    separator=" => ",
+)
 
 
 def literal(value: Any, level: int = 0) -> str:
-    pad, inner = "  " * level, "  " * (level + 1)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [f"{inner}{string(str(k))} => {literal(v, level + 1)}," for k, v in value.items()]
-        return "{\n" + "\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        return "[\n" + "\n".join(f"{inner}{literal(v, level + 1)}," for v in value) + f"\n{pad}]"
-    if isinstance(value, str):
-        return string(value)
-    if value is None:
-        return "nil"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)
+    return write_literal(value, STYLE, level)
 
 
 def _env(credential: Credential, index: int = 0) -> str:
