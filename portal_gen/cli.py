@@ -162,8 +162,7 @@ def snippet(operation: str, lang: str, base_url: str | None, config_file: Path, 
     """Print the request snippet for OPERATION (an operationId or "METHOD /path")."""
     import difflib
 
-    from .engine import load_project, template_loader
-    from .snippets import Snippets, SnippetSettings, snippet_environment
+    from .engine import load_project, make_snippets, template_loader
 
     with _errors(debug):
         config = _load_config(config_file)
@@ -179,11 +178,7 @@ def snippet(operation: str, lang: str, base_url: str | None, config_file: Path, 
                 None,
                 f"did you mean {', '.join(close)}?" if close else 'give an operationId or "METHOD /path"',
             )
-        settings = SnippetSettings(
-            portal_config.snippet_base_url, portal_config.snippet_env_prefix, portal_config.snippet_credentials
-        )
-        languages = tuple(dict.fromkeys((*portal_config.snippet_languages, lang)))
-        snippets = Snippets(api, settings, languages, snippet_environment(template_loader(portal_config)))
+        snippets = make_snippets(project, template_loader(portal_config), (lang,))
         if base_url is None:
             shown = {s.language: s for s in snippets.for_operation(op)}
             code = shown[lang].code

@@ -145,13 +145,7 @@ def generate_site(
     """Plan and render every reference page (pure, given a template loader)."""
     config = project.config
     plan = plan_reference(project.api, config)
-    snippets = Snippets(
-        project.api,
-        SnippetSettings(config.snippet_base_url, config.snippet_env_prefix, config.snippet_credentials),
-        config.snippet_languages,
-        snippet_environment(loader),
-        config.config_file,
-    )
+    snippets = make_snippets(project, loader)
     renderer = ReferenceRenderer(project.api, plan, config, make_environment(loader), guides, snippets)
     pages = []
     total = len(plan.pages)
@@ -174,6 +168,19 @@ def generate_site(
         if progress is not None:
             progress(index + 1, total)
     return Site(tuple(pages), plan.nav, plan)
+
+
+def make_snippets(project: Project, loader: jinja2.BaseLoader, extra_languages: tuple[str, ...] = ()) -> Snippets:
+    """The snippet generator configured in mkdocs.yml (plus ``extra_languages``); raises
+    :class:`PortalError` for an unknown language or a bad variable name."""
+    config = project.config
+    return Snippets(
+        project.api,
+        SnippetSettings(config.snippet_base_url, config.snippet_env_prefix, config.snippet_credentials),
+        tuple(dict.fromkeys((*config.snippet_languages, *extra_languages))),
+        snippet_environment(loader),
+        config.config_file,
+    )
 
 
 def read_css() -> bytes:

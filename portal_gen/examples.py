@@ -252,7 +252,11 @@ def _constraint(schema: Schema, key: str, default: Any) -> Any:
 
 
 def _number(schema: Schema, default: float) -> float:
-    """``default`` if it fits the schema's range and step, else a value that does."""
+    """``default`` if it fits the schema's range and step, else a value that does.
+
+    Bounds are numbers here: the model turns 3.0's boolean ``exclusiveMinimum`` into
+    the 3.1 form.
+    """
     integer = "integer" in schema.types
     low, high = _constraint(schema, "minimum", None), _constraint(schema, "maximum", None)
     low_ex, high_ex = _constraint(schema, "exclusiveMinimum", None), _constraint(schema, "exclusiveMaximum", None)
@@ -262,13 +266,14 @@ def _number(schema: Schema, default: float) -> float:
         return (
             (low is None or value >= low)
             and (high is None or value <= high)
-            and (not isinstance(low_ex, (int, float)) or isinstance(low_ex, bool) or value > low_ex)
-            and (not isinstance(high_ex, (int, float)) or isinstance(high_ex, bool) or value < high_ex)
+            and (low_ex is None or value > low_ex)
+            and (high_ex is None or value < high_ex)
             and (not step or abs(value / step - round(value / step)) < 1e-9)
+            and (not integer or float(value).is_integer())
         )
 
-    floor = max((b for b in (low, low_ex) if isinstance(b, (int, float)) and not isinstance(b, bool)), default=None)
-    ceiling = min((b for b in (high, high_ex) if isinstance(b, (int, float)) and not isinstance(b, bool)), default=None)
+    floor = max((b for b in (low, low_ex) if b is not None), default=None)
+    ceiling = min((b for b in (high, high_ex) if b is not None), default=None)
     candidates = [default]
     if floor is not None:
         candidates += [floor, floor + 1]
@@ -281,9 +286,8 @@ def _number(schema: Schema, default: float) -> float:
     if step:
         candidates.append(step)
     for value in candidates:
-        value = int(value) if integer and float(value).is_integer() else value
-        if fits(value) and (not integer or float(value).is_integer()):
-            return value
+        if fits(value):
+            return int(value) if integer else value
     return default
 
 

@@ -10,6 +10,12 @@ from portal_gen.engine import load_project
 from portal_gen.snippets import LANGUAGES, SnippetSettings, build_request
 
 
+def _set_languages(root: Path, languages: str) -> None:
+    config = (root / "mkdocs.yml").read_text()
+    option = "      snippet_env_prefix: NASTY\n"
+    (root / "mkdocs.yml").write_text(config.replace(option, f"{option}      snippet_languages: {languages}\n"))
+
+
 def test_user_templates_override_and_add_languages(project) -> None:
     root: Path = project("nasty")
     templates = root / "site_templates" / "snippets"
@@ -19,13 +25,7 @@ def test_user_templates_override_and_add_languages(project) -> None:
         "httpx.request({{ string(request.method) }}, {{ string(request.url) }})\n"
     )
     (templates / "kotlin.j2").write_text('// Kotlin\nval url = "{{ request.url }}"\n')
-    config = (root / "mkdocs.yml").read_text()
-    (root / "mkdocs.yml").write_text(
-        config.replace(
-            "      snippet_env_prefix: NASTY\n",
-            "      snippet_env_prefix: NASTY\n      snippet_languages: [curl, python, kotlin]\n",
-        )
-    )
+    _set_languages(root, "[curl, python, kotlin]")
     result = run_portal("build", cwd=root)
     assert result.returncode == 0, result.stderr
     html = (root / "site" / "reference" / "other-operations" / "create-item" / "index.html").read_text()
@@ -37,12 +37,7 @@ def test_user_templates_override_and_add_languages(project) -> None:
 def test_unknown_language_and_bad_variable_names_are_config_errors(project) -> None:
     root: Path = project("nasty")
     config = (root / "mkdocs.yml").read_text()
-    (root / "mkdocs.yml").write_text(
-        config.replace(
-            "      snippet_env_prefix: NASTY\n",
-            "      snippet_env_prefix: NASTY\n      snippet_languages: [curl, cobol]\n",
-        )
-    )
+    _set_languages(root, "[curl, cobol]")
     result = run_portal("build", cwd=root)
     assert result.returncode == 1
     assert result.stderr.strip() == (

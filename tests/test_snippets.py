@@ -12,7 +12,9 @@ import base64
 import json
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import unquote
 
 import pytest
@@ -22,9 +24,10 @@ from portal_gen.config import PortalConfig
 from portal_gen.engine import load_project
 from portal_gen.snippets import LANGUAGES, Snippets, SnippetSettings
 from portal_gen.snippets.languages import Language
-from portal_gen.snippets.request import HttpRequest, build_request
+from portal_gen.snippets.request import HttpRequest, build_request, parameter_value, preferred_media
 from portal_gen.snippets.run import missing_runtimes, run_snippet
-from portal_gen.spec.model import Api, Parameter, Schema
+from portal_gen.spec.model import Api, Operation, Parameter, Schema
+from portal_gen.spec.schemas import SchemaValidator
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = {"demo": ROOT, "nasty": ROOT / "tests" / "projects" / "nasty"}
@@ -207,8 +210,6 @@ def test_server_variables_and_relative_servers() -> None:
     assert op is not None
     assert build_request(api, op).base_url == "https://api.example.com/v2"
     relative = Api(title="t", version="1", openapi="3.1.0", servers=())
-    from portal_gen.spec.model import Operation
-
     assert build_request(relative, Operation("get", "/x")).url == "http://localhost:4010/x"
 
 
@@ -250,8 +251,6 @@ def test_credentials_read_configured_environment_variables() -> None:
     ],
 )
 def test_parameters_are_serialized_per_style(location, style, explode, value, expected) -> None:
-    from portal_gen.spec.model import Operation
-
     param = Parameter("v", location, required=True, style=style, explode=explode, schema=Schema(types=("string",)))
     op = Operation("get", "/x/{v}" if location == "path" else "/x", parameters=(param,))
     api = Api(title="t", version="1", openapi="3.1.0")
@@ -266,8 +265,6 @@ def test_parameters_are_serialized_per_style(location, style, explode, value, ex
 
 
 def test_required_values_are_real_and_satisfy_the_schema() -> None:
-    from portal_gen.spec.model import Operation
-
     params = (
         Parameter("owner", "path", required=True, schema=Schema(types=("string",))),
         Parameter(
@@ -322,9 +319,6 @@ def test_string_literals_survive_the_round_trip(lang: str, tmp_path: Path) -> No
 
 
 def test_code_samples_in_the_spec_come_first() -> None:
-    from dataclasses import replace
-    from types import MappingProxyType
-
     api = _APIS["demo"]
     op = api.operation("getAccount")
     assert op is not None
@@ -346,9 +340,6 @@ FIXTURES = {**PROJECTS, **{p.name: p for p in (ROOT / "tests" / "projects").iter
 def test_generated_values_satisfy_the_spec(project: str) -> None:
     """What snippets send validates against the spec's own schemas (a real validator,
     in the spec's dialect): a server that checks requests accepts them as they are."""
-    from portal_gen.snippets.request import parameter_value, preferred_media
-    from portal_gen.spec.schemas import SchemaValidator
-
     loaded = load_project(PortalConfig(project_dir=FIXTURES[project]))
     api, validator = loaded.api, SchemaValidator(loaded.source.data, loaded.source.version)
     problems = []

@@ -41,7 +41,10 @@ def highlight_once(code: str, language: str) -> Markup:
     """Highlight ``code`` the way Material's code blocks are marked up (uncached: for
     code that appears once, such as an operation's snippets)."""
     lexer = _lexer(language)
-    body = highlight(code, lexer, _FORMATTER) if lexer is not None else html.escape(code)
+    return _code_block(highlight(code, lexer, _FORMATTER) if lexer is not None else html.escape(code), language)
+
+
+def _code_block(body: str, language: str) -> Markup:
     return Markup(
         f'<div class="language-{html.escape(language)} highlight"><pre><span></span><code>{body}</code></pre></div>'
     )
@@ -65,10 +68,8 @@ def highlight_blocks(code: str, language: str) -> Markup:
     if lexer is None:
         return highlight_once(code, language)
     blocks = code.split("\n\n")
-    body = "\n".join(_highlight_block(block + "\n" if not block.endswith("\n") else block, lexer) for block in blocks)
-    return Markup(
-        f'<div class="language-{html.escape(language)} highlight"><pre><span></span><code>{body}</code></pre></div>'
-    )
+    body = "\n".join(_highlight_block(block if block.endswith("\n") else block + "\n", lexer) for block in blocks)
+    return _code_block(body, language)
 
 
 @lru_cache(maxsize=16384)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jinja2
@@ -103,9 +103,7 @@ class Snippets:
         body: Any = UNSET,
         base_url: str | None = None,
     ) -> HttpRequest:
-        settings = self.settings
-        if base_url is not None:
-            settings = SnippetSettings(base_url, settings.env_prefix, settings.credentials)
+        settings = self.settings if base_url is None else replace(self.settings, base_url=base_url)
         return build_request(self.api, op, settings, values=values, body=body)
 
     def for_operation(self, op: Operation, request: HttpRequest | None = None) -> tuple[Snippet, ...]:

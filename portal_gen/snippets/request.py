@@ -94,6 +94,20 @@ class HttpRequest:
     def cookie_header(self) -> str:
         return "; ".join(f"{name}={value}" for name, value in self.cookies)
 
+    def cookie_pieces(self) -> tuple[str | Credential, ...]:
+        """The ``Cookie`` header's value as literal text and the credentials spliced
+        into it, in order (empty: no Cookie header). Languages join the pieces their
+        own way: ``+`` in most, ``.`` in PHP, one shell word in curl."""
+        pieces: list[str | Credential] = [self.cookie_header] if self.cookies else []
+        for credential in self.credential("cookie"):
+            glue = "; " if pieces else ""
+            if pieces and isinstance(pieces[-1], str):
+                pieces[-1] += f"{glue}{credential.name}="
+            else:
+                pieces.append(f"{glue}{credential.name}=")
+            pieces.append(credential)
+        return tuple(pieces)
+
     @property
     def query_string(self) -> str:
         """The fixed query, percent-encoded (spaces as ``%20``)."""

@@ -98,11 +98,11 @@ def run_snippet(
             stdout, stderr = process.communicate(timeout=timeout)
             returncode: int | None = process.returncode
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            _kill_group(process)
             stdout, stderr = process.communicate()
             returncode = None
         finally:
-            _kill_group(process)
+            _kill_group(process)  # also what a finished snippet left in the background
         return RunResult(
             language.id,
             returncode,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import urllib.parse
 from types import MappingProxyType
 from typing import Any
 
 from ..errors import PortalError
-from .load import SpecSource
+from .load import SpecSource, parse_fragment
 from .model import (
     UNSET,
     Api,
@@ -80,7 +79,7 @@ class _Builder:
                     "a $ref chain must end at an object",
                 )
             seen.add(ref)
-            target_pointer = _fragment(ref)
+            target_pointer = parse_fragment(ref)
             target: Any = self.data
             for part in target_pointer:
                 target = target.get(part) if isinstance(target, dict) else None
@@ -368,7 +367,7 @@ class _Builder:
         ref = raw.get("$ref")
         if isinstance(ref, str) and name is None:
             if ref.startswith(_SCHEMA_REF_PREFIX) and ref.count("/") == 3:
-                ref_name = _fragment(ref)[-1]
+                ref_name = parse_fragment(ref)[-1]
                 # 3.1 allows description next to $ref; keep it on the reference.
                 return Schema(ref=ref_name, description=_text(raw.get("description")), pointer=pointer)
             raw, pointer = self.resolve(raw, pointer)
@@ -393,7 +392,7 @@ class _Builder:
                 continue
             ref = part.get("$ref")
             if isinstance(ref, str):
-                ref_name = _fragment(ref)[-1]
+                ref_name = parse_fragment(ref)[-1]
                 if ref_name in stack:
                     continue  # allOf cycle: the remaining members still merge
                 extends.append(ref_name)
@@ -475,7 +474,7 @@ class _Builder:
             discriminator = Discriminator(
                 disc["propertyName"],
                 tuple(
-                    (str(value), _fragment(target)[-1] if "#" in str(target) else str(target))
+                    (str(value), parse_fragment(target)[-1] if "#" in str(target) else str(target))
                     for value, target in (disc.get("mapping") or {}).items()
                 ),
             )
@@ -520,10 +519,3 @@ class _Builder:
         if not isinstance(raw, list):
             return ()
         return tuple(self.schema(item, (*pointer, str(i))) for i, item in enumerate(raw))
-
-
-def _fragment(ref: str) -> Pointer:
-    fragment = urllib.parse.unquote(ref.partition("#")[2])
-    if not fragment:
-        return ()
-    return tuple(p.replace("~1", "/").replace("~0", "~") for p in fragment.lstrip("/").split("/"))

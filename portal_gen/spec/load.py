@@ -147,11 +147,11 @@ class _Bundler:
         self._claim_component_aliases()
         self._walk(data, self.source.root, (), (), in_schema=False)
         for ref, where in self.internal_refs:
-            if _resolve_pointer(data, _parse_fragment(ref)) is _MISSING:
+            if resolve_pointer(data, parse_fragment(ref)) is MISSING:
                 raise PortalError(
                     f"broken $ref '{ref}': nothing is defined at that location",
                     self.source.locate((*where, "$ref")),
-                    _missing_hint(data, _parse_fragment(ref)),
+                    _missing_hint(data, parse_fragment(ref)),
                 )
 
     def _claim_component_aliases(self) -> None:
@@ -175,8 +175,8 @@ class _Bundler:
                 where = root.locate(("components", kind, name, "$ref"))
                 url, _, fragment = ref.partition("#")
                 target_doc = self._open(url, root, where)
-                key = (target_doc.path.as_posix(), _parse_fragment("#" + fragment))
-                self.hoisted.setdefault(key, f"#/components/{kind}/{_escape(name)}")
+                key = (target_doc.path.as_posix(), parse_fragment("#" + fragment))
+                self.hoisted.setdefault(key, f"#/components/{kind}/{escape_segment(name)}")
                 self.aliases[("components", kind, name)] = key
 
     # -- walking ---------------------------------------------------------------------
@@ -232,9 +232,9 @@ class _Bundler:
             return ref
         where = doc.locate((*doc_ptr, "$ref"))
         target_doc = self._open(url, doc, where) if url else doc
-        pointer = _parse_fragment("#" + fragment)
-        target = _resolve_pointer(target_doc.data, pointer)
-        if target is _MISSING:
+        pointer = parse_fragment("#" + fragment)
+        target = resolve_pointer(target_doc.data, pointer)
+        if target is MISSING:
             raise PortalError(
                 f"broken $ref '{ref}': nothing is defined at '#{fragment}' in {target_doc.display}",
                 where,
@@ -277,7 +277,7 @@ class _Bundler:
         while unique in slot:
             unique = f"{name}{counter}"
             counter += 1
-        bundled = f"#/components/{kind}/{_escape(unique)}"
+        bundled = f"#/components/{kind}/{escape_segment(unique)}"
         self.hoisted[key] = bundled
         slot[unique] = {}  # placeholder, so that cycles find the name taken
         copied = copy.deepcopy(target)
@@ -341,14 +341,16 @@ class _Missing:
     pass
 
 
-_MISSING: Any = _Missing()
+MISSING: Any = _Missing()
 
 
-def _escape(segment: str) -> str:
+def escape_segment(segment: str) -> str:
+    """One JSON pointer segment, escaped (``~`` and ``/``)."""
     return segment.replace("~", "~0").replace("/", "~1")
 
 
-def _parse_fragment(ref: str) -> Pointer:
+def parse_fragment(ref: str) -> Pointer:
+    """The JSON pointer after ``#`` in a reference, unescaped."""
     fragment = ref.partition("#")[2]
     if not fragment:
         return ()
@@ -356,7 +358,8 @@ def _parse_fragment(ref: str) -> Pointer:
     return tuple(p.replace("~1", "/").replace("~0", "~") for p in fragment.lstrip("/").split("/"))
 
 
-def _resolve_pointer(data: Any, pointer: Pointer) -> Any:
+def resolve_pointer(data: Any, pointer: Pointer) -> Any:
+    """The node at ``pointer`` in ``data``, or :data:`MISSING`."""
     node = data
     for part in pointer:
         if isinstance(node, dict) and part in node:
@@ -364,12 +367,12 @@ def _resolve_pointer(data: Any, pointer: Pointer) -> Any:
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         else:
-            return _MISSING
+            return MISSING
     return node
 
 
 def _missing_hint(data: Any, pointer: Pointer) -> str:
-    parent = _resolve_pointer(data, pointer[:-1]) if pointer else _MISSING
+    parent = resolve_pointer(data, pointer[:-1]) if pointer else MISSING
     if isinstance(parent, dict) and parent:
         names = sorted(str(k) for k in parent)
         close = [n for n in names if n.lower() == pointer[-1].lower()]

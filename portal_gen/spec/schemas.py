@@ -20,11 +20,8 @@ from openapi_schema_validator import (
     oas31_format_checker,
 )
 
+from .load import MISSING, escape_segment, parse_fragment, resolve_pointer
 from .model import Pointer
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
 
 
 class SchemaValidator:
@@ -39,7 +36,7 @@ class SchemaValidator:
         whether readOnly or writeOnly properties are the ones that must be absent)."""
         # The whole document is the root resource, so local $refs resolve; the $ref
         # points validation at the schema wanted (other root keys are not keywords).
-        root = {**self.data, "$ref": "#/" + "/".join(_escape(p) for p in pointer)}
+        root = {**self.data, "$ref": "#/" + "/".join(escape_segment(p) for p in pointer)}
         if self.is_30:
             cls = OAS30WriteValidator if direction == "request" else OAS30ReadValidator
             validator = cls(root, format_checker=oas30_format_checker)
@@ -49,21 +46,23 @@ class SchemaValidator:
         for error in validator.iter_errors(instance):
             # A required readOnly property is required in responses only (and a
             # writeOnly one in requests only), as OpenAPI says.
-            if error.validator == "required" and self._is(error.schema, error.message, hidden):
+            if error.validator == "required" and self._missing_is(error, hidden):
                 continue
             yield error
 
-    def _is(self, schema: Any, message: str, flag: str) -> bool:
-        name = message.split("'")[1] if message.count("'") >= 2 else None
-        if not isinstance(schema, dict) or name is None:
+    def _missing_is(self, error: ValidationError, flag: str) -> bool:
+        """Whether the property a ``required`` error misses is marked ``flag``."""
+        properties = error.schema.get("properties") if isinstance(error.schema, dict) else None
+        if not isinstance(properties, dict) or not isinstance(error.instance, dict):
             return False
-        prop = (schema.get("properties") or {}).get(name)
-        if isinstance(prop, dict) and isinstance(prop.get("$ref"), str) and prop["$ref"].startswith("#/"):
-            node: Any = self.data
-            for part in prop["$ref"][2:].split("/"):
-                node = node.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
-            prop = node
-        return isinstance(prop, dict) and prop.get(flag) is True
+        for name in error.validator_value:
+            if name in error.instance or error.message != f"{name!r} is a required property":
+                continue
+            prop = properties.get(name)
+            if isinstance(prop, dict) and isinstance(prop.get("$ref"), str) and prop["$ref"].startswith("#/"):
+                prop = resolve_pointer(self.data, parse_fragment(prop["$ref"]))
+            return prop is not MISSING and isinstance(prop, dict) and prop.get(flag) is True
+        return False
 
     def errors(self, pointer: Pointer, instance: Any, direction: str = "request") -> list[str]:
         """Readable messages, each with where in the value it applies."""

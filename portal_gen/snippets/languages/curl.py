@@ -65,13 +65,8 @@ def render(req: HttpRequest) -> str:
         args.append(f"-H {_word(f'{credential.name}: ', credential)}")
     for name, value in req.headers:
         args.append(f"-H {string(f'{name}: {value}')}")
-    cookie_credentials = req.credential("cookie")
-    if req.cookies or cookie_credentials:
-        pieces: list[str | Credential] = ["Cookie: " + req.cookie_header]
-        for index, credential in enumerate(cookie_credentials):
-            glue = "; " if req.cookies or index else ""
-            pieces += [f"{glue}{credential.name}=", credential]
-        args.append(f"-H {_word(*pieces)}")
+    if cookie := req.cookie_pieces():
+        args.append(f"-H {_word('Cookie: ', *cookie)}")
     body = req.body
     if body is not None:
         if body.kind == "json":

@@ -147,11 +147,8 @@ def render(req: HttpRequest) -> str:
     for c in req.credential("header"):
         headers.append(f"req.Header.Set({string(c.name)}, {_env(c)})")
     headers += [f"req.Header.Set({string(k)}, {string(v)})" for k, v in req.headers]
-    cookies = req.credential("cookie")
-    if req.cookies or cookies:
-        pieces = [string(req.cookie_header)] if req.cookies else []
-        for index, c in enumerate(cookies):
-            pieces += [string(("; " if req.cookies or index else "") + f"{c.name}="), _env(c)]
+    if cookie := req.cookie_pieces():
+        pieces = [string(p) if isinstance(p, str) else _env(p) for p in cookie]
         headers.append(f'req.Header.Set("Cookie", {"+".join(pieces)})')
     if req.credentials:
         imports.add("os")

@@ -32,30 +32,24 @@ def string(value: str) -> str:
 
 def literal(value: Any) -> str:
     """A JSON document as a text block (Java has no JSON in its standard library)."""
-    return text_block(json.dumps(value, indent=2, ensure_ascii=False), "")
+    return text_block(json.dumps(value, indent=2, ensure_ascii=False))
 
 
-def text_block(text: str, pad: str) -> str:
+def text_block(text: str) -> str:
+    """``text`` as a Java text block: escaped as in strings, but with its line breaks
+    and quotes, except that three quotes never follow each other (that ends a block)."""
     out, quotes = [], 0
     for ch in text:
-        if ch == '"':
-            quotes += 1
-            if quotes == 3:  # never three quotes in a row: that would close the block
-                out.append('\\"')
-                quotes = 0
-                continue
-        else:
+        quotes = quotes + 1 if ch == '"' else 0
+        if quotes == 3:
+            out.append('\\"')
             quotes = 0
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\n")
-        elif ch in _ESCAPES and ch != '"':
-            out.append(_ESCAPES[ch])
+        elif ch in ('"', "\n"):
+            out.append(ch)
         else:
-            out.append(_ascii(ch))
+            out.append(_ESCAPES.get(ch) or _ascii(ch))
     lines = "".join(out).split("\n")
-    return '"""\n' + "".join(f"{pad}    {line}\n" for line in lines) + f'{pad}    """'
+    return '"""\n' + "".join(f"    {line}\n" for line in lines) + '    """'
 
 
 def _env(credential: Credential, index: int = 0) -> str:
@@ -91,11 +85,8 @@ def render(req: HttpRequest) -> str:
     for c in req.credential("header"):
         headers.append((string(c.name), _env(c)))
     headers += [(string(k), string(v)) for k, v in req.headers]
-    cookies = req.credential("cookie")
-    if req.cookies or cookies:
-        pieces = [string(req.cookie_header)] if req.cookies else []
-        for index, c in enumerate(cookies):
-            pieces += [string(("; " if req.cookies or index else "") + f"{c.name}="), _env(c)]
+    if cookie := req.cookie_pieces():
+        pieces = [string(p) if isinstance(p, str) else _env(p) for p in cookie]
         headers.append(('"Cookie"', " + ".join(pieces)))
 
     publisher = None

@@ -8,15 +8,13 @@ from typing import Any
 from ..request import Credential, HttpRequest
 from .base import Language, LiteralStyle, braced_escape, quote_chars, write_literal
 
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
 
 def string(value: str) -> str:
-    # C1 controls and U+2028/2029 are printable to Python but not safe in every
-    # JavaScript engine's string literal: escape them too.
-    escapes = _ESCAPES | {ch: f"\\u{ord(ch):04x}" for ch in value if 0x7F <= ord(ch) < 0xA0}
-    return quote_chars(value, escapes, lambda ch: f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else braced_escape(ch))
+    # Whatever is not printable (controls, U+2028 and U+2029 included) becomes a \u escape.
+    return quote_chars(value, _ESCAPES, lambda ch: f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else braced_escape(ch))
 
 
 def _key(name: str) -> str:
@@ -67,11 +65,8 @@ def render(req: HttpRequest) -> str:
     for c in req.credential("header"):
         headers.append((_key(c.name), _env(c)))
     headers += [(_key(k), string(v)) for k, v in req.headers]
-    cookies = req.credential("cookie")
-    if req.cookies or cookies:
-        pieces = [string(req.cookie_header)] if req.cookies else []
-        for index, c in enumerate(cookies):
-            pieces += [string(("; " if req.cookies or index else "") + f"{c.name}="), _env(c)]
+    if cookie := req.cookie_pieces():
+        pieces = [string(p) if isinstance(p, str) else _env(p) for p in cookie]
         headers.append(("Cookie", " + ".join(pieces)))
 
     options = [f"method: {string(req.method)}"]

@@ -58,11 +58,10 @@ def render(req: HttpRequest) -> str:
     for c in req.credential("header"):
         headers.append(f"{string(c.name + ': ')} . {_env(c)}")
     headers += [string(f"{k}: {v}") for k, v in req.headers]
-    cookies = req.credential("cookie")
-    if req.cookies or cookies:
-        pieces = [string("Cookie: " + req.cookie_header)]
-        for index, c in enumerate(cookies):
-            pieces += [string(("; " if req.cookies or index else "") + f"{c.name}="), _env(c)]
+    if cookie := req.cookie_pieces():
+        # The pieces always start with text: prefix the header name to it.
+        head = ("Cookie: " + str(cookie[0]), *cookie[1:])
+        pieces = [string(p) if isinstance(p, str) else _env(p) for p in head]
         headers.append(" . ".join(pieces))
 
     options: list[tuple[str, str]] = [("CURLOPT_RETURNTRANSFER", "true")]

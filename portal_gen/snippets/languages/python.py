@@ -62,14 +62,9 @@ def render(req: HttpRequest) -> str:
     headers = [(string(c.name), f"f\"{c.prefix}{{os.environ['{c.env[0]}']}}\"") for c in req.credential("bearer")]
     headers += [(string(c.name), _env(c)) for c in req.credential("header")]
     headers += [(string(k), string(v)) for k, v in req.headers]
-    cookies = req.credential("cookie")
-    if req.cookies or cookies:
-        text = req.cookie_header + ("; " if req.cookies and cookies else "")
-        pieces = []
-        for index, c in enumerate(cookies):
-            pieces.append(string(("; " if index else "") + f"{c.name}="))
-            pieces.append(_env(c))
-        headers.append(('"Cookie"', " + ".join(([string(text)] if text else []) + pieces)))
+    if cookie := req.cookie_pieces():
+        pieces = [string(p) if isinstance(p, str) else _env(p) for p in cookie]
+        headers.append(('"Cookie"', " + ".join(pieces)))
     body = req.body
     if (
         body is not None

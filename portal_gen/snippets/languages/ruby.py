@@ -74,11 +74,8 @@ def render(req: HttpRequest) -> str:
     for c in req.credential("header"):
         request.append(f"request[{string(c.name)}] = {_env(c)}")
     request += [f"request[{string(k)}] = {string(v)}" for k, v in req.headers]
-    cookies = req.credential("cookie")
-    if req.cookies or cookies:
-        pieces = [string(req.cookie_header)] if req.cookies else []
-        for index, c in enumerate(cookies):
-            pieces += [string(("; " if req.cookies or index else "") + f"{c.name}="), _env(c)]
+    if cookie := req.cookie_pieces():
+        pieces = [string(p) if isinstance(p, str) else _env(p) for p in cookie]
         request.append(f'request["Cookie"] = {" + ".join(pieces)}')
     body = req.body
     if body is not None:
