@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +185,129 @@ def snippet(operation: str, lang: str, base_url: str | None, config_file: Path, 
         else:
             code = snippets.render(op, lang, snippets.request(op, base_url=base_url)).code
     click.echo(code, nl=not code.endswith("\n"))
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--no-run", is_flag=True, help="Validate only; do not run the guides.")
+@click.option("--base-url", help="Run the guides against this sandbox instead of the mock server.")
+@click.option("--api-key-env", metavar="VAR", help="Environment variable holding the sandbox's API key.")
+@click.option("-l", "--lang", "languages", multiple=True, help="Run only these languages (repeat or comma-separate).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Guides run at once (default: one per core).")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report as JSON.")
+@click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML.")
+@click.option("--record", is_flag=True, help="Save the measured time to first call for the guide pages.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def check(
+    config_file: Path,
+    no_run: bool,
+    base_url: str | None,
+    api_key_env: str | None,
+    languages: tuple[str, ...],
+    jobs: int | None,
+    json_file: Path | None,
+    junit_file: Path | None,
+    record: bool,
+    debug: bool,
+) -> None:
+    """Validate the project and run every guide, in every language, against a mock server.
+
+    Exit code 0: clean; 1: problems found; 2: usage error.
+    """
+    import json
+
+    from .check import CheckOptions, check_project, report_json, report_junit
+
+    if record and base_url:
+        raise click.UsageError("--record keeps what was measured against the mock server; drop --base-url")
+    with _errors(debug):
+        config = _load_config(config_file)
+        portal_config = _portal_plugin(config).make_config(config)
+        options = CheckOptions(
+            run=not no_run,
+            base_url=base_url,
+            api_key_env=api_key_env,
+            languages=tuple(part.strip() for item in languages for part in item.split(",") if part.strip()),
+            jobs=jobs or 0,
+            record=record,
+        )
+        with _bar("Running guides") as progress:
+            report = check_project(portal_config, options, progress)
+    if json_file:
+        json_file.write_text(json.dumps(report_json(report), indent=2) + "\n", encoding="utf-8")
+    if junit_file:
+        junit_file.write_text(report_junit(report), encoding="utf-8")
+    _print_report(report)
+    sys.exit(0 if report.ok else 1)
+
+
+def _print_report(report: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .check import summary_rows
+
+    out = Console(stderr=True, highlight=False, soft_wrap=True)
+    rows = summary_rows(report)
+    if rows:
+        table = Table(title=f"Guides run against {report.target}", title_justify="left")
+        for column in rows[0]:
+            table.add_column(column, justify="left" if column in ("guide", "language", "result") else "right")
+        for row in rows:
+            style = "green" if row["result"] == "passed" else "red"
+            table.add_row(*(row[c] if c != "result" else f"[{style}]{row[c]}[/]" for c in row))
+        out.print(table)
+    problems = report.problems
+    by_file: dict[str, list[Any]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.location.file if problem.location else "", []).append(problem)
+    for file, found in by_file.items():
+        if file:
+            out.print(f"\n[bold]{file}[/]")
+        for problem in found:
+            rule = f" [{problem.rule}]" if problem.rule else ""
+            out.print(problem.format() + rule, markup=False)
+    passed = sum(1 for run in report.runs if run.ok)
+    summary = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    if report.runs:
+        summary += f"; {passed} of {len(report.runs)} guide runs passed"
+    out.print(("\n" if problems else "") + ("[green]OK[/]: " if report.ok else "[red]FAILED[/]: ") + summary)
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-p", "--port", default=4010, show_default=True, type=click.IntRange(0, 65535), help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def mock(config_file: Path, port: int, host: str, debug: bool) -> None:
+    """Serve a mock of the API, built from the spec: it validates every request and
+    answers with the spec's examples."""
+    from .engine import load_project
+    from .mock import MockApi, serve_mock
+
+    _setup_logging(False)
+    with _errors(debug):
+        config = _load_config(config_file)
+        project = load_project(_portal_plugin(config).make_config(config))
+        mock_api = MockApi.from_project(project)
+        with serve_mock(mock_api, host, port, log=lambda line: click.echo(line, err=True)) as server:
+            api = project.api
+            click.echo(f"Mock of {api.title} {api.version} at {server.base_url} (Ctrl+C stops it)", err=True)
+            with suppress(KeyboardInterrupt):
+                server.wait()
+
+
+@contextmanager
+def _bar(phase: str) -> Iterator[Any]:
+    """A progress callback that draws a bar on a terminal, and nothing in CI."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task(phase, total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
 
 
 @contextmanager

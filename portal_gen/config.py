@@ -34,6 +34,15 @@ class PortalConfig:
     snippet_base_url: str = ""
     snippet_env_prefix: str = "API"
     snippet_credentials: Mapping[str, Any] = field(default_factory=dict)
+    # Guides (content/quickstarts/*.yaml, content/tutorials/*.yaml): the limits on
+    # a quickstart's time to first call (a guide's own `budget:` overrides them),
+    # how long one step may run in `portal check`, and where `portal check --record`
+    # keeps what it measured for the pages to show.
+    quickstart_budget: Mapping[str, Any] = field(
+        default_factory=lambda: {"steps": 5, "lines": 60, "reading_seconds": 240, "seconds": 60}
+    )
+    guide_timeout: int = 60
+    verified_file: str = "portal-verified.json"
     directory_urls: bool = True
     site_name: str = ""
     config_file: str = "mkdocs.yml"

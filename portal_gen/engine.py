@@ -8,9 +8,10 @@ Adapters (the MkDocs plugin, the CLI) call :func:`load_project` and
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -18,15 +19,22 @@ import jinja2
 
 from .config import PortalConfig
 from .errors import Diagnostic, Location, PortalError, display_path
-from .plan import NavSection, Plan, plan_reference
+from .guides import Budget, Guide, check_guides, load_guides
+from .markdown import plain_title
+from .plan import NavSection, Plan, PlannedPage, plan_reference
+from .render.guide import GuideRenderer, Verified, verified_from
 from .render.reference import ReferenceRenderer, RenderedPage, make_environment
 from .snippets import Snippets, SnippetSettings, snippet_environment
+from .snippets.request import env_names
+from .sources import load_document
 from .spec.build import build_api
 from .spec.load import RefPolicy, SpecSource, load_spec
 from .spec.model import Api
+from .spec.schemas import SchemaValidator
 from .spec.validate import iter_spec_problems
 
 CSS_PATH = "assets/portal/portal.css"
+GUIDE_SCHEMA_PATH = "schemas/guide.schema.json"  # published so editors can autocomplete guides
 
 
 class Validation:
@@ -87,6 +95,12 @@ class Project:
     source: SpecSource
     api: Api
     validation: Validation
+    guides: tuple[Guide, ...] = ()
+    verified: Mapping[str, Verified] = field(default_factory=dict)
+
+    @property
+    def schema_validator(self) -> SchemaValidator:
+        return SchemaValidator(self.source.data, self.source.version)
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,7 @@ class Site:
     pages: tuple[RenderedPage, ...]
     nav: NavSection
     plan: Plan
+    guide_nav: tuple[NavSection, ...] = ()  # Quickstarts, Tutorials
 
 
 def load_project(config: PortalConfig, *, background_validation: bool = False) -> Project:
@@ -122,7 +137,30 @@ def load_project(config: PortalConfig, *, background_validation: bool = False) -
     except Exception:
         validation.raise_problems()  # an invalid spec explains the failure: say so
         raise
-    return Project(config, source, api, validation)
+    Budget.from_config(config.quickstart_budget, Location(config.config_file))  # fail early on a bad limit
+    guides = load_guides(config.project_dir / config.content_dir, config.project_dir)
+    project = Project(config, source, api, validation, guides, load_verified(config))
+    if guides:
+        reserved = frozenset(
+            name for scheme in api.security_schemes for name in env_names(scheme, snippet_settings(config))
+        )
+        problems = check_guides(guides, api, project.schema_validator, reserved)
+        if problems:
+            validation.raise_problems()  # a broken spec explains broken guides better
+            raise PortalError.from_diagnostics(problems)
+    return project
+
+
+def load_verified(config: PortalConfig) -> dict[str, Verified]:
+    """What ``portal check --record`` measured, if it ever ran."""
+    path = config.project_dir / config.verified_file
+    if not path.is_file():
+        return {}
+    return verified_from(load_document(path, display_path(path, config.project_dir)).data)
+
+
+def snippet_settings(config: PortalConfig) -> SnippetSettings:
+    return SnippetSettings(config.snippet_base_url, config.snippet_env_prefix, config.snippet_credentials)
 
 
 def template_loader(config: PortalConfig) -> jinja2.BaseLoader:
@@ -142,16 +180,29 @@ def generate_site(
     guides: tuple[tuple[str, str], ...] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> Site:
-    """Plan and render every reference page (pure, given a template loader)."""
+    """Plan and render every reference and guide page (pure, given a template loader).
+
+    ``guides`` are hand-written Markdown quickstarts (title, path) the landing page
+    links to, besides the YAML quickstarts.
+    """
     config = project.config
     plan = plan_reference(project.api, config)
     snippets = make_snippets(project, loader)
-    renderer = ReferenceRenderer(project.api, plan, config, make_environment(loader), guides, snippets)
+    env = make_environment(loader)
+    quickstarts = tuple(
+        sorted((*guides, *((g.title, g.page) for g in project.guides if g.kind == "quickstart")), key=lambda g: g[1])
+    )
+    renderer = ReferenceRenderer(project.api, plan, config, env, quickstarts, snippets)
+    guide_renderer = GuideRenderer(project.guides, snippets, plan, config, env, project.verified)
+    jobs: list[tuple[str, Callable[[], RenderedPage]]] = [
+        (g.page, functools.partial(guide_renderer.render, g)) for g in project.guides
+    ]
+    jobs += [(p.path, functools.partial(renderer.render, p)) for p in plan.pages]
     pages = []
-    total = len(plan.pages)
-    for index, planned in enumerate(plan.pages):
+    total = len(jobs)
+    for index, (path, render) in enumerate(jobs):
         try:
-            pages.append(renderer.render(planned))
+            pages.append(render())
         except jinja2.TemplateSyntaxError as exc:
             where = display_path(exc.filename, config.project_dir) if exc.filename else exc.name or "template"
             raise PortalError(
@@ -161,13 +212,20 @@ def generate_site(
             ) from None
         except jinja2.UndefinedError as exc:
             raise PortalError(
-                f"template error while rendering {planned.path}: {exc.message}",
+                f"template error while rendering {path}: {exc.message}",
                 None,
                 "a template in site_templates/ uses a name the page does not provide",
             ) from None
         if progress is not None:
             progress(index + 1, total)
-    return Site(tuple(pages), plan.nav, plan)
+    guide_nav = tuple(
+        NavSection(
+            title, tuple(PlannedPage(g.kind, g.page, plain_title(g.title)) for g in project.guides if g.kind == kind)
+        )
+        for kind, title in (("quickstart", "Quickstarts"), ("tutorial", "Tutorials"))
+        if any(g.kind == kind for g in project.guides)
+    )
+    return Site(tuple(pages), plan.nav, plan, guide_nav)
 
 
 def make_snippets(project: Project, loader: jinja2.BaseLoader, extra_languages: tuple[str, ...] = ()) -> Snippets:
@@ -176,11 +234,16 @@ def make_snippets(project: Project, loader: jinja2.BaseLoader, extra_languages: 
     config = project.config
     return Snippets(
         project.api,
-        SnippetSettings(config.snippet_base_url, config.snippet_env_prefix, config.snippet_credentials),
+        snippet_settings(config),
         tuple(dict.fromkeys((*config.snippet_languages, *extra_languages))),
         snippet_environment(loader),
         config.config_file,
     )
+
+
+def guide_schema_text() -> bytes:
+    """The guide JSON Schema as published with the site."""
+    return resources.files("portal_gen").joinpath("schemas/guide.schema.json").read_bytes()
 
 
 def read_css() -> bytes:

@@ -26,7 +26,17 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .config import PortalConfig
-from .engine import CSS_PATH, Project, Site, generate_site, load_project, read_css, template_loader
+from .engine import (
+    CSS_PATH,
+    GUIDE_SCHEMA_PATH,
+    Project,
+    Site,
+    generate_site,
+    guide_schema_text,
+    load_project,
+    read_css,
+    template_loader,
+)
 from .errors import PortalError
 from .plan import NavSection, PlannedPage
 from .render.html import TocEntry
@@ -166,6 +176,14 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             raise PortalPluginError(exc) from None
         self.pages = set()
         for page in self.site.pages:
+            if files.get_file_from_path(page.path) is not None:
+                raise PortalPluginError(
+                    PortalError(
+                        f"{page.path} is written twice: by hand and generated from a guide or the spec",
+                        None,
+                        f"rename or remove {project.config.content_dir}/{page.path}",
+                    )
+                )
             files.append(
                 File.generated(
                     config,
@@ -176,6 +194,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             )
             self.pages.add(page.path)
         files.append(File.generated(config, CSS_PATH, content=read_css()))
+        files.append(File.generated(config, GUIDE_SCHEMA_PATH, content=guide_schema_text()))
         # Structured content (guides, pricing... as YAML) is input, not output.
         for file in list(files):
             if file.src_uri.endswith((".yaml", ".yml")) and file.abs_src_path:
@@ -198,6 +217,19 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
                 break
         else:
             items.append(section)
+        listed = {page.file.src_uri for page in nav.pages}
+        for guides in self.site.guide_nav:
+            pages = [_page(p, files, config) for p in guides.children if isinstance(p, PlannedPage)]
+            children: list[Any] = [c for c in pages if c.file.src_uri not in listed]  # the user's nav placed them
+            if not children:
+                continue
+            existing = next(
+                (i for i in items if isinstance(i, Section) and i.title.lower() == guides.title.lower()), None
+            )
+            if existing is not None:  # e.g. MkDocs' section for Markdown pages in quickstarts/
+                existing.children.extend(children)
+            else:
+                items.insert(items.index(section), Section(guides.title, children))
         return _navigation(items)
 
     # The search plugin parses every page's HTML with Python's HTMLParser, and

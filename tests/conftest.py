@@ -38,6 +38,22 @@ def run_portal(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+DEMO_FILES = ("mkdocs.yml", "openapi", "content", "site_templates", "portal-verified.json")
+
+
+def copy_demo(tmp_path: Path) -> Path:
+    """A copy of the demo portal at the repository root (its inputs, not its output)."""
+    target = tmp_path / "demo"
+    target.mkdir()
+    for name in DEMO_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        elif source.is_file():
+            shutil.copy(source, target / name)
+    return target
+
+
 @pytest.fixture
 def project(tmp_path: Path):
     """``project("petstore30")`` copies that fixture project into tmp_path and returns it."""
@@ -58,7 +74,10 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     def get(name: str) -> Path:
         if name not in cache:
             root = tmp_path_factory.mktemp(name)
-            shutil.copytree(PROJECTS / name, root / name)
+            if name == "demo":
+                copy_demo(root)
+            else:
+                shutil.copytree(PROJECTS / name, root / name)
             result = run_portal("build", cwd=root / name)
             assert result.returncode == 0, result.stderr
             cache[name] = root / name / "site"

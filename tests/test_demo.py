@@ -3,22 +3,9 @@ reference the foundation promises."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from conftest import ROOT, run_portal
-
-
-def copy_demo(tmp_path: Path) -> Path:
-    target = tmp_path / "demo"
-    target.mkdir()
-    for name in ("mkdocs.yml", "openapi", "content", "site_templates"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy(source, target / name)
-    return target
+from conftest import copy_demo, run_portal
 
 
 def test_demo_portal_builds_strict(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 Every language renders the same :class:`HttpRequest`, so they cannot disagree about
 what is sent. Parameters are serialized here, per their OpenAPI ``style`` and
-``explode``; the languages only quote and encode strings.
+``explode``; the languages only quote and encode strings. A value may also be an
+:class:`EnvValue`, read from an environment variable when the snippet runs.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -27,6 +28,47 @@ _IGNORED_HEADERS = {"accept", "content-type", "authorization"}
 
 
 @dataclass(frozen=True)
+class EnvValue:
+    """A value the snippet reads from the environment variable ``name`` at run time.
+
+    Multi-step tutorials use it for what an earlier step returned: the page says
+    ``export MESSAGE_ID=...``. It stands for one scalar value. In the path and in a
+    cookie it goes in as it is, not percent-encoded (it is meant for ids); in the
+    query, a form or a JSON body the language's own encoder encodes it.
+    """
+
+    name: str
+
+
+# Text as literal strings and environment reads, in order: each language joins them its
+# own way (``+`` in most, ``.`` in PHP, one shell word in curl).
+Pieces = tuple[str | EnvValue, ...]
+
+
+def join_pieces(pieces: Iterable[str | EnvValue]) -> Pieces:
+    """``pieces`` with neighbouring strings merged and empty ones dropped."""
+    merged: list[str | EnvValue] = []
+    for piece in pieces:
+        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += piece
+        elif piece:
+            merged.append(piece)
+    return tuple(merged)
+
+
+def env_values(value: Any) -> Iterator[EnvValue]:
+    """The :class:`EnvValue` objects in ``value`` (JSON-like data), in document order."""
+    if isinstance(value, EnvValue):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from env_values(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from env_values(item)
+
+
+@dataclass(frozen=True)
 class Credential:
     """Where one security scheme's secret goes; the secret itself comes from ``env``."""
 
@@ -36,13 +78,17 @@ class Credential:
     env: tuple[str, ...]  # environment variables: one, or user and password for basic
     prefix: str = ""  # what precedes the secret in a header, e.g. ``Bearer ``
 
+    def read(self, index: int = 0) -> EnvValue:
+        """The secret as read from the environment (basic: 0 the user, 1 the password)."""
+        return EnvValue(self.env[index])
+
 
 @dataclass(frozen=True)
 class Part:
     """A form field or a multipart part; ``filename`` marks a file read from disk."""
 
     name: str
-    value: str = ""
+    value: str | EnvValue = ""
     filename: str | None = None
     content_type: str | None = None
 
@@ -51,7 +97,7 @@ class Part:
 class Body:
     kind: str  # json | form | multipart | binary | text
     media_type: str
-    value: Any = None  # json: the value; text: the string
+    value: Any = None  # json: the value (EnvValues included); text: the string
     parts: tuple[Part, ...] = ()  # form and multipart
     filename: str | None = None  # binary: the file whose bytes are the body
 
@@ -59,22 +105,34 @@ class Body:
 @dataclass(frozen=True)
 class HttpRequest:
     """Everything a snippet sends. Strings are raw (not yet quoted for any language);
-    ``path`` is already percent-encoded, query pairs are not."""
+    the path is already percent-encoded, query pairs are not. An :class:`EnvValue`
+    stands for a value read from the environment at run time."""
 
     operation: str
     method: str  # upper case
     base_url: str
-    path: str
-    query: tuple[tuple[str, str], ...] = ()
-    headers: tuple[tuple[str, str], ...] = ()
-    cookies: tuple[tuple[str, str], ...] = ()
+    path_pieces: Pieces
+    query: tuple[tuple[str, str | EnvValue], ...] = ()
+    headers: tuple[tuple[str, str | EnvValue], ...] = ()
+    cookies: tuple[tuple[str, str | EnvValue], ...] = ()
     credentials: tuple[Credential, ...] = ()
     body: Body | None = None
     response: str = "json"  # what a success returns: json | text | binary | none
 
     @property
+    def path(self) -> str:
+        """The path as text; a value read from the environment shows as ``{NAME}``."""
+        return "".join(p if isinstance(p, str) else f"{{{p.name}}}" for p in self.path_pieces)
+
+    @property
     def url(self) -> str:
         return self.base_url + self.path
+
+    def url_pieces(self, query: bool = False) -> Pieces:
+        """The URL as text and environment reads; with ``query``, the fixed query too
+        (the pairs read from the environment are :attr:`env_query`)."""
+        fixed = "?" + self.query_string if query and self.query_string else ""
+        return join_pieces((self.base_url, *self.path_pieces, fixed))
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -87,31 +145,37 @@ class HttpRequest:
 
     @property
     def env(self) -> tuple[str, ...]:
-        """Environment variables the snippet reads."""
-        return tuple(dict.fromkeys(name for c in self.credentials for name in c.env))
+        """Environment variables the snippet reads: the credentials', then those of
+        values, in the order the request uses them (path, query, headers, cookies, body)."""
+        names = [name for c in self.credentials for name in c.env]
+        parts = self.body.parts if self.body else ()
+        values = (
+            self.path_pieces,
+            [v for _, v in (*self.query, *self.headers, *self.cookies)],
+            [p.value for p in parts],
+            self.body.value if self.body else None,
+        )
+        return tuple(dict.fromkeys([*names, *(v.name for v in env_values(values))]))
 
-    @property
-    def cookie_header(self) -> str:
-        return "; ".join(f"{name}={value}" for name, value in self.cookies)
-
-    def cookie_pieces(self) -> tuple[str | Credential, ...]:
-        """The ``Cookie`` header's value as literal text and the credentials spliced
-        into it, in order (empty: no Cookie header). Languages join the pieces their
-        own way: ``+`` in most, ``.`` in PHP, one shell word in curl."""
-        pieces: list[str | Credential] = [self.cookie_header] if self.cookies else []
-        for credential in self.credential("cookie"):
-            glue = "; " if pieces else ""
-            if pieces and isinstance(pieces[-1], str):
-                pieces[-1] += f"{glue}{credential.name}="
-            else:
-                pieces.append(f"{glue}{credential.name}=")
-            pieces.append(credential)
-        return tuple(pieces)
+    def cookie_pieces(self) -> Pieces:
+        """The ``Cookie`` header's value as text and environment reads (cookie
+        parameters, then credentials), in order; empty: no Cookie header."""
+        pairs = [*self.cookies, *((c.name, c.read()) for c in self.credential("cookie"))]
+        return join_pieces(
+            piece for i, (name, value) in enumerate(pairs) for piece in ("; " if i else "", f"{name}=", value)
+        )
 
     @property
     def query_string(self) -> str:
-        """The fixed query, percent-encoded (spaces as ``%20``)."""
-        return urlencode(self.query, quote_via=quote)
+        """The fixed query, percent-encoded (spaces as ``%20``): pairs read from the
+        environment are left out, languages add them with their own URL encoder."""
+        return urlencode([(k, v) for k, v in self.query if isinstance(v, str)], quote_via=quote)
+
+    @property
+    def env_query(self) -> tuple[tuple[str, EnvValue], ...]:
+        """Query pairs read from the environment: parameters, then credentials."""
+        pairs = [(k, v) for k, v in self.query if isinstance(v, EnvValue)]
+        return (*pairs, *((c.name, c.read()) for c in self.credential("query")))
 
     def credential(self, kind: str) -> tuple[Credential, ...]:
         return tuple(c for c in self.credentials if c.kind == kind)
@@ -144,25 +208,31 @@ def build_request(
     the spec's examples, then one generated from the schema that satisfies it. Optional
     parameters are sent only when ``values`` names them. A request body, when the
     operation has one, is always sent.
+
+    An :class:`EnvValue` may stand for a scalar parameter's value, for any value in a
+    JSON ``body``, and for a form or non-file multipart field's value.
     """
     values = dict(values or {})
-    path = op.path
-    query: list[tuple[str, str]] = []
-    headers: list[tuple[str, str]] = []
-    cookies: list[tuple[str, str]] = []
+    path_values: dict[str, Pieces] = {}
+    query: list[tuple[str, str | EnvValue]] = []
+    headers: list[tuple[str, str | EnvValue]] = []
+    cookies: list[tuple[str, str | EnvValue]] = []
     for param in op.parameters:
         if param.location == "header" and param.name.lower() in _IGNORED_HEADERS:
             continue
         if param.name in values:
             value = values.pop(param.name)
+            _check_env_parameter(api, op, param, value)
         elif param.required or param.location == "path":
             value = parameter_value(api, param)
         else:
             continue
         if param.location == "path":
-            path = path.replace("{" + param.name + "}", _path_value(param, value))
+            path_values[param.name] = _path_pieces(param, value)
         elif param.location == "query":
             query.extend(_query_pairs(param, value))
+        elif param.location == "header" and isinstance(value, EnvValue):
+            headers.append((param.name, value))
         elif param.location == "header":
             headers.append((param.name, _header_safe(_simple(param, value, encode=False))))
         elif param.location == "cookie":
@@ -170,11 +240,11 @@ def build_request(
     if values:
         unknown = ", ".join(sorted(values))
         raise SnippetError(f"{op.key} has no parameter {unknown}")
-    return HttpRequest(
+    request = HttpRequest(
         operation=op.key,
         method=op.method.upper(),
         base_url=_base_url(api, op, settings),
-        path=path,
+        path_pieces=_fill_path(op.path, path_values),
         query=tuple(query),
         headers=tuple(headers),
         cookies=tuple(cookies),
@@ -182,6 +252,33 @@ def build_request(
         body=_body(api, op, body),
         response=_response_kind(op),
     )
+    for name in request.env:
+        if not check_env_name(name):
+            raise SnippetError(
+                f"{op.key}: '{name}' is not a usable environment variable name"
+                " (use letters, digits and underscores, not starting with a digit)"
+            )
+    return request
+
+
+def _check_env_parameter(api: Api, op: Operation, param: Parameter, value: Any) -> None:
+    """An :class:`EnvValue` stands for one scalar: refuse it where more is serialized."""
+    if isinstance(value, EnvValue):
+        schema = param.schema
+        if schema is not None and schema.ref:
+            schema = api.schemas.get(schema.ref, schema)
+        kinds = set(schema.types) if schema is not None else set()
+        structured = kinds <= {"array", "object"} if kinds else schema is not None and bool(schema.properties)
+        if param.content or structured:
+            kind = "sent as JSON" if param.content else "an " + (" or ".join(sorted(kinds)) or "object")
+            raise SnippetError(
+                f"{op.key} parameter {param.name} is {kind}: an environment variable can only stand for a single value"
+            )
+    elif any(env_values(value)):
+        raise SnippetError(
+            f"{op.key} parameter {param.name}: an environment variable can only stand for the whole value,"
+            " not for a part of it"
+        )
 
 
 def _response_kind(op: Operation) -> str:
@@ -315,6 +412,25 @@ def _encode(value: Any) -> str:
     return quote(_text(value), safe="")
 
 
+def _fill_path(template: str, values: Mapping[str, Pieces]) -> Pieces:
+    """The path template with each ``{name}`` replaced by its value's pieces."""
+    pieces: list[str | EnvValue] = []
+    for index, part in enumerate(re.split(r"\{([^{}]*)\}", template)):
+        if index % 2 == 0:
+            pieces.append(part)
+        else:
+            pieces.extend(values.get(part, ("{" + part + "}",)))
+    return join_pieces(pieces)
+
+
+def _path_pieces(param: Parameter, value: Any) -> Pieces:
+    """A path parameter's value; one read from the environment goes in as it is."""
+    if not isinstance(value, EnvValue):
+        return (_path_value(param, value),)
+    prefix = {"label": ".", "matrix": f";{_encode(param.name)}="}.get(param.style or "simple", "")
+    return join_pieces((prefix, value))
+
+
 def _path_value(param: Parameter, value: Any) -> str:
     style = param.style or "simple"
     explode = bool(param.explode)
@@ -356,8 +472,10 @@ def _simple(param: Parameter, value: Any, *, encode: bool) -> str:
     return enc(value)
 
 
-def _query_pairs(param: Parameter, value: Any) -> list[tuple[str, str]]:
+def _query_pairs(param: Parameter, value: Any) -> list[tuple[str, str | EnvValue]]:
     name = param.name
+    if isinstance(value, EnvValue):
+        return [(name, value)]
     if param.content:
         return [(name, json.dumps(value, ensure_ascii=False, separators=(",", ":")))]
     style = param.style or "form"
@@ -376,7 +494,7 @@ def _query_pairs(param: Parameter, value: Any) -> list[tuple[str, str]]:
     return [(name, _text(value))]
 
 
-def _deep_object(name: str, value: Any) -> list[tuple[str, str]]:
+def _deep_object(name: str, value: Any) -> list[tuple[str, str | EnvValue]]:
     if isinstance(value, dict):
         return [pair for k, v in value.items() for pair in _deep_object(f"{name}[{k}]", v)]
     if isinstance(value, list):
@@ -384,7 +502,9 @@ def _deep_object(name: str, value: Any) -> list[tuple[str, str]]:
     return [(name, _text(value))]
 
 
-def _cookie_pairs(param: Parameter, value: Any) -> list[tuple[str, str]]:
+def _cookie_pairs(param: Parameter, value: Any) -> list[tuple[str, str | EnvValue]]:
+    if isinstance(value, EnvValue):
+        return [(param.name, value)]  # as it is, like a path value
     if isinstance(value, list):
         if param.explode is not False:
             return [(param.name, _encode(v)) for v in value]
@@ -419,9 +539,14 @@ def _body(api: Api, op: Operation, override: Any) -> Body | None:
     if kind == "json":
         return Body("json", media_type, value=value)
     if kind == "form":
-        return Body("form", media_type, parts=tuple(_form_parts(media, value)))
+        return Body("form", media_type, parts=tuple(_form_parts(op, media, value)))
     if kind == "multipart":
-        return Body("multipart", media_type, parts=tuple(_multipart_parts(api, media, value)))
+        return Body("multipart", media_type, parts=tuple(_multipart_parts(api, op, media, value)))
+    if any(env_values(value)):
+        raise SnippetError(
+            f"{op.key} body is {media_type}: environment variables can only stand for values in JSON, form"
+            " and multipart bodies"
+        )
     if kind == "text" and isinstance(value, str):
         return Body("text", media_type, value=value)
     if kind == "text":
@@ -449,7 +574,24 @@ def preferred_media(content: tuple[MediaType, ...]) -> MediaType:
     return min(content, key=lambda m: _PREFERENCE.index(body_kind(m.media_type)))
 
 
-def _form_parts(media: MediaType, value: Any) -> list[Part]:
+def _check_env_field(op: Operation, name: str, value: Any, *, as_json: bool = False) -> None:
+    """A form or multipart field's whole value may be read from the environment, unless
+    the field is sent as JSON."""
+    if not any(env_values(value)):
+        return
+    if as_json:
+        raise SnippetError(
+            f"{op.key} body field {name} is sent as JSON: an environment variable can only stand for a plain"
+            " field value"
+        )
+    if not isinstance(value, EnvValue):
+        raise SnippetError(
+            f"{op.key} body field {name}: an environment variable can only stand for a whole field value,"
+            " not for a part of it"
+        )
+
+
+def _form_parts(op: Operation, media: MediaType, value: Any) -> list[Part]:
     if not isinstance(value, dict):
         return []
     parts = []
@@ -457,7 +599,9 @@ def _form_parts(media: MediaType, value: Any) -> list[Part]:
         encoding = media.encoding_for(name)
         style = (encoding.style if encoding else None) or "form"
         explode = encoding.explode if encoding and encoding.explode is not None else style == "form"
-        if encoding and encoding.content_type and body_kind(encoding.content_type) == "json":
+        as_json = bool(encoding and encoding.content_type and body_kind(encoding.content_type) == "json")
+        _check_env_field(op, name, item, as_json=as_json)
+        if as_json:
             parts.append(Part(name, json.dumps(item, ensure_ascii=False, separators=(",", ":"))))
             continue
         fake = Parameter(name=name, location="query", style=style, explode=explode)
@@ -465,7 +609,7 @@ def _form_parts(media: MediaType, value: Any) -> list[Part]:
     return parts
 
 
-def _multipart_parts(api: Api, media: MediaType, value: Any) -> list[Part]:
+def _multipart_parts(api: Api, op: Operation, media: MediaType, value: Any) -> list[Part]:
     schema = media.schema
     if schema is not None and schema.ref:
         schema = api.schemas.get(schema.ref, schema)
@@ -482,13 +626,21 @@ def _multipart_parts(api: Api, media: MediaType, value: Any) -> list[Part]:
         encoding = media.encoding_for(name)
         declared = encoding.content_type.split(",")[0].strip() if encoding and encoding.content_type else None
         if declared_schema is not None and _is_file(api, declared_schema):
+            if any(env_values(item)):
+                raise SnippetError(
+                    f"{op.key} body field {name} is a file: it is read from disk, not from the environment"
+                )
             items = item if isinstance(item, list) and item else [None]
             file_type = declared or _file_media_type(api, declared_schema)
             for index, _ in enumerate(items):
                 stem = name if len(items) == 1 else f"{name}-{index + 1}"
                 parts.append(Part(name, filename=_filename(stem, file_type), content_type=file_type))
             continue
-        if isinstance(item, (dict, list)) and not (isinstance(item, list) and all(_scalar(v) for v in item)):
+        as_json = isinstance(item, (dict, list)) and not (isinstance(item, list) and all(_scalar(v) for v in item))
+        _check_env_field(op, name, item, as_json=as_json)
+        if isinstance(item, EnvValue):
+            parts.append(Part(name, item, content_type=declared))
+        elif as_json:
             parts.append(Part(name, json.dumps(item, ensure_ascii=False), content_type=declared or "application/json"))
         elif isinstance(item, list):
             parts.extend(Part(name, _text(v), content_type=declared) for v in item)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from ..request import HttpRequest
+from ..request import EnvValue, HttpRequest, Part, Pieces, join_pieces
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,47 @@ def braced_escape(ch: str) -> str:
     return f"\\u{{{ord(ch):x}}}"
 
 
+def join(pieces: Pieces, string: Callable[[str], str], env: Callable[[EnvValue], str], glue: str = " + ") -> str:
+    """Text and environment reads as one expression: literals written by ``string``,
+    reads by ``env``, joined by ``glue`` (``+`` in most languages, ``.`` in PHP)."""
+    return glue.join(string(p) if isinstance(p, str) else env(p) for p in pieces) or string("")
+
+
+def form_template(parts: tuple[Part, ...]) -> Pieces:
+    """A urlencoded form as text, with a hole (the :class:`EnvValue`) where a value read
+    from the environment goes, URL-encoded at run time: for languages that write the
+    encoded form themselves (Java, PHP with repeated names)."""
+    return join_pieces(
+        piece
+        for index, part in enumerate(parts)
+        for piece in (
+            "&" if index else "",
+            f"{quote(part.name, safe='[]')}=",
+            quote(part.value, safe="") if isinstance(part.value, str) else part.value,
+        )
+    )
+
+
+def json_template(value: Any, level: int = 0) -> Pieces:
+    """``value`` as JSON text laid out as ``json.dumps(indent=2)`` does, with a hole
+    (the :class:`EnvValue`) where the JSON string of a variable goes at run time: for
+    languages that write a JSON body as text (curl, Java)."""
+    pad, inner = "  " * level, "  " * (level + 1)
+    if isinstance(value, EnvValue):
+        return (value,)
+    if isinstance(value, dict) and value:
+        entries = [(f"{inner}{json.dumps(str(k), ensure_ascii=False)}: ", v) for k, v in value.items()]
+    elif isinstance(value, list) and value:
+        entries = [(inner, v) for v in value]
+    else:
+        return (json.dumps(value, ensure_ascii=False),)
+    pieces: list[str | EnvValue] = ["{\n" if isinstance(value, dict) else "[\n"]
+    for index, (head, item) in enumerate(entries):
+        pieces += [head, *json_template(item, level + 1), ",\n" if index < len(entries) - 1 else "\n"]
+    pieces.append(pad + ("}" if isinstance(value, dict) else "]"))
+    return join_pieces(pieces)
+
+
 @dataclass(frozen=True)
 class LiteralStyle:
     """How one language writes JSON-like data as a literal, laid out one entry a line
@@ -74,6 +117,7 @@ class LiteralStyle:
     empty_map: str
     empty_list: str
     null: str
+    env: Callable[[EnvValue], str]  # how a value is read from the environment
     true: str = "true"
     false: str = "false"
     separator: str = ": "
@@ -100,6 +144,8 @@ def write_literal(value: Any, style: LiteralStyle, level: int = 0) -> str:
         return f"{style.list_open}\n{body}\n{pad}{style.list_close}"
     if isinstance(value, str):
         return style.string(value)
+    if isinstance(value, EnvValue):
+        return style.env(value)
     if value is None:
         return style.null
     if isinstance(value, bool):
@@ -136,5 +182,5 @@ def is_identifier(name: str) -> bool:
     return name.isidentifier() and name.isascii()
 
 
-def unique_keys(pairs: tuple[tuple[str, str], ...]) -> bool:
+def unique_keys(pairs: tuple[tuple[str, object], ...]) -> bool:
     return len({k for k, _ in pairs}) == len(pairs)

@@ -1,4 +1,4 @@
-"""curl in a POSIX shell."""
+"""curl in a POSIX shell (and jq, for a JSON body with values from the environment)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from ..request import Credential, HttpRequest
-from .base import Language
+from ..request import EnvValue, HttpRequest, env_values, join_pieces
+from .base import Language, json_template
 
 
 def string(value: str) -> str:
@@ -23,23 +23,24 @@ def literal(value: Any) -> str:
 _PLAIN = re.compile(r"^[\w .:/=;,+@%?&\[\]-]*$")
 
 
-def _word(*pieces: str | Credential) -> str:
-    """One shell word from literal text and credentials (``$VAR`` expands).
+def _word(*pieces: str | EnvValue) -> str:
+    """One shell word from literal text and environment reads (``$VAR`` expands).
 
     Plain text goes in double quotes, as people write ``"Authorization: Bearer $TOKEN"``;
     anything else stays single-quoted, where the shell expands nothing.
     """
-    merged: list[str | Credential] = []
-    for piece in pieces:
-        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += piece
-        elif piece:
-            merged.append(piece)
-    if not any(isinstance(p, Credential) for p in merged):
+    merged = join_pieces(pieces)
+    if not any(isinstance(p, EnvValue) for p in merged):
         return string("".join(p for p in merged if isinstance(p, str)))
-    if all(isinstance(p, Credential) or _PLAIN.match(p) for p in merged):
-        return '"' + "".join(f"${{{p.env[0]}}}" if isinstance(p, Credential) else p for p in merged) + '"'
-    return "".join(f'"${p.env[0]}"' if isinstance(p, Credential) else string(p) for p in merged) or "''"
+    if all(isinstance(p, EnvValue) or _PLAIN.match(p) for p in merged):
+        return '"' + "".join(f"${{{p.name}}}" if isinstance(p, EnvValue) else p for p in merged) + '"'
+    return "".join(f'"${p.name}"' if isinstance(p, EnvValue) else string(p) for p in merged)
+
+
+def _jq(value: Any) -> str:
+    """A jq program that writes ``value`` as JSON, reading each :class:`EnvValue` with
+    ``env.NAME``: jq JSON-encodes what the shell could not."""
+    return string("".join(p if isinstance(p, str) else f"env.{p.name}" for p in json_template(value)))
 
 
 def _form_value(value: str) -> str:
@@ -49,48 +50,56 @@ def _form_value(value: str) -> str:
 
 def render(req: HttpRequest) -> str:
     args: list[str] = []
+    # --fail-with-body: a 4xx or 5xx prints the response and exits non-zero (curl 7.76+).
+    command = "curl --fail-with-body -sS "
     if req.method == "HEAD":
         args.append("--head")
     elif req.method != "GET" and not (req.method == "POST" and req.body is not None):
         args.append(f"-X {req.method}")  # curl infers POST from a body
-    args.insert(0, string(req.url + ("?" + req.query_string if req.query else "")))
-    for credential in req.credential("query"):
-        # --url-query (curl 7.87+) percent-encodes the secret, as the server expects.
-        args.append(f"--url-query {_word(quote(credential.name, safe='') + '=', credential)}")
+    args.insert(0, _word(*req.url_pieces(query=True)))
+    for name, read in req.env_query:
+        # --url-query (curl 7.87+) percent-encodes the value, as the server expects.
+        args.append(f"--url-query {_word(quote(name, safe='') + '=', read)}")
     for credential in req.credential("basic"):
         args.append(f'-u "${credential.env[0]}:${credential.env[1]}"')
     for credential in req.credential("bearer"):
-        args.append(f"-H {_word(f'{credential.name}: {credential.prefix}', credential)}")
+        args.append(f"-H {_word(f'{credential.name}: {credential.prefix}', credential.read())}")
     for credential in req.credential("header"):
-        args.append(f"-H {_word(f'{credential.name}: ', credential)}")
+        args.append(f"-H {_word(f'{credential.name}: ', credential.read())}")
     for name, value in req.headers:
-        args.append(f"-H {string(f'{name}: {value}')}")
+        args.append(f"-H {_word(f'{name}: ', value)}")
     if cookie := req.cookie_pieces():
         args.append(f"-H {_word('Cookie: ', *cookie)}")
     body = req.body
     if body is not None:
-        if body.kind == "json":
+        if body.kind == "json" and any(env_values(body.value)):
+            command = f"jq -n {_jq(body.value)} | {command}"
+            args.append(f"-H {string('Content-Type: ' + body.media_type)}")
+            args.append("--data-binary @-")
+        elif body.kind == "json":
             args.append(f"-H {string('Content-Type: ' + body.media_type)}")
             args.append(f"--data-raw {literal(body.value)}")
         elif body.kind == "form":
             for part in body.parts:
-                args.append(f"--data-urlencode {string(quote(part.name, safe='[]') + '=' + part.value)}")
+                args.append(f"--data-urlencode {_word(quote(part.name, safe='[]') + '=', part.value)}")
         elif body.kind == "multipart":
             for part in body.parts:
+                name, value, kind = part.name, part.value, part.content_type
                 if part.filename:
-                    args.append(f"-F {string(f'{part.name}=@{part.filename};type={part.content_type}')}")
-                elif part.content_type:
-                    args.append(f"-F {string(f'{part.name}={_form_value(part.value)};type={part.content_type}')}")
+                    args.append(f"-F {string(f'{name}=@{part.filename};type={kind}')}")
+                elif kind and isinstance(value, str):
+                    args.append(f"-F {string(f'{name}={_form_value(value)};type={kind}')}")
+                elif kind:  # `<file` takes the content as it is: no -F quoting to get wrong
+                    args.append(f"-F {string(f'{name}=<')}<(printf %s {_word(value)}){string(f';type={kind}')}")
                 else:
-                    args.append(f"--form-string {string(f'{part.name}={part.value}')}")
+                    args.append(f"--form-string {_word(f'{name}=', value)}")
         elif body.kind == "text":
             args.append(f"-H {string('Content-Type: ' + body.media_type)}")
             args.append(f"--data-raw {string(body.value)}")
         else:
             args.append(f"-H {string('Content-Type: ' + body.media_type)}")
             args.append(f"--data-binary {string('@' + (body.filename or ''))}")
-    # --fail-with-body: a 4xx or 5xx prints the response and exits non-zero (curl 7.76+).
-    return "curl --fail-with-body -sS " + " \\\n  ".join(args) + "\n"
+    return command + " \\\n  ".join(args) + "\n"
 
 
 LANGUAGE = Language(

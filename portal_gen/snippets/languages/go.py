@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..request import Credential, HttpRequest
-from .base import Language, LiteralStyle, c_escape, quote_chars, write_literal
+from ..request import EnvValue, HttpRequest, join_pieces
+from .base import Language, LiteralStyle, c_escape, join, quote_chars, write_literal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _METHODS = {
@@ -56,6 +56,15 @@ def string(value: str) -> str:
     return quote_chars(value, _ESCAPES, lambda ch: c_escape(ch, byte_below=0x80))
 
 
+def env(value: EnvValue) -> str:
+    """A value read from the environment at run time."""
+    return f'os.Getenv("{value.name}")'
+
+
+def _value(value: str | EnvValue) -> str:
+    return string(value) if isinstance(value, str) else env(value)
+
+
 STYLE = LiteralStyle(
     string=string,
     indent="\t",
@@ -66,16 +75,13 @@ STYLE = LiteralStyle(
     empty_map="map[string]any{}",
     empty_list="[]any{}",
     null="nil",
+    env=env,
     align=True,
 )
 
 
 def literal(value: Any, level: int = 0) -> str:
     return write_literal(value, STYLE, level)
-
-
-def _env(credential: Credential, index: int = 0) -> str:
-    return f'os.Getenv("{credential.env[index]}")'
 
 
 def _fatal_on(statement: str) -> str:
@@ -86,14 +92,16 @@ def render(req: HttpRequest) -> str:
     imports = {"fmt", "io", "log", "net/http"}
     setup: list[str] = []
     helpers: list[str] = []
-    url = string(req.url)
+    url = join(req.url_pieces(), string, env, "+")  # gofmt writes `"a"+b` in an argument list
     query_credentials = req.credential("query")
     if req.query or query_credentials:
         imports.add("net/url")
-        adds = [f"query.Add({string(k)}, {string(v)})" for k, v in req.query]
-        adds += [f"query.Add({string(c.name)}, {_env(c)})" for c in query_credentials]
+        adds = [f"query.Add({string(k)}, {_value(v)})" for k, v in req.query]
+        adds += [f"query.Add({string(c.name)}, {env(c.read())})" for c in query_credentials]
         setup.append("query := url.Values{}\n" + "\n".join(adds))
-        url = string(req.url + "?") + " + query.Encode()"
+        pieces = join_pieces((*req.url_pieces(), "?"))
+        glue = "+" if len(pieces) > 1 else " + "  # a one-literal URL keeps the spacing it always had
+        url = join(pieces, string, env, "+") + glue + "query.Encode()"
 
     headers: list[str] = []
     reader = "nil"
@@ -106,7 +114,7 @@ def render(req: HttpRequest) -> str:
             headers.append(f'req.Header.Set("Content-Type", {string(body.media_type)})')
         elif body.kind == "form":
             imports |= {"net/url", "strings"}
-            adds = [f"form.Add({string(p.name)}, {string(p.value)})" for p in body.parts]
+            adds = [f"form.Add({string(p.name)}, {_value(p.value)})" for p in body.parts]
             setup.append("form := url.Values{}\n" + "\n".join(adds))
             reader = "strings.NewReader(form.Encode())"
             headers.append('req.Header.Set("Content-Type", "application/x-www-form-urlencoded")')
@@ -122,9 +130,9 @@ def render(req: HttpRequest) -> str:
                 elif part.content_type:
                     imports.add("net/textproto")
                     helpers.append(_ADD_PART)
-                    call = f"addPart(writer, {string(part.name)}, {string(part.content_type)}, {string(part.value)})"
+                    call = f"addPart(writer, {string(part.name)}, {string(part.content_type)}, {_value(part.value)})"
                 else:
-                    call = f"writer.WriteField({string(part.name)}, {string(part.value)})"
+                    call = f"writer.WriteField({string(part.name)}, {_value(part.value)})"
                 steps.append(_fatal_on(call))
             steps.append(_fatal_on("writer.Close()"))
             setup.append("\n".join(steps))
@@ -141,16 +149,15 @@ def render(req: HttpRequest) -> str:
             headers.append(f'req.Header.Set("Content-Type", {string(body.media_type)})')
 
     for c in req.credential("bearer"):
-        headers.append(f"req.Header.Set({string(c.name)}, {string(c.prefix)}+{_env(c)})")
+        headers.append(f"req.Header.Set({string(c.name)}, {string(c.prefix)}+{env(c.read())})")
     for c in req.credential("basic"):
-        headers.append(f"req.SetBasicAuth({_env(c, 0)}, {_env(c, 1)})")
+        headers.append(f"req.SetBasicAuth({env(c.read(0))}, {env(c.read(1))})")
     for c in req.credential("header"):
-        headers.append(f"req.Header.Set({string(c.name)}, {_env(c)})")
-    headers += [f"req.Header.Set({string(k)}, {string(v)})" for k, v in req.headers]
+        headers.append(f"req.Header.Set({string(c.name)}, {env(c.read())})")
+    headers += [f"req.Header.Set({string(k)}, {_value(v)})" for k, v in req.headers]
     if cookie := req.cookie_pieces():
-        pieces = [string(p) if isinstance(p, str) else _env(p) for p in cookie]
-        headers.append(f'req.Header.Set("Cookie", {"+".join(pieces)})')
-    if req.credentials:
+        headers.append(f'req.Header.Set("Cookie", {join(cookie, string, env, "+")})')
+    if req.env:
         imports.add("os")
 
     method = _METHODS.get(req.method, string(req.method))

@@ -6,12 +6,28 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from ..request import Credential, HttpRequest
-from .base import Language
+from ..request import EnvValue, HttpRequest, Pieces, env_values
+from .base import Language, form_template, join, json_template
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _BOUNDARY = "PortalFormBoundary7MA4YWxkTrZu0gW"
 CRLF = "\r\n"
+_JSON_STRING = """
+    /** {@code value} as a JSON string, quotes included. */
+    static String jsonString(String value) {
+        StringBuilder json = new StringBuilder("\\"");
+        for (char c : value.toCharArray()) {
+            if (c == '"' || c == '\\\\') {
+                json.append('\\\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append('"').toString();
+    }
+"""
 
 
 def _ascii(ch: str) -> str:
@@ -52,8 +68,30 @@ def text_block(text: str) -> str:
     return '"""\n' + "".join(f"    {line}\n" for line in lines) + '    """'
 
 
-def _env(credential: Credential, index: int = 0) -> str:
-    return f'System.getenv("{credential.env[index]}")'
+def env(value: EnvValue) -> str:
+    """A value read from the environment at run time."""
+    return f'System.getenv("{value.name}")'
+
+
+def _value(value: str | EnvValue) -> str:
+    return string(value) if isinstance(value, str) else env(value)
+
+
+def _text(pieces: Pieces) -> str:
+    return join(pieces, string, env)
+
+
+def _encoded(value: EnvValue) -> str:
+    return f"URLEncoder.encode({env(value)}, StandardCharsets.UTF_8)"
+
+
+def _json_body(value: Any) -> str:
+    """The JSON text of ``value`` as a text block, the environment's values JSON-encoded
+    into it at run time (with ``jsonString``, a helper the snippet defines)."""
+    pieces = json_template(value)
+    text = "".join(p.replace("%", "%%") if isinstance(p, str) else "%s" for p in pieces)
+    reads = ", ".join(f"jsonString({env(p)})" for p in pieces if isinstance(p, EnvValue))
+    return f"{text_block(text)}.formatted({reads})"
 
 
 def render(req: HttpRequest) -> str:
@@ -64,41 +102,47 @@ def render(req: HttpRequest) -> str:
         "java.net.http.HttpResponse",
     }
     setup: list[str] = []
-    url = string(req.url + ("?" + req.query_string if req.query else ""))
-    separator = "&" if req.query else "?"
-    for c in req.credential("query"):
+    helpers: list[str] = []
+    url = _text(req.url_pieces(query=True))
+    separator = "&" if req.query_string else "?"
+    for name, read in req.env_query:
         imports |= {"java.net.URLEncoder", "java.nio.charset.StandardCharsets"}
-        name = string(separator + quote(c.name, safe="") + "=")
-        url += f" + {name} + URLEncoder.encode({_env(c)}, StandardCharsets.UTF_8)"
+        url += f" + {string(separator + quote(name, safe='') + '=')} + {_encoded(read)}"
         separator = "&"
 
     headers: list[tuple[str, str]] = []
     for c in req.credential("bearer"):
-        headers.append((string(c.name), f"{string(c.prefix)} + {_env(c)}"))
+        headers.append((string(c.name), f"{string(c.prefix)} + {env(c.read())}"))
     for c in req.credential("basic"):
         imports |= {"java.util.Base64", "java.nio.charset.StandardCharsets"}
         setup.append(
-            f'String credentials = {_env(c, 0)} + ":" + {_env(c, 1)};\n'
+            f'String credentials = {env(c.read(0))} + ":" + {env(c.read(1))};\n'
             "String basic = Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));"
         )
         headers.append(('"Authorization"', '"Basic " + basic'))
     for c in req.credential("header"):
-        headers.append((string(c.name), _env(c)))
-    headers += [(string(k), string(v)) for k, v in req.headers]
+        headers.append((string(c.name), env(c.read())))
+    headers += [(string(k), _value(v)) for k, v in req.headers]
     if cookie := req.cookie_pieces():
-        pieces = [string(p) if isinstance(p, str) else _env(p) for p in cookie]
-        headers.append(('"Cookie"', " + ".join(pieces)))
+        headers.append(('"Cookie"', _text(cookie)))
 
     publisher = None
     body = req.body
     if body is not None:
-        if body.kind == "json":
+        if body.kind == "json" and any(env_values(body.value)):
+            helpers.append(_JSON_STRING)
+            setup.append(f"String body = {_json_body(body.value)};")
+            publisher = "HttpRequest.BodyPublishers.ofString(body)"
+            headers.append(('"Content-Type"', string(body.media_type)))
+        elif body.kind == "json":
             setup.append(f"String body = {literal(body.value)};")
             publisher = "HttpRequest.BodyPublishers.ofString(body)"
             headers.append(('"Content-Type"', string(body.media_type)))
         elif body.kind == "form":
-            form = "&".join(f"{quote(p.name, safe='[]')}={quote(p.value, safe='')}" for p in body.parts)
-            setup.append(f"String form = {string(form)};")
+            form = form_template(body.parts)
+            if any(env_values(form)):
+                imports |= {"java.net.URLEncoder", "java.nio.charset.StandardCharsets"}
+            setup.append(f"String form = {join(form, string, _encoded)};")
             publisher = "HttpRequest.BodyPublishers.ofString(form)"
             headers.append(('"Content-Type"', '"application/x-www-form-urlencoded"'))
         elif body.kind == "multipart":
@@ -121,7 +165,7 @@ def render(req: HttpRequest) -> str:
                 if part.filename:
                     steps.append(f"body.write(Files.readAllBytes(Path.of({string(part.filename)})));")
                 else:
-                    steps.append(f"body.write({string(part.value)}.getBytes(StandardCharsets.UTF_8));")
+                    steps.append(f"body.write({_value(part.value)}.getBytes(StandardCharsets.UTF_8));")
                 steps.append('body.write("\\r\\n".getBytes(StandardCharsets.UTF_8));')
             steps.append('body.write(("--" + boundary + "--\\r\\n").getBytes(StandardCharsets.UTF_8));')
             setup.append("\n".join(steps))
@@ -168,7 +212,9 @@ def render(req: HttpRequest) -> str:
         head
         + "\npublic class Main {\n    public static void main(String[] args) throws Exception {\n"
         + main
-        + "\n    }\n}\n"
+        + "\n    }\n"
+        + "".join(helpers)
+        + "}\n"
     )
 
 

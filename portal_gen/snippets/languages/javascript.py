@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..request import Credential, HttpRequest
-from .base import Language, LiteralStyle, braced_escape, quote_chars, write_literal
+from ..request import EnvValue, HttpRequest, Pieces
+from .base import Language, LiteralStyle, braced_escape, join, quote_chars, write_literal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
@@ -15,6 +15,19 @@ _KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 def string(value: str) -> str:
     # Whatever is not printable (controls, U+2028 and U+2029 included) becomes a \u escape.
     return quote_chars(value, _ESCAPES, lambda ch: f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else braced_escape(ch))
+
+
+def env(value: EnvValue) -> str:
+    """A value read from the environment at run time."""
+    return f"process.env.{value.name}"
+
+
+def _value(value: str | EnvValue) -> str:
+    return string(value) if isinstance(value, str) else env(value)
+
+
+def _text(pieces: Pieces) -> str:
+    return join(pieces, string, env)
 
 
 def _key(name: str) -> str:
@@ -32,6 +45,7 @@ STYLE = LiteralStyle(
     empty_map="{}",
     empty_list="[]",
     null="null",
+    env=env,
     key=_key,
 )
 
@@ -40,34 +54,28 @@ def literal(value: Any, level: int = 0) -> str:
     return write_literal(value, STYLE, level)
 
 
-def _env(credential: Credential, index: int = 0) -> str:
-    return f"process.env.{credential.env[index]}"
-
-
 def render(req: HttpRequest) -> str:
     imports: list[str] = []
     lines: list[str] = []
-    query_credentials = req.credential("query")
-    url = string(req.url + ("?" + req.query_string if req.query else ""))
-    if query_credentials:
+    url = _text(req.url_pieces(query=True))
+    if req.env_query:
         lines.append(
             f"const url = new URL({url});\n"
-            + "".join(f"url.searchParams.append({string(c.name)}, {_env(c)});\n" for c in query_credentials)
+            + "".join(f"url.searchParams.append({string(k)}, {env(v)});\n" for k, v in req.env_query)
         )
         url = "url"
 
     headers: list[tuple[str, str]] = []
     for c in req.credential("bearer"):
-        headers.append((_key(c.name), f"`{c.prefix}${{{_env(c)}}}`"))
+        headers.append((_key(c.name), f"`{c.prefix}${{{env(c.read())}}}`"))
     for c in req.credential("basic"):
-        token = f'Buffer.from(`${{{_env(c, 0)}}}:${{{_env(c, 1)}}}`).toString("base64")'
+        token = f'Buffer.from(`${{{env(c.read(0))}}}:${{{env(c.read(1))}}}`).toString("base64")'
         headers.append(("Authorization", f"`Basic ${{{token}}}`"))
     for c in req.credential("header"):
-        headers.append((_key(c.name), _env(c)))
-    headers += [(_key(k), string(v)) for k, v in req.headers]
+        headers.append((_key(c.name), env(c.read())))
+    headers += [(_key(k), _value(v)) for k, v in req.headers]
     if cookie := req.cookie_pieces():
-        pieces = [string(p) if isinstance(p, str) else _env(p) for p in cookie]
-        headers.append(("Cookie", " + ".join(pieces)))
+        headers.append(("Cookie", _text(cookie)))
 
     options = [f"method: {string(req.method)}"]
     body = req.body
@@ -76,7 +84,7 @@ def render(req: HttpRequest) -> str:
             headers.append(('"Content-Type"', string(body.media_type)))
             options.append(f"body: JSON.stringify({literal(body.value, 1)})")
         elif body.kind == "form":
-            pairs = "".join(f"  [{string(p.name)}, {string(p.value)}],\n" for p in body.parts)
+            pairs = "".join(f"  [{string(p.name)}, {_value(p.value)}],\n" for p in body.parts)
             lines.append(f"const form = new URLSearchParams([\n{pairs}]);\n")
             options.append("body: form")
         elif body.kind == "multipart":
@@ -88,10 +96,10 @@ def render(req: HttpRequest) -> str:
                     blob = f"new Blob([await readFile({string(part.filename)})], {{ type: {kind} }})"
                     parts.append(f"form.append({string(part.name)}, {blob}, {string(part.filename)});")
                 elif part.content_type:
-                    blob = f"new Blob([{string(part.value)}], {{ type: {string(part.content_type)} }})"
+                    blob = f"new Blob([{_value(part.value)}], {{ type: {string(part.content_type)} }})"
                     parts.append(f"form.append({string(part.name)}, {blob});")
                 else:
-                    parts.append(f"form.append({string(part.name)}, {string(part.value)});")
+                    parts.append(f"form.append({string(part.name)}, {_value(part.value)});")
             lines.append("\n".join(parts) + "\n")
             options.append("body: form")
         elif body.kind == "text":

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from ..request import Credential, HttpRequest
-from .base import Language, LiteralStyle, braced_escape, quote_chars, unique_keys, write_literal
+from ..request import EnvValue, HttpRequest, Pieces, join_pieces
+from .base import Language, LiteralStyle, braced_escape, form_template, join, quote_chars, unique_keys, write_literal
 
 _DOUBLE = {"\\": "\\\\", '"': '\\"', "$": "\\$", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 
@@ -17,6 +18,23 @@ def string(value: str) -> str:
     if all(ch.isprintable() for ch in value):
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
     return quote_chars(value, _DOUBLE, braced_escape)
+
+
+def env(value: EnvValue) -> str:
+    """A value read from the environment at run time."""
+    return f"getenv('{value.name}')"
+
+
+def _value(value: str | EnvValue) -> str:
+    return string(value) if isinstance(value, str) else env(value)
+
+
+def _text(pieces: Pieces, read: Callable[[EnvValue], str] = env) -> str:
+    return join(pieces, string, read, " . ")
+
+
+def _encoded(value: EnvValue) -> str:
+    return f"urlencode({env(value)})"
 
 
 # PHP turns numeric-string keys into integers and encodes an empty array as `[]`: an
@@ -31,6 +49,7 @@ STYLE = LiteralStyle(
     empty_map="new stdClass()",
     empty_list="[]",
     null="null",
+    env=env,
     separator=" => ",
     map_prefix=lambda value: "(object) " if all(str(k).isdigit() for k in value) else "",
 )
@@ -40,29 +59,22 @@ def literal(value: Any, level: int = 0) -> str:
     return write_literal(value, STYLE, level)
 
 
-def _env(credential: Credential, index: int = 0) -> str:
-    return f"getenv('{credential.env[index]}')"
-
-
 def render(req: HttpRequest) -> str:
     lines: list[str] = []
-    url = string(req.url + ("?" + req.query_string if req.query else ""))
-    separator = "&" if req.query else "?"
-    for c in req.credential("query"):
-        url += f" . {string(separator + quote(c.name, safe='') + '=')} . urlencode({_env(c)})"
+    url = _text(req.url_pieces(query=True))
+    separator = "&" if req.query_string else "?"
+    for name, read in req.env_query:
+        url += f" . {string(separator + quote(name, safe='') + '=')} . {_encoded(read)}"
         separator = "&"
 
     headers: list[str] = []
     for c in req.credential("bearer"):
-        headers.append(f"{string(c.name + ': ' + c.prefix)} . {_env(c)}")
+        headers.append(f"{string(c.name + ': ' + c.prefix)} . {env(c.read())}")
     for c in req.credential("header"):
-        headers.append(f"{string(c.name + ': ')} . {_env(c)}")
-    headers += [string(f"{k}: {v}") for k, v in req.headers]
+        headers.append(f"{string(c.name + ': ')} . {env(c.read())}")
+    headers += [_text(join_pieces((f"{k}: ", v))) for k, v in req.headers]
     if cookie := req.cookie_pieces():
-        # The pieces always start with text: prefix the header name to it.
-        head = ("Cookie: " + str(cookie[0]), *cookie[1:])
-        pieces = [string(p) if isinstance(p, str) else _env(p) for p in head]
-        headers.append(" . ".join(pieces))
+        headers.append(_text(join_pieces(("Cookie: ", *cookie))))
 
     options: list[tuple[str, str]] = [("CURLOPT_RETURNTRANSFER", "true")]
     if req.method == "HEAD":
@@ -70,7 +82,7 @@ def render(req: HttpRequest) -> str:
     elif req.method not in ("GET", "POST") or (req.method == "POST" and req.body is None):
         options.append(("CURLOPT_CUSTOMREQUEST", string(req.method)))
     for c in req.credential("basic"):
-        options.append(("CURLOPT_USERPWD", f"{_env(c, 0)} . ':' . {_env(c, 1)}"))
+        options.append(("CURLOPT_USERPWD", f"{env(c.read(0))} . ':' . {env(c.read(1))}"))
     body = req.body
     if body is not None:
         if body.kind == "json":
@@ -80,11 +92,10 @@ def render(req: HttpRequest) -> str:
         elif body.kind == "form":
             pairs = tuple((p.name, p.value) for p in body.parts)
             if unique_keys(pairs):
-                items = "".join(f"    {string(k)} => {string(v)},\n" for k, v in pairs)
+                items = "".join(f"    {string(k)} => {_value(v)},\n" for k, v in pairs)
                 options.append(("CURLOPT_POSTFIELDS", f"http_build_query([\n{items}])"))
             else:  # repeated names: PHP arrays cannot hold them, so the encoded form
-                encoded = "&".join(f"{quote(k, safe='[]')}={quote(v, safe='')}" for k, v in pairs)
-                options.append(("CURLOPT_POSTFIELDS", string(encoded)))
+                options.append(("CURLOPT_POSTFIELDS", _text(form_template(body.parts), _encoded)))
         elif body.kind == "multipart":
             fields = []
             for part in body.parts:
@@ -92,7 +103,7 @@ def render(req: HttpRequest) -> str:
                     name, kind = string(part.filename), string(part.content_type or "")
                     value = f"new CURLFile({name}, {kind}, {name})"
                 else:
-                    value = string(part.value)
+                    value = _value(part.value)
                 fields.append(f"    {string(part.name)} => {value},\n")
             lines.append("$fields = [\n" + "".join(fields) + "];")
             options.append(("CURLOPT_POSTFIELDS", "$fields"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ..request import Credential, HttpRequest
-from .base import Language, LiteralStyle, c_escape, quote_chars, unique_keys, write_literal
+from ..request import EnvValue, HttpRequest, Pieces
+from .base import Language, LiteralStyle, c_escape, join, quote_chars, unique_keys, write_literal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
@@ -14,6 +14,19 @@ _METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
 def string(value: str) -> str:
     return quote_chars(value, _ESCAPES, c_escape)
+
+
+def env(value: EnvValue) -> str:
+    """A value read from the environment at run time."""
+    return f'os.environ["{value.name}"]'
+
+
+def _value(value: str | EnvValue) -> str:
+    return string(value) if isinstance(value, str) else env(value)
+
+
+def _text(pieces: Pieces) -> str:
+    return join(pieces, string, env)
 
 
 STYLE = LiteralStyle(
@@ -26,6 +39,7 @@ STYLE = LiteralStyle(
     empty_map="{}",
     empty_list="[]",
     null="None",
+    env=env,
     true="True",
     false="False",
 )
@@ -44,27 +58,22 @@ def _pairs(pairs: list[tuple[str, str]], level: int) -> str:
     return "[\n" + "".join(f"{inner}({k}, {v}),\n" for k, v in pairs) + pad + "]"
 
 
-def _env(credential: Credential, index: int = 0) -> str:
-    return f'os.environ["{credential.env[index]}"]'
-
-
 def render(req: HttpRequest) -> str:
     imports = {"sys"}
     lines: list[str] = []
-    args = [string(req.url)]
+    args = [_text(req.url_pieces())]
 
-    query = [(string(k), string(v)) for k, v in req.query]
-    query += [(string(c.name), _env(c)) for c in req.credential("query")]
+    query = [(string(k), _value(v)) for k, v in req.query]
+    query += [(string(c.name), env(c.read())) for c in req.credential("query")]
     if query:
         lines.append(f"params = {_pairs(query, 0)}")
         args.append("params=params")
 
     headers = [(string(c.name), f"f\"{c.prefix}{{os.environ['{c.env[0]}']}}\"") for c in req.credential("bearer")]
-    headers += [(string(c.name), _env(c)) for c in req.credential("header")]
-    headers += [(string(k), string(v)) for k, v in req.headers]
+    headers += [(string(c.name), env(c.read())) for c in req.credential("header")]
+    headers += [(string(k), _value(v)) for k, v in req.headers]
     if cookie := req.cookie_pieces():
-        pieces = [string(p) if isinstance(p, str) else _env(p) for p in cookie]
-        headers.append(('"Cookie"', " + ".join(pieces)))
+        headers.append(('"Cookie"', _text(cookie)))
     body = req.body
     if (
         body is not None
@@ -81,7 +90,7 @@ def render(req: HttpRequest) -> str:
             lines.append(f"payload = {literal(body.value)}")
             args.append("json=payload")
         elif body.kind == "form":
-            lines.append(f"data = {_pairs([(string(p.name), string(p.value)) for p in body.parts], 0)}")
+            lines.append(f"data = {_pairs([(string(p.name), _value(p.value)) for p in body.parts], 0)}")
             args.append("data=data")
         elif body.kind == "multipart":
             imports.add("pathlib")
@@ -93,9 +102,9 @@ def render(req: HttpRequest) -> str:
                         f"{string(part.content_type or 'application/octet-stream')})"
                     )
                 elif part.content_type:
-                    value = f"(None, {string(part.value)}, {string(part.content_type)})"
+                    value = f"(None, {_value(part.value)}, {string(part.content_type)})"
                 else:
-                    value = f"(None, {string(part.value)})"
+                    value = f"(None, {_value(part.value)})"
                 files.append(f"    ({string(part.name)}, {value}),\n")
             lines.append("files = [\n" + "".join(files) + "]")
             args.append("files=files")
@@ -104,10 +113,10 @@ def render(req: HttpRequest) -> str:
         else:
             imports.add("pathlib")
             args.append(f"data=Path({string(body.filename or '')}).read_bytes()")
-    if req.credentials:
+    if req.env:
         imports.add("os")
     for c in req.credential("basic"):
-        args.append(f"auth=({_env(c, 0)}, {_env(c, 1)})")
+        args.append(f"auth=({env(c.read(0))}, {env(c.read(1))})")
     args.append("timeout=30")
 
     if req.method in _METHODS:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..request import Credential, HttpRequest
-from .base import Language, LiteralStyle, braced_escape, quote_chars, write_literal
+from ..request import EnvValue, HttpRequest, Pieces
+from .base import Language, LiteralStyle, braced_escape, join, quote_chars, write_literal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 _CLASSES = {
@@ -27,6 +27,19 @@ def string(value: str) -> str:
     return re.sub(r"#(?=[{$@])", r"\\#", quoted)
 
 
+def env(value: EnvValue) -> str:
+    """A value read from the environment at run time."""
+    return f'ENV.fetch("{value.name}")'
+
+
+def _value(value: str | EnvValue) -> str:
+    return string(value) if isinstance(value, str) else env(value)
+
+
+def _text(pieces: Pieces) -> str:
+    return join(pieces, string, env)
+
+
 STYLE = LiteralStyle(
     string=string,
     indent="  ",
@@ -37,6 +50,7 @@ STYLE = LiteralStyle(
     empty_map="{}",
     empty_list="[]",
     null="nil",
+    env=env,
     separator=" => ",
 )
 
@@ -45,19 +59,15 @@ def literal(value: Any, level: int = 0) -> str:
     return write_literal(value, STYLE, level)
 
 
-def _env(credential: Credential, index: int = 0) -> str:
-    return f'ENV.fetch("{credential.env[index]}")'
-
-
 def _pairs(pairs: list[tuple[str, str]]) -> str:
     return "[\n" + "".join(f"  [{k}, {v}],\n" for k, v in pairs) + "]"
 
 
 def render(req: HttpRequest) -> str:
     requires = {"net/http", "uri"}
-    lines = [f"uri = URI({string(req.url)})"]
-    query = [(string(k), string(v)) for k, v in req.query]
-    query += [(string(c.name), _env(c)) for c in req.credential("query")]
+    lines = [f"uri = URI({_text(req.url_pieces())})"]
+    query = [(string(k), _value(v)) for k, v in req.query]
+    query += [(string(c.name), env(c.read())) for c in req.credential("query")]
     if query:
         lines[0] += f"\nuri.query = URI.encode_www_form({_pairs(query)})"
 
@@ -68,15 +78,14 @@ def render(req: HttpRequest) -> str:
         else f"request = Net::HTTPGenericRequest.new({string(req.method)}, true, true, uri)"
     ]
     for c in req.credential("bearer"):
-        request.append(f'request[{string(c.name)}] = "{c.prefix}#{{{_env(c)}}}"')
+        request.append(f'request[{string(c.name)}] = "{c.prefix}#{{{env(c.read())}}}"')
     for c in req.credential("basic"):
-        request.append(f"request.basic_auth({_env(c, 0)}, {_env(c, 1)})")
+        request.append(f"request.basic_auth({env(c.read(0))}, {env(c.read(1))})")
     for c in req.credential("header"):
-        request.append(f"request[{string(c.name)}] = {_env(c)}")
-    request += [f"request[{string(k)}] = {string(v)}" for k, v in req.headers]
+        request.append(f"request[{string(c.name)}] = {env(c.read())}")
+    request += [f"request[{string(k)}] = {_value(v)}" for k, v in req.headers]
     if cookie := req.cookie_pieces():
-        pieces = [string(p) if isinstance(p, str) else _env(p) for p in cookie]
-        request.append(f'request["Cookie"] = {" + ".join(pieces)}')
+        request.append(f'request["Cookie"] = {_text(cookie)}')
     body = req.body
     if body is not None:
         if body.kind == "json":
@@ -84,7 +93,7 @@ def render(req: HttpRequest) -> str:
             request.append(f'request["Content-Type"] = {string(body.media_type)}')
             request.append(f"request.body = JSON.generate({literal(body.value)})")
         elif body.kind == "form":
-            pairs = _pairs([(string(p.name), string(p.value)) for p in body.parts])
+            pairs = _pairs([(string(p.name), _value(p.value)) for p in body.parts])
             request.append(f'request.set_form({pairs}, "application/x-www-form-urlencoded")')
         elif body.kind == "multipart":
             parts = []
@@ -95,7 +104,7 @@ def render(req: HttpRequest) -> str:
                     )
                     parts.append((string(part.name), f"File.open({string(part.filename)}), {options}"))
                 else:
-                    parts.append((string(part.name), string(part.value)))
+                    parts.append((string(part.name), _value(part.value)))
             request.append(f'request.set_form({_pairs(parts)}, "multipart/form-data")')
         elif body.kind == "text":
             request.append(f'request["Content-Type"] = {string(body.media_type)}')

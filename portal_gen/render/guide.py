@@ -1,0 +1,171 @@
+"""Render quickstart and tutorial pages: numbered steps, code in every language, and
+the time to first call (pure)."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..config import PortalConfig
+from ..examples import example_for
+from ..guides import Guide, Step, field_value, success_response
+from ..markdown import plain_title
+from ..plan import Plan, relative_url
+from ..snippets import Snippet, Snippets
+from ..snippets.languages import LANGUAGES
+from ..spec.model import UNSET
+from ..verify import first_call_cost, step_code, step_request
+from .html import extract_toc, highlight_once, to_json
+from .reference import RenderedPage
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What ``portal check --record`` measured for one guide."""
+
+    date: str
+    spec_version: str
+    languages: Mapping[str, Mapping[str, Any]]  # language -> steps, lines, reading_seconds, seconds
+
+
+def verified_from(data: Any) -> dict[str, Verified]:
+    """The records in a ``portal-verified.json`` document (unknown shapes are skipped)."""
+    records: dict[str, Verified] = {}
+    guides = data.get("guides") if isinstance(data, dict) else None
+    if not isinstance(guides, dict):
+        return records
+    for guide_id, record in guides.items():
+        if isinstance(record, dict) and isinstance(record.get("languages"), dict):
+            records[guide_id] = Verified(
+                str(record.get("date", "")), str(record.get("spec_version", "")), record["languages"]
+            )
+    return records
+
+
+class GuideRenderer:
+    """Renders every guide page; one instance per build."""
+
+    def __init__(
+        self,
+        guides: tuple[Guide, ...],
+        snippets: Snippets,
+        plan: Plan,
+        config: PortalConfig,
+        env: jinja2.Environment,
+        verified: Mapping[str, Verified],
+    ) -> None:
+        self.guides = guides
+        self.by_id = {g.id: g for g in guides}
+        self.snippets = snippets
+        self.plan = plan
+        self.config = config
+        self.env = env
+        self.verified = verified
+        self.languages = tuple(lang for lang in snippets.languages if lang in LANGUAGES)
+
+    def render(self, guide: Guide) -> RenderedPage:
+        page = guide.page
+        directory_urls = self.config.directory_urls
+
+        def url(path: str, anchor: str | None = None) -> str:
+            return relative_url(page, path, directory_urls, anchor)
+
+        api = self.snippets.api
+        steps = [self._step(step, url) for step in guide.steps]
+        next_steps = []
+        for item in guide.next_steps:
+            if item.guide:
+                href = url(self.by_id[item.guide].page)
+            elif item.operation:
+                op = api.operation(item.operation)
+                href = url(self.plan.operation_paths[op.key]) if op else "#"
+            else:
+                href = item.url or "#"
+            next_steps.append((item.title, href))
+        costs = [(lang, LANGUAGES[lang].label, first_call_cost(self.snippets, guide, lang)) for lang in self.languages]
+        setup = self._setup(guide)
+        context = {
+            "guide": guide,
+            "api": api,
+            "steps": steps,
+            "next_steps": next_steps,
+            "setup": setup,
+            "setup_lines": [f'export {name}="..."  # {what}' for name, what in setup],
+            "highlight": highlight_once,
+            "costs": costs,
+            "first_call": guide.first_call,
+            "verified": self.verified.get(guide.id),
+            "labels": {lang: LANGUAGES[lang].label for lang in LANGUAGES},
+        }
+        body = self.env.get_template("guides/guide.html").render(context).strip() + "\n"
+        return RenderedPage(page, plain_title(guide.title), body, extract_toc(body), guide.kind)
+
+    def _step(self, step: Step, url: Any) -> dict[str, Any]:
+        tabs: list[tuple[Snippet, Markup]] = []
+        operation = None
+        if step.call is not None:
+            op = self.snippets.api.operation(step.call.operation)
+            if op is not None:
+                operation = (op, url(self.plan.operation_paths[op.key]))
+        for lang in (*self.languages, *(k for k in step.code if k not in self.languages)):
+            code = step_code(self.snippets, step, lang)
+            if code is None:
+                continue
+            language = LANGUAGES.get(lang)
+            label = language.label if language else lang
+            lexer = language.lexer if language else lang
+            snippet = Snippet(lang, label, lexer, code, "guide")
+            tabs.append((snippet, highlight_once(code, lexer)))
+        return {
+            "step": step,
+            "tabs": tabs,
+            "operation": operation,
+            "captures": step.captures,
+            "exports": "\n".join(
+                f"export {c.name}={shlex.quote(self._captured_example(step, c.path))}" for c in step.captures
+            ),
+        }
+
+    def _captured_example(self, step: Step, path: tuple[str, ...]) -> str:
+        """A value the capture would take, from the response's example."""
+        if step.call is None:
+            return "..."
+        api = self.snippets.api
+        op = api.operation(step.call.operation)
+        found = success_response(op, step.call.status) if op else None
+        if op is None or found is None:
+            return "..."
+        value: Any = UNSET
+        for response in op.responses:
+            if response.status == found[0]:
+                for media in response.content:
+                    for example in media.examples:
+                        if example.value is not UNSET:
+                            value = field_value(example.value, path)
+                            break
+        if value is UNSET and found[1] is not None:
+            value = field_value(example_for(found[1], api.schemas, direction="response"), path)
+        if value is UNSET or value is None:
+            return "..."
+        return value if isinstance(value, str) else to_json(value)
+
+    def _setup(self, guide: Guide) -> list[tuple[str, str]]:
+        """The environment variables the guide's code reads for credentials:
+        (variable, what it holds)."""
+        found: dict[str, str] = {}
+        for step in guide.steps:
+            request = step_request(self.snippets, step)
+            if request is None:
+                continue
+            for credential in request.credentials:
+                what = {
+                    "basic": ("user name", "password"),
+                }.get(credential.kind, ("secret",) * len(credential.env))
+                for name, role in zip(credential.env, what, strict=False):
+                    found.setdefault(name, f"{credential.scheme} {role}")
+        return list(found.items())
