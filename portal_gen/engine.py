@@ -113,7 +113,7 @@ class Site:
     guide_nav: tuple[NavSection, ...] = ()  # Quickstarts, Tutorials
 
 
-def load_project(config: PortalConfig, *, background_validation: bool = False) -> Project:
+def load_project(config: PortalConfig, *, background_validation: bool = False, with_guides: bool = True) -> Project:
     """Read the spec and model it.
 
     Without ``background_validation`` the spec is validated first and one
@@ -138,7 +138,7 @@ def load_project(config: PortalConfig, *, background_validation: bool = False) -
         validation.raise_problems()  # an invalid spec explains the failure: say so
         raise
     Budget.from_config(config.quickstart_budget, Location(config.config_file))  # fail early on a bad limit
-    guides = load_guides(config.project_dir / config.content_dir, config.project_dir)
+    guides = load_guides(config.project_dir / config.content_dir, config.project_dir) if with_guides else ()
     project = Project(config, source, api, validation, guides, load_verified(config))
     if guides:
         reserved = frozenset(

@@ -113,9 +113,7 @@ class Budget:
                     f"use some of {', '.join(known)}",
                 )
             if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0:
-                raise PortalError(
-                    f"quickstart_budget {key} must be a positive number, got {limit!r}", location
-                )
+                raise PortalError(f"quickstart_budget {key} must be a positive number, got {limit!r}", location)
         return cls(**value)
 
 

@@ -41,3 +41,22 @@ def test_the_chosen_language_follows_the_reader(built, chromium) -> None:
         response_box = page.locator(".portal-try__response").bounding_box()
         assert request_box and response_box and response_box["x"] > request_box["x"] + request_box["width"] - 1
         context.close()
+
+
+def test_a_guide_speaks_the_language_chosen_in_the_reference(built, chromium) -> None:
+    site = built("demo")
+    with serve_directory(site) as base:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(f"{base}/reference/messages/send-message/")
+        page.locator(".portal-snippets .tabbed-labels label", has_text="Ruby").first.click()
+        page.goto(f"{base}/quickstarts/send-your-first-message/")
+        page.wait_for_function("document.querySelector('.portal-snippets input:checked')")
+        sets = page.eval_on_selector_all(
+            ".portal-snippets",
+            "sets => sets.map(s => s.querySelector(`label[for='${s.querySelector('input:checked').id}']`).textContent)",
+        )
+        assert sets == ["Ruby"] * len(sets) and len(sets) == 3  # how to run, then both calls
+        assert page.is_visible("text=ruby main.rb")
+        assert page.locator("#step-3 ~ .portal-snippets .language-ruby").first.is_visible()
+        context.close()

@@ -16,7 +16,7 @@ def test_new_then_build(tmp_path: Path, name: str) -> None:
     assert result.returncode == 0, result.stderr
     assert (target / "mkdocs.yml").exists()
     assert (target / "openapi" / "openapi.yaml").exists()
-    assert (target / "content" / "quickstarts" / "first-call.md").exists()
+    assert (target / "content" / "quickstarts" / "first-call.yaml").exists()
     result = run_portal("build", "--strict", cwd=target)
     assert result.returncode == 0, result.stderr
     site = target / "site"
@@ -25,6 +25,9 @@ def test_new_then_build(tmp_path: Path, name: str) -> None:
     assert "Make your first call" in landing  # the starter quickstart is linked
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "fonts.googleapis.com" not in home  # the site works offline
+    # The starter quickstart works against the mock server of the spec.
+    result = run_portal("check", "-l", "curl,python", cwd=target)
+    assert result.returncode == 0, result.stderr
 
 
 def test_new_copies_every_file_of_a_multi_file_spec(tmp_path: Path) -> None:
@@ -44,8 +47,12 @@ def test_new_copies_every_file_of_a_multi_file_spec(tmp_path: Path) -> None:
 def test_new_quickstart_uses_the_first_simple_get(tmp_path: Path) -> None:
     target = tmp_path / "portal"
     run_portal("new", str(target), "--spec", str(PROJECTS / "petstore30" / "openapi" / "openapi.yaml"), cwd=tmp_path)
-    quickstart = (target / "content" / "quickstarts" / "first-call.md").read_text()
-    assert 'curl -sS "https://api.petstore.example/v1/pets" \\\n  -H "X-API-Key: $API_KEY"' in quickstart
+    quickstart = (target / "content" / "quickstarts" / "first-call.yaml").read_text()
+    assert quickstart.startswith(
+        "# A quickstart: portal renders it as a page and `portal check` runs every step.\n"
+        "# yaml-language-server: $schema=../../site/schemas/guide.schema.json\n"
+    )
+    assert "  call:\n    operation: listPets\n" in quickstart
     assert 'site_name: "Petstore"' in (target / "mkdocs.yml").read_text()
 
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from ..config import PortalConfig
 from ..examples import example_for
 from ..guides import Guide, Step, field_value, success_response
-from ..markdown import plain_title
+from ..markdown import plain_title, render_markdown
 from ..plan import Plan, relative_url
 from ..snippets import Snippet, Snippets
 from ..snippets.languages import LANGUAGES
@@ -97,6 +97,11 @@ class GuideRenderer:
             "setup": setup,
             "setup_lines": [f'export {name}="..."  # {what}' for name, what in setup],
             "highlight": highlight_once,
+            "how_to_run": [
+                (Snippet(lang, LANGUAGES[lang].label, "", "", "guide"), render_markdown(LANGUAGES[lang].how_to_run))
+                for lang in self._languages_used(guide)
+                if LANGUAGES[lang].how_to_run
+            ],
             "costs": costs,
             "first_call": guide.first_call,
             "verified": self.verified.get(guide.id),
@@ -130,6 +135,13 @@ class GuideRenderer:
                 f"export {c.name}={shlex.quote(self._captured_example(step, c.path))}" for c in step.captures
             ),
         }
+
+    def _languages_used(self, guide: Guide) -> list[str]:
+        """The snippet languages the guide shows code in, in tab order."""
+        calls = any(step.call for step in guide.steps)
+        written = {lang for step in guide.steps for lang in step.code}
+        order = dict.fromkeys((*self.languages, *LANGUAGES))
+        return [lang for lang in order if lang in LANGUAGES and ((calls and lang in self.languages) or lang in written)]
 
     def _captured_example(self, step: Step, path: tuple[str, ...]) -> str:
         """A value the capture would take, from the response's example."""

@@ -33,6 +33,8 @@ class Language:
     executables: tuple[str, ...]
     aliases: tuple[str, ...] = ()  # names used in x-codeSamples `lang`
     run_env: Callable[[Path], Mapping[str, str]] = field(default=lambda cache: {})
+    # How a reader runs a snippet (Markdown), shown on guide pages.
+    how_to_run: str = ""
 
 
 def quote_chars(value: str, escapes: Mapping[str, str], other: Callable[[str], str]) -> str:

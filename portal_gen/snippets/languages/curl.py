@@ -112,5 +112,6 @@ LANGUAGE = Language(
     literal=literal,
     command=("bash", "{file}"),
     executables=("bash", "curl"),
+    how_to_run="Paste it into a terminal (bash or zsh); a few steps also use `jq`.",
     aliases=("curl", "shell", "bash", "sh", "cURL"),
 )

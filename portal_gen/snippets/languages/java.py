@@ -233,5 +233,6 @@ LANGUAGE = Language(
     literal=literal,
     command=("java", "{file}"),
     executables=("java", "javac"),  # `java Main.java` compiles: a JDK, not just a JRE
+    how_to_run="Java 17+ (a JDK), no build tool: save the code as `Main.java` and run `java Main.java`.",
     aliases=("java",),
 )

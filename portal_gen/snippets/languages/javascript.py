@@ -144,5 +144,6 @@ LANGUAGE = Language(
     literal=literal,
     command=("node", "{file}"),
     executables=("node",),
+    how_to_run="Node.js 18+, no packages: save the code as `main.mjs` and run `node main.mjs`.",
     aliases=("javascript", "js", "node", "nodejs", "node.js", "fetch"),
 )

@@ -150,5 +150,6 @@ LANGUAGE = Language(
     literal=literal,
     command=("php", "{file}"),
     executables=("php",),
+    how_to_run="PHP 8+ with the curl extension: save the code as `main.php` and run `php main.php`.",
     aliases=("php",),
 )

@@ -143,5 +143,6 @@ LANGUAGE = Language(
     literal=literal,
     command=("ruby", "{file}"),
     executables=("ruby",),
+    how_to_run="Ruby 3+, standard library only: save the code as `main.rb` and run `ruby main.rb`.",
     aliases=("ruby", "rb"),
 )
