@@ -288,6 +288,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             portal_config.spec_path.parent,
             portal_config.project_dir / portal_config.content_dir,
             portal_config.templates_path,
+            portal_config.project_dir / portal_config.verified_file,
         ):
             if path.exists():
                 server.watch(str(path))
