@@ -44,7 +44,9 @@ def set_option(project: Path, line: str) -> None:
     """Add an option to the portal plugin in the project's mkdocs.yml."""
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("      spec: openapi/openapi.yaml\n", f"      spec: openapi/openapi.yaml\n      {line}\n"))
+    config.write_text(
+        text.replace("      spec: openapi/openapi.yaml\n", f"      spec: openapi/openapi.yaml\n      {line}\n")
+    )
 
 
 def test_the_demo_guides_pass_in_every_language_and_are_recorded(demo: Path) -> None:
@@ -304,7 +306,9 @@ def test_portal_mock_serves_the_spec(demo: Path) -> None:
         assert missing_auth.status_code == 401
         answer = requests.get(f"{base}/messages/{EXAMPLE_ID}", headers={"Authorization": "Bearer x"}, timeout=10)
         assert answer.status_code == 200 and answer.json()["id"] == EXAMPLE_ID
-        wrong = requests.get(f"{base}/messages", params={"limit": 500}, headers={"Authorization": "Bearer x"}, timeout=10)
+        wrong = requests.get(
+            f"{base}/messages", params={"limit": 500}, headers={"Authorization": "Bearer x"}, timeout=10
+        )
         assert wrong.status_code == 400
         assert "query parameter 'limit': 500 is greater than the maximum of 100" in wrong.json()["problems"]
     finally:

@@ -126,7 +126,10 @@ def test_renaming_a_parameter_in_the_spec_fails_the_guide_that_uses_it(demo: Pat
         ),
         (
             "title: T\nsummary: S\nsteps:\n  - title: A\n    call: {operation: getMessage}\n    code: {python: x}\n",
-            ["broken.yaml:4:5: a step has either 'call' or 'code', not both in steps.0\n  hint: split it into two steps"],
+            [
+                "broken.yaml:4:5: a step has either 'call' or 'code', not both in steps.0\n"
+                "  hint: split it into two steps"
+            ],
         ),
         (
             "title: T\nsummary: S\nsteps:\n  - title: A\n    code: {python: print(1)}\n    capture: {message-id: id}\n",
@@ -134,7 +137,10 @@ def test_renaming_a_parameter_in_the_spec_fails_the_guide_that_uses_it(demo: Pat
         ),
         (
             "title: T\nsummary: S\nsteps:\n  - title: A\n    code: {cobol: x}\n",
-            ["broken.yaml:5:12: unknown language 'cobol'\n  hint: use one of curl, python, javascript, go, java, ruby, php"],
+            [
+                "broken.yaml:5:12: unknown language 'cobol'\n"
+                "  hint: use one of curl, python, javascript, go, java, ruby, php"
+            ],
         ),
         (
             "title: T\nsummary: S\nsteps:\n  - title: A\n    text: [unclosed\n",
@@ -160,10 +166,7 @@ def test_guide_ids_are_unique_across_kinds(demo: Path) -> None:
     write_guide(demo, source.read_text(encoding="utf-8"), "tutorials/send-your-first-message.yaml")
     code, err = check(demo)
     assert code == 1
-    assert (
-        "content/tutorials/send-your-first-message.yaml:2:1: two guides are named 'send-your-first-message'"
-        in err
-    )
+    assert "content/tutorials/send-your-first-message.yaml:2:1: two guides are named 'send-your-first-message'" in err
 
 
 def test_a_capture_may_not_replace_a_credential(demo: Path) -> None:
@@ -206,10 +209,16 @@ def test_the_demo_guides_render_as_pages(built) -> None:
     assert [t[2] for t in titles] == ["Get an API key", "Send a message", "Check that it was delivered"]
     for label in ("curl", "Python", "JavaScript", "Go", "Java", "Ruby", "PHP"):
         assert f">{label}</label>" in page
-    assert "os.environ[&#34;MESSAGE_ID&#34;]" in page or "os.environ[&quot;MESSAGE_ID&quot;]" in page or "MESSAGE_ID" in page
-    assert "export MESSAGE_ID=msg_9Zk2LqT8vXw3RbN5cYp7HdJ4" in re.sub(r"<[^>]+>", "", page)
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "os.environ[&quot;MESSAGE_ID&quot;]" in text or "os.environ[&#34;MESSAGE_ID&#34;]" in text
+    assert "export MESSAGE_ID=msg_9Zk2LqT8vXw3RbN5cYp7HdJ4" in text
     assert "Time to first call" in page
     assert "What you will build" in page
+    # Links to Markdown sources in guide prose become links to their pages.
+    tutorial = (site / "tutorials" / "receive-delivery-webhooks" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../quickstarts/send-your-first-message/"' in tutorial
+    assert '<a href="../../reference/webhooks/">Every event and its payload</a>' in tutorial
+    assert '.md"' not in tutorial
     # The schema is published for editors.
     assert (site / "schemas" / "guide.schema.json").is_file()
     # The sidebar lists quickstarts and tutorials.

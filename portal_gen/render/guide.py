@@ -3,6 +3,8 @@ the time to first call (pure)."""
 
 from __future__ import annotations
 
+import posixpath
+import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,6 +47,16 @@ def verified_from(data: Any) -> dict[str, Verified]:
                 str(record.get("date", "")), str(record.get("spec_version", "")), record["languages"]
             )
     return records
+
+
+# Links to Markdown sources in guide prose, as MkDocs rewrites them in its own pages.
+_MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.md)(?:#([^"]*))?"')
+
+
+def _link(page: str, target: str, anchor: str | None, directory_urls: bool) -> str:
+    """``target`` (relative to ``page``'s folder, a source path) as a URL from ``page``."""
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
+    return relative_url(page, path, directory_urls, anchor or None)
 
 
 class GuideRenderer:
@@ -108,6 +120,7 @@ class GuideRenderer:
             "labels": {lang: LANGUAGES[lang].label for lang in LANGUAGES},
         }
         body = self.env.get_template("guides/guide.html").render(context).strip() + "\n"
+        body = _MD_LINK.sub(lambda m: f'href="{_link(page, m.group(1), m.group(2), directory_urls)}"', body)
         return RenderedPage(page, plain_title(guide.title), body, extract_toc(body), guide.kind)
 
     def _step(self, step: Step, url: Any) -> dict[str, Any]:
