@@ -1,8 +1,10 @@
-"""``portal check``: validate the project and run every guide against a mock server.
+"""``portal check``: the CI gate.
 
-Gathers every problem instead of stopping at the first: input errors (spec, guides)
-become diagnostics; guides run in every language, in parallel, against the mock
-server built from the spec (or a real sandbox with ``base_url``).
+Gathers every problem instead of stopping at the first: input errors (spec, guides),
+spec quality rules (:mod:`.rules`), links and anchors in the built site
+(:mod:`.links`), and every guide run in every language, in parallel, against the mock
+server built from the spec (or a real sandbox with ``base_url``). The adapter (the
+CLI) builds the site; this module never imports MkDocs.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from xml.etree import ElementTree
 
 from .config import PortalConfig
 from .engine import Project, load_project, make_snippets, snippet_settings, template_loader
-from .errors import Diagnostic, Location, PortalError
+from .errors import Diagnostic, Location, PortalError, display_path
 from .guides import Budget
+from .links import SitePages, check_external, check_internal, external_links, external_problems, http_status
+from .rules import check_spec, rule_levels
 from .snippets.languages import LANGUAGES
 from .snippets.request import env_names
 from .snippets.run import missing_runtimes
@@ -32,6 +36,7 @@ class CheckReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     runs: list[GuideRun] = field(default_factory=list)
     target: str = ""  # what the guides ran against
+    strict: bool = False  # warnings fail the check too
 
     @property
     def problems(self) -> list[Diagnostic]:
@@ -40,7 +45,10 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
+        return not any(self.fails(p) for p in self.problems)
+
+    def fails(self, problem: Diagnostic) -> bool:
+        return problem.severity == "error" or self.strict
 
 
 @dataclass(frozen=True)
@@ -51,20 +59,37 @@ class CheckOptions:
     languages: tuple[str, ...] = ()  # default: the configured snippet languages
     jobs: int = 0  # default: one per core
     record: bool = False  # write what was measured for the pages to show
+    strict: bool = False  # warnings fail the check
+    external: bool = False  # check external links too
+    link_cache: Path | None = None  # default: .portal-cache/links.json in the project
 
 
 def check_project(
     config: PortalConfig,
     options: CheckOptions = CheckOptions(),
     progress: Callable[[int, int], None] | None = None,
+    *,
+    project: Project | None = None,
+    site_dir: Path | None = None,
 ) -> CheckReport:
-    """Everything ``portal check`` finds in the project at ``config.project_dir``."""
-    report = CheckReport()
+    """Everything ``portal check`` finds in the project at ``config.project_dir``.
+
+    ``project`` is the loaded project when the caller already has it; ``site_dir`` a
+    build of it whose links to check.
+    """
+    report = CheckReport(strict=options.strict)
     try:
-        project = load_project(config)
+        if project is None:
+            project = load_project(config)
+        else:
+            project.validation.raise_problems()
+        levels = rule_levels(config.check_rules, Location(config.config_file))
     except PortalError as exc:
         report.diagnostics.extend(exc.diagnostics)
         return report
+    report.diagnostics.extend(check_spec(project.api, project.source, levels))
+    if site_dir is not None:
+        report.diagnostics.extend(_link_problems(project, site_dir, options))
     if not options.run or not project.guides:
         return report
     try:
@@ -90,6 +115,8 @@ def check_project(
             )
         else:
             runnable.append(lang)
+    if not runnable:
+        return report
     try:
         credentials = _credentials(project, options)
         budget = Budget.from_config(config.quickstart_budget, Location(config.config_file))
@@ -106,6 +133,51 @@ def check_project(
     if options.record and options.base_url is None and report.ok:
         write_verified(project, report.runs)
     return report
+
+
+def _link_problems(project: Project, site_dir: Path, options: CheckOptions) -> list[Diagnostic]:
+    site = SitePages.read(site_dir)
+    source_of = page_sources(project)
+    problems = check_internal(site, source_of)
+    if options.external:
+        found = external_links(site)
+        cache = options.link_cache or project.config.project_dir / ".portal-cache" / "links.json"
+        results = check_external(found, cache, fetch=http_status)
+        problems.extend(external_problems(found, results, source_of))
+    return sorted(problems, key=lambda d: (d.location or Location(""), d.message))
+
+
+def page_sources(project: Project) -> Callable[[str], tuple[str, str | None]]:
+    """For a built page (``quickstarts/x/index.html``), the file it comes from and its
+    text: a Markdown page, a guide, or else the spec (the reference is generated)."""
+    config = project.config
+    content = config.project_dir / config.content_dir
+    guides = {g.page: g.source for g in project.guides}
+    spec = display_path(config.spec_path, config.project_dir)
+    texts: dict[str, str | None] = {}
+
+    def text_of(display: str) -> str | None:
+        if display not in texts:
+            path = config.project_dir / display
+            texts[display] = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+        return texts[display]
+
+    def source_of(page: str) -> tuple[str, str | None]:
+        stem = page.removesuffix(".html")
+        if config.directory_urls:
+            stem = stem.removesuffix("index").rstrip("/")
+            candidates = [f"{stem}.md", f"{stem}/index.md", f"{stem}/README.md"] if stem else ["index.md", "README.md"]
+        else:
+            candidates = [f"{stem}.md"]
+        for candidate in candidates:
+            if candidate in guides:
+                return guides[candidate], text_of(guides[candidate])
+            if (content / candidate).is_file():
+                display = display_path(content / candidate, config.project_dir)
+                return display, text_of(display)
+        return spec, text_of(spec)
+
+    return source_of
 
 
 @contextmanager
@@ -182,6 +254,34 @@ def _today() -> str:
     return moment.date().isoformat()
 
 
+def report_github(report: CheckReport) -> str:
+    """GitHub Actions workflow commands: each problem shows inline on the pull request."""
+    lines = []
+    for problem in report.problems:
+        kind = "error" if report.fails(problem) else "warning"
+        where = problem.location
+        fields = []
+        if where is not None:
+            fields.append(f"file={_escape_property(where.file)}")
+            if where.line:
+                fields.append(f"line={where.line}")
+            if where.column:
+                fields.append(f"col={where.column}")
+        if problem.rule:
+            fields.append(f"title={_escape_property(problem.rule)}")
+        text = problem.message + (f"\n{problem.hint}" if problem.hint else "")
+        lines.append(f"::{kind} {','.join(fields)}::{_escape_data(text)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
     location = diagnostic.location
     return {
@@ -240,7 +340,7 @@ def report_junit(report: CheckReport) -> str:
         for diagnostic in report.diagnostics:
             where = str(diagnostic.location) if diagnostic.location else "project"
             case = ElementTree.SubElement(suite, "testcase", classname="inputs", name=where)
-            kind = "failure" if diagnostic.severity == "error" else "system-out"
+            kind = "failure" if report.fails(diagnostic) else "system-out"
             element = ElementTree.SubElement(case, kind, message=diagnostic.message)
             element.text = diagnostic.format()
         _count(suite)

@@ -17,14 +17,14 @@ from .errors import PortalError
 log = logging.getLogger("portal")
 
 
-def _fail(error: PortalError) -> None:
+def _fail(error: PortalError, code: int = 1) -> None:
     click.echo(error.format(), err=True)
-    sys.exit(1)
+    sys.exit(code)
 
 
 @contextmanager
-def _errors(debug: bool) -> Iterator[None]:
-    """Turn user errors into a message and exit code 1; keep tracebacks for bugs."""
+def _errors(debug: bool, code: int = 1) -> Iterator[None]:
+    """Turn user errors into a message and exit ``code``; keep tracebacks for bugs."""
     from mkdocs.exceptions import Abort, ConfigurationError
 
     from .mkdocs_plugin import PortalPluginError
@@ -34,21 +34,21 @@ def _errors(debug: bool) -> Iterator[None]:
     except PortalError as exc:
         if debug:
             raise
-        _fail(exc)
+        _fail(exc, code)
     except PortalPluginError as exc:
         if debug:
             raise
-        _fail(exc.error)
+        _fail(exc.error, code)
     except ConfigurationError as exc:
         if debug:
             raise
         click.echo(f"mkdocs.yml: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(code)
     except Abort as exc:
         if debug:
             raise
         click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(code)
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -189,40 +189,63 @@ def snippet(operation: str, lang: str, base_url: str | None, config_file: Path, 
 
 @main.command()
 @click.option("-f", "--config-file", default="mkdocs.yml", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--no-run", is_flag=True, help="Validate only; do not run the guides.")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option("--no-run", is_flag=True, help="Do not run the guides.")
+@click.option("--external", is_flag=True, help="Check external links too (cached in .portal-cache/).")
 @click.option("--base-url", help="Run the guides against this sandbox instead of the mock server.")
 @click.option("--api-key-env", metavar="VAR", help="Environment variable holding the sandbox's API key.")
 @click.option("-l", "--lang", "languages", multiple=True, help="Run only these languages (repeat or comma-separate).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Guides run at once (default: one per core).")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report as JSON.")
-@click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: a report on stderr; json: the report on stdout; github: workflow commands on stdout.",
+)
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write JSON here.")
+@click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write JUnit XML.")
 @click.option("--record", is_flag=True, help="Save the measured time to first call for the guide pages.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def check(
     config_file: Path,
+    strict: bool,
     no_run: bool,
+    external: bool,
     base_url: str | None,
     api_key_env: str | None,
     languages: tuple[str, ...],
     jobs: int | None,
+    output_format: str,
     json_file: Path | None,
     junit_file: Path | None,
     record: bool,
     debug: bool,
 ) -> None:
-    """Validate the project and run every guide, in every language, against a mock server.
+    """The CI gate: validate the spec and content, apply the quality rules, check every
+    link of the built site, and run every guide in every language against a mock server.
 
-    Exit code 0: clean; 1: problems found; 2: usage error.
+    Exit code 0: clean; 1: problems at error level (warnings too with --strict);
+    2: usage or internal error.
     """
     import json
+    import tempfile
+    import traceback
 
-    from .check import CheckOptions, check_project, report_json, report_junit
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort
+
+    from .check import CheckOptions, check_project, report_github, report_json, report_junit
 
     if record and base_url:
         raise click.UsageError("--record keeps what was measured against the mock server; drop --base-url")
-    with _errors(debug):
-        config = _load_config(config_file)
-        portal_config = _portal_plugin(config).make_config(config)
+    _setup_logging(False)
+    try:
+        with _errors(debug, code=2):
+            config = _load_config(config_file)
+            plugin = _portal_plugin(config)
+            portal_config = plugin.make_config(config)
         options = CheckOptions(
             run=not no_run,
             base_url=base_url,
@@ -230,13 +253,37 @@ def check(
             languages=tuple(part.strip() for item in languages for part in item.split(",") if part.strip()),
             jobs=jobs or 0,
             record=record,
+            strict=strict,
+            external=external,
         )
-        with _bar("Running guides") as progress:
-            report = check_project(portal_config, options, progress)
+        with tempfile.TemporaryDirectory(prefix="portal-check-") as tmp, _bar("Checking") as progress:
+            project, site = None, None
+            try:
+                project = plugin.load(config)
+                config.site_dir = tmp
+                with _quiet_portal_errors(plugin):
+                    mkdocs_build(config)
+                site = Path(tmp)
+            except PortalError:
+                project = None  # check_project loads it again and reports every problem
+            except Abort:
+                if plugin.error is None:
+                    raise
+                project = None
+            report = check_project(portal_config, options, progress, project=project, site_dir=site)
+    except Exception:
+        if debug:
+            raise
+        click.echo("internal error (please report it):\n" + traceback.format_exc(), err=True)
+        sys.exit(2)
     if json_file:
         json_file.write_text(json.dumps(report_json(report), indent=2) + "\n", encoding="utf-8")
     if junit_file:
         junit_file.write_text(report_junit(report), encoding="utf-8")
+    if output_format == "json":
+        click.echo(json.dumps(report_json(report), indent=2))
+    elif output_format == "github":
+        click.echo(report_github(report), nl=False)
     _print_report(report)
     sys.exit(0 if report.ok else 1)
 

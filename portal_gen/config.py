@@ -43,6 +43,8 @@ class PortalConfig:
     )
     guide_timeout: int = 60
     verified_file: str = "portal-verified.json"
+    # `portal check` rule levels: {rule-id: off | warn | error} (see rules.py).
+    check_rules: Mapping[str, Any] = field(default_factory=dict)
     directory_urls: bool = True
     site_name: str = ""
     config_file: str = "mkdocs.yml"

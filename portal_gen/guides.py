@@ -16,7 +16,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -407,7 +407,8 @@ def check_guides(
                 )
             if item.operation is not None and api.operation(item.operation) is None:
                 problems.append(_unknown_operation(item.operation, api, item.location))
-    return sorted(problems, key=lambda d: d.location or Location(""))
+    ordered = sorted(problems, key=lambda d: d.location or Location(""))
+    return [d if d.rule else replace(d, rule="guide-reference") for d in ordered]
 
 
 def _mixed_references(step: Step, call: Call) -> Iterator[Diagnostic]:
