@@ -256,12 +256,12 @@ def check(
             strict=strict,
             external=external,
         )
-        with tempfile.TemporaryDirectory(prefix="portal-check-") as tmp, _bar("Checking") as progress:
+        with tempfile.TemporaryDirectory(prefix="portal-check-") as tmp:
             project, site = None, None
             try:
                 project = plugin.load(config)
                 config.site_dir = tmp
-                with _quiet_portal_errors(plugin):
+                with _quiet_portal_errors(plugin), _progress(plugin):
                     mkdocs_build(config)
                 site = Path(tmp)
             except PortalError:
@@ -270,7 +270,8 @@ def check(
                 if plugin.error is None:
                     raise
                 project = None
-            report = check_project(portal_config, options, progress, project=project, site_dir=site)
+            with _bar("Running guides") as progress:
+                report = check_project(portal_config, options, progress, project=project, site_dir=site)
     except Exception:
         if debug:
             raise

@@ -32,6 +32,7 @@ from .spec.load import RefPolicy, SpecSource, load_spec
 from .spec.model import Api
 from .spec.schemas import SchemaValidator
 from .spec.validate import iter_spec_problems
+from .validator_fix import install as install_validator_fix
 
 CSS_PATH = "assets/portal/portal.css"
 GUIDE_SCHEMA_PATH = "schemas/guide.schema.json"  # published so editors can autocomplete guides
@@ -46,6 +47,7 @@ class Validation:
     """
 
     def __init__(self, source: SpecSource, background: bool) -> None:
+        install_validator_fix()
         self._problems: list[Diagnostic] | None = None
         self._process: Any = None
         self._reader: Any = None
