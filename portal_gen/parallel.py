@@ -38,6 +38,9 @@ def can_share() -> bool:
     return usable_cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
 
 
+_PENDING: Any = object()
+
+
 class RemoteTraceback(Exception):
     """The helper's traceback, chained as the cause of the error it raised."""
 
@@ -75,6 +78,7 @@ class JobShare:
         self._reader, self._writer = context.Pipe(duplex=False)
         self._process = context.Process(target=self._serve, args=(os.getpid(),), daemon=True)
         self._first_theirs = count  # lowest job the helper is known to have taken
+        self._outcome: Any = _PENDING  # (jobs run, failure or None) once received; None if it died
 
     def start(self) -> None:
         """Fork the helper; it starts taking jobs from the back at once."""
@@ -93,8 +97,9 @@ class JobShare:
                     self._bounds[0] = index + 1
                     return True
                 self._first_theirs = self._bounds[1]
-        if self._reader.poll():
-            self.finish()
+        if self._outcome is _PENDING and self._reader.poll():
+            self._receive()
+            self._raise_failure()
         return False
 
     def finish(self) -> int:
@@ -103,37 +108,50 @@ class JobShare:
         Raises :class:`JobFailed` with the helper's error (its traceback chained as the
         cause) when a job failed, and :class:`RuntimeError` when the helper died.
         """
+        self._receive()
+        self._raise_failure()
+        ran, _ = self._outcome
+        return int(ran)
+
+    def stop(self) -> None:
+        """Kill the helper (after a failure here) and wait for it to go."""
+        if self._outcome is _PENDING:
+            self._process.kill()
+            self._process.join()
+            self._reader.close()
+            self._outcome = None
+
+    def _receive(self) -> None:
+        if self._outcome is not _PENDING:
+            return
         try:
             ran, failure, records = self._reader.recv()
+            self._outcome = (ran, failure)
         except EOFError:
-            ran, failure, records = None, None, []
+            self._outcome, records = None, []
         finally:
             self._process.join()
             self._reader.close()
         for name, level, message in records:
             logging.getLogger(name).log(level, "%s", message)
-        if ran is None:
-            raise RuntimeError(f"the process writing pages died (exit code {self._process.exitcode})")
+
+    def _raise_failure(self) -> None:
+        if self._outcome is None:
+            raise RuntimeError(f"the helper process died (exit code {self._process.exitcode})")
+        _, failure = self._outcome
         if failure is not None:
             index, error, text = failure
             error.__cause__ = RemoteTraceback(text)
             raise JobFailed(index, error)
-        return int(ran)
-
-    def stop(self) -> None:
-        """Kill the helper (after a failure here) and wait for it to go."""
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._reader.close()
 
     # -- in the helper -----------------------------------------------------------------
 
     def _serve(self, parent: int) -> None:
-        self._reader.close()
-        records = _capture_warnings()
-        ran, failure = 0, None
+        status = 1
         try:
+            self._reader.close()
+            records = _capture_warnings()
+            ran, failure = 0, None
             while os.getppid() == parent and (index := self._take()) is not None:
                 try:
                     self._run(index)
@@ -142,10 +160,11 @@ class JobShare:
                     break
                 ran += 1
             self._writer.send((ran, failure, [(r.name, r.levelno, r.getMessage()) for r in records]))
+            status = 0
         finally:
             # Skip interpreter shutdown: nothing to flush, and locks other threads of
             # the parent held at fork time (a progress bar's, say) must not be waited on.
-            os._exit(0)
+            os._exit(status)
 
     def _take(self) -> int | None:
         with self._lock:
@@ -162,17 +181,22 @@ class _Collector(logging.Handler):
         self.records = records
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        if not (self.records and self.records[-1] is record):  # seen again as it propagates
+            self.records.append(record)
 
 
 def _capture_warnings() -> list[logging.LogRecord]:
     """In the helper: keep warnings for the parent to log instead of printing them."""
     records: list[logging.LogRecord] = []
     collector = _Collector(records)
-    loggers = [logging.getLogger(), *(
-        logger for logger in logging.Logger.manager.loggerDict.values()
-        if isinstance(logger, logging.Logger) and logger.handlers
-    )]
+    loggers = [
+        logging.getLogger(),
+        *(
+            logger
+            for logger in logging.Logger.manager.loggerDict.values()
+            if isinstance(logger, logging.Logger) and logger.handlers
+        ),
+    ]
     for logger in loggers:
         logger.handlers[:] = [collector]
     return records

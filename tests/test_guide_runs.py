@@ -50,7 +50,7 @@ def set_option(project: Path, line: str) -> None:
 
 
 def test_the_demo_guides_pass_in_every_language_and_are_recorded(demo: Path) -> None:
-    result = run_portal("check", "--json", "report.json", "--junit", "report.xml", "--record", cwd=demo)
+    result = run_portal("check", "--strict", "--json", "report.json", "--junit", "report.xml", "--record", cwd=demo)
     assert result.returncode == 0, result.stderr
     assert "OK: 0 problems; 21 of 21 guide runs passed" in result.stderr
 
