@@ -21,8 +21,9 @@ times it and then reads ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``. As
 the wrapper waits for nothing else, that figure is the exact peak RSS of the
 measured command alone; strictly, of the largest single process in its tree.
 Since ``portal build`` validates the spec in a forked process while it renders,
-the wrapper also samples the whole tree's memory on Linux (RSS and PSS summed
-over the processes alive at once, every second). The memory target is checked
+and writes part of the pages from another, the wrapper also samples the whole
+tree's memory on Linux (RSS and PSS summed over the processes alive at once,
+every second). The memory target is checked
 against the larger of the exact single-process peak and the sampled RSS sum,
 an upper bound because pages shared after a fork count once per process.
 
@@ -88,10 +89,10 @@ HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "pa
 # RUSAGE_CHILDREN describes it and nothing else: ru_maxrss is the exact peak of
 # the largest single process in its tree. Where Linux's /proc/PID/smaps_rollup
 # exists, a thread also samples the summed memory of the whole tree (processes
-# running at the same time, such as portal's forked validation process) every
-# SAMPLE_INTERVAL seconds: RSS summed (an upper bound, as pages shared after a
-# fork count once per process) and PSS summed (shared pages split between
-# their sharers). Sampling can miss a peak shorter than the interval.
+# running at the same time, such as portal's forked validation and page-writing
+# processes) every SAMPLE_INTERVAL seconds: RSS summed (an upper bound, as pages
+# shared after a fork count once per process) and PSS summed (shared pages split
+# between their sharers). Sampling can miss a peak shorter than the interval.
 SAMPLE_INTERVAL = 1.0  # sampling costs CPU the measured build competes for
 WRAPPER = r"""
 import json, os, resource, subprocess, sys, threading, time

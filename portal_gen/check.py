@@ -24,7 +24,8 @@ from .engine import Project, load_project, make_snippets, snippet_settings, temp
 from .errors import Diagnostic, Location, PortalError, display_path
 from .guides import Budget
 from .links import SitePages, check_external, check_internal, external_links, external_problems, http_status
-from .rules import check_spec, rule_levels
+from .pricing import pricing_lint
+from .rules import check_spec, rule_levels, with_levels
 from .snippets.languages import LANGUAGES
 from .snippets.request import env_names
 from .snippets.run import missing_runtimes
@@ -88,6 +89,8 @@ def check_project(
         report.diagnostics.extend(exc.diagnostics)
         return report
     report.diagnostics.extend(check_spec(project.api, project.source, levels))
+    if project.pricing is not None:
+        report.diagnostics.extend(with_levels(pricing_lint(project.pricing), levels))
     if site_dir is not None:
         report.diagnostics.extend(_link_problems(project, site_dir, options))
     if not options.run or not project.guides:

@@ -9,6 +9,7 @@ Adapters (the MkDocs plugin, the CLI) call :func:`load_project` and
 from __future__ import annotations
 
 import functools
+import json
 import multiprocessing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,10 @@ from .errors import Diagnostic, Location, PortalError, display_path
 from .guides import Budget, Guide, check_guides, load_guides
 from .markdown import plain_title
 from .plan import NavSection, Plan, PlannedPage, plan_reference
+from .pricing import Pricing, load_pricing
+from .pricing.math import pricing_data
 from .render.guide import GuideRenderer, Verified, verified_from
+from .render.pricing import PRICING_JS, PRICING_JSON, render_pricing
 from .render.reference import ReferenceRenderer, RenderedPage, make_environment
 from .snippets import Snippets, SnippetSettings, snippet_environment
 from .snippets.request import env_names
@@ -36,6 +40,7 @@ from .validator_fix import install as install_validator_fix
 
 CSS_PATH = "assets/portal/portal.css"
 GUIDE_SCHEMA_PATH = "schemas/guide.schema.json"  # published so editors can autocomplete guides
+PRICING_SCHEMA_PATH = "schemas/pricing.schema.json"
 
 
 class Validation:
@@ -99,6 +104,7 @@ class Project:
     validation: Validation
     guides: tuple[Guide, ...] = ()
     verified: Mapping[str, Verified] = field(default_factory=dict)
+    pricing: Pricing | None = None
 
     @property
     def schema_validator(self) -> SchemaValidator:
@@ -113,6 +119,8 @@ class Site:
     nav: NavSection
     plan: Plan
     guide_nav: tuple[NavSection, ...] = ()  # Quickstarts, Tutorials
+    top_pages: tuple[PlannedPage, ...] = ()  # Pricing: at the top level of the navigation
+    extra_files: tuple[tuple[str, bytes], ...] = ()  # published as they are (pricing.json, scripts)
 
 
 def load_project(config: PortalConfig, *, background_validation: bool = False, with_guides: bool = True) -> Project:
@@ -141,7 +149,8 @@ def load_project(config: PortalConfig, *, background_validation: bool = False, w
         raise
     Budget.from_config(config.quickstart_budget, Location(config.config_file))  # fail early on a bad limit
     guides = load_guides(config.project_dir / config.content_dir, config.project_dir) if with_guides else ()
-    project = Project(config, source, api, validation, guides, load_verified(config))
+    pricing = load_pricing(config.project_dir / config.content_dir, config.project_dir, api) if with_guides else None
+    project = Project(config, source, api, validation, guides, load_verified(config), pricing)
     if guides:
         reserved = frozenset(
             name for scheme in api.security_schemes for name in env_names(scheme, snippet_settings(config))
@@ -194,7 +203,7 @@ def generate_site(
     quickstarts = tuple(
         sorted((*guides, *((g.title, g.page) for g in project.guides if g.kind == "quickstart")), key=lambda g: g[1])
     )
-    renderer = ReferenceRenderer(project.api, plan, config, env, quickstarts, snippets)
+    renderer = ReferenceRenderer(project.api, plan, config, env, quickstarts, snippets, project.pricing)
     guide_renderer = GuideRenderer(project.guides, snippets, plan, config, env, project.verified)
     jobs: list[tuple[str, Callable[[], RenderedPage]]] = [
         (g.page, functools.partial(guide_renderer.render, g)) for g in project.guides
@@ -227,7 +236,15 @@ def generate_site(
         for kind, title in (("quickstart", "Quickstarts"), ("tutorial", "Tutorials"))
         if any(g.kind == kind for g in project.guides)
     )
-    return Site(tuple(pages), plan.nav, plan, guide_nav)
+    top_pages: tuple[PlannedPage, ...] = ()
+    extra_files: tuple[tuple[str, bytes], ...] = ()
+    if project.pricing is not None:
+        page = render_pricing(project.pricing, env, config, plan)
+        pages.append(page)
+        top_pages = (PlannedPage("pricing", page.path, plain_title(page.title)),)
+        data = json.dumps(pricing_data(project.pricing), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        extra_files = ((PRICING_JSON, data.encode()), (PRICING_JS, read_asset("pricing.js")))
+    return Site(tuple(pages), plan.nav, plan, guide_nav, top_pages, extra_files)
 
 
 def make_snippets(project: Project, loader: jinja2.BaseLoader, extra_languages: tuple[str, ...] = ()) -> Snippets:
@@ -243,9 +260,14 @@ def make_snippets(project: Project, loader: jinja2.BaseLoader, extra_languages: 
     )
 
 
-def guide_schema_text() -> bytes:
-    """The guide JSON Schema as published with the site."""
-    return resources.files("portal_gen").joinpath("schemas/guide.schema.json").read_bytes()
+def schema_text(name: str) -> bytes:
+    """A content JSON Schema (``guide``, ``pricing``) as published with the site."""
+    return resources.files("portal_gen").joinpath(f"schemas/{name}.schema.json").read_bytes()
+
+
+def read_asset(name: str) -> bytes:
+    """A static file of the package's ``assets/``."""
+    return resources.files("portal_gen").joinpath(f"assets/{name}").read_bytes()
 
 
 def read_css() -> bytes:

@@ -143,11 +143,17 @@ class Guide:
 
 
 @cache
-def guide_schema() -> dict[str, Any]:
-    """The JSON Schema guides are validated against (also published with the site)."""
-    text = resources.files("portal_gen").joinpath("schemas/guide.schema.json").read_text(encoding="utf-8")
+def content_schema(name: str) -> dict[str, Any]:
+    """A shipped JSON Schema for content files (``guide``, ``pricing``), also published
+    with the site at ``schemas/<name>.schema.json``."""
+    text = resources.files("portal_gen").joinpath(f"schemas/{name}.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+def guide_schema() -> dict[str, Any]:
+    """The JSON Schema guides are validated against."""
+    return content_schema("guide")
 
 
 def guide_files(content_dir: Path) -> list[tuple[str, Path]]:
@@ -167,7 +173,7 @@ def load_guides(content_dir: Path, project_dir: Path) -> tuple[Guide, ...]:
     seen: dict[str, str] = {}
     for kind, path in guide_files(content_dir):
         document = load_document(path, display_path(path, project_dir))
-        errors = list(_schema_problems(document))
+        errors = list(schema_problems(document, guide_schema(), "guide-schema"))
         if errors:
             problems.extend(errors)
             continue
@@ -188,8 +194,9 @@ def load_guides(content_dir: Path, project_dir: Path) -> tuple[Guide, ...]:
     return tuple(guides)
 
 
-def _schema_problems(document: Document) -> Iterator[Diagnostic]:
-    validator = Draft202012Validator(guide_schema())
+def schema_problems(document: Document, schema: dict[str, Any], rule: str) -> Iterator[Diagnostic]:
+    """Every way ``document`` breaks ``schema``, in the file's terms, each at its line."""
+    validator = Draft202012Validator(schema)
     for error in sorted(validator.iter_errors(document.data), key=lambda e: [str(p) for p in e.absolute_path]):
         message, hint = _explain(error)
         pointer = list(error.absolute_path)
@@ -198,7 +205,7 @@ def _schema_problems(document: Document) -> Iterator[Diagnostic]:
             pointer += sorted(set(error.instance) - set(known))[:1]  # the unknown key itself
         elif "propertyNames" in error.absolute_schema_path:
             pointer.append(error.instance)
-        yield Diagnostic(message, document.locate(pointer), hint, rule="guide-schema")
+        yield Diagnostic(message, document.locate(pointer), hint, rule=rule)
 
 
 def _explain(error: ValidationError) -> tuple[str, str | None]:
@@ -214,8 +221,13 @@ def _explain(error: ValidationError) -> tuple[str, str | None]:
     if error.validator == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         return f"missing required field '{missing}'{where}", None
-    if error.validator == "oneOf" and error.absolute_path and "next_steps" in [str(p) for p in error.absolute_path]:
-        return f"a next step needs exactly one of 'guide', 'operation' or 'url'{where}", None
+    if error.validator == "oneOf" and all(
+        isinstance(branch, dict) and set(branch) == {"required"} for branch in error.validator_value
+    ):
+        names = [f"'{branch['required'][0]}'" for branch in error.validator_value]
+        choice = ", ".join(names[:-1]) + f" or {names[-1]}"
+        subject = "a next step" if "next_steps" in [str(p) for p in error.absolute_path] else "this"
+        return f"{subject} needs exactly one of {choice}{where}", None
     if error.validator == "not":
         return f"a step has either 'call' or 'code', not both{where}", "split it into two steps"
     if "propertyNames" in error.absolute_schema_path:

@@ -1,19 +1,24 @@
 """The MkDocs adapter: ``plugins: [portal]`` in mkdocs.yml.
 
 A thin layer: it asks the engine for pages and publishes them as virtual files. The
-engine never imports MkDocs, so a second adapter is a small file, not a rewrite.
+engine never imports MkDocs, so a second adapter is a small file, not a rewrite. With
+a second core, a forked process writes part of the generated pages (``_PageShare``).
 """
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
+import jinja2
+from mkdocs.commands.build import get_context
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,26 +29,30 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import write_file
 
 from .config import PortalConfig
 from .engine import (
     CSS_PATH,
     GUIDE_SCHEMA_PATH,
+    PRICING_SCHEMA_PATH,
     Project,
     Site,
     generate_site,
-    guide_schema_text,
     load_project,
     read_css,
+    schema_text,
     template_loader,
 )
 from .errors import PortalError
+from .parallel import JobFailed, JobShare, can_share
 from .plan import NavSection, PlannedPage
 from .render.html import TocEntry
 
 log = logging.getLogger("mkdocs.plugins.portal")
 
 _CODE_BLOCK = re.compile(r'<div class="language-[a-z0-9+-]* highlight"><pre>.*?</pre></div>', re.S)
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)  # the pricing page's data and calculator
 _FACTS = re.compile(r'<div class="portal-facts">.*?</div>', re.S)
 _NESTED_OPEN = '<details class="portal-nested"'
 
@@ -55,7 +64,7 @@ def search_text(html: str) -> str:
     most of a reference page's markup (and of the time search takes to parse it) and
     would bloat the index every reader downloads.
     """
-    html = _FACTS.sub("", _CODE_BLOCK.sub("", html))
+    html = _FACTS.sub("", _CODE_BLOCK.sub("", _SCRIPT.sub("", html)))
     out: list[str] = []
     position = 0
     while (start := html.find(_NESTED_OPEN, position)) != -1:
@@ -126,6 +135,9 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._written = 0
         self._total = 0
         self._full_content: str | None = None
+        self._sharing_allowed = True  # not when serving or building dirty (see on_startup)
+        self._nav: Navigation | None = None
+        self._share: _PageShare | None = None
 
     # -- loading (also called by the CLI before the build, to report errors early) --------
 
@@ -151,6 +163,10 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         return self.project
 
     # -- MkDocs events -------------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `serve` may build drafts and --dirty skips pages: keep those builds in one process.
+        self._sharing_allowed = command != "serve" and not dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if CSS_PATH not in config.extra_css:
@@ -194,14 +210,17 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             )
             self.pages.add(page.path)
         files.append(File.generated(config, CSS_PATH, content=read_css()))
-        files.append(File.generated(config, GUIDE_SCHEMA_PATH, content=guide_schema_text()))
+        files.append(File.generated(config, GUIDE_SCHEMA_PATH, content=schema_text("guide")))
+        files.append(File.generated(config, PRICING_SCHEMA_PATH, content=schema_text("pricing")))
+        for path, content in self.site.extra_files:
+            files.append(File.generated(config, path, content=content))
         # Structured content (guides, pricing... as YAML) is input, not output.
         for file in list(files):
             if file.src_uri.endswith((".yaml", ".yml")) and file.abs_src_path:
                 files.remove(file)
         return files
 
-    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    def _add_reference(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         if self.site is None:
             return nav
         for generated in self.site.pages:
@@ -229,8 +248,18 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             if existing is not None:  # e.g. MkDocs' section for Markdown pages in quickstarts/
                 existing.children.extend(children)
             else:
-                items.insert(items.index(section), Section(guides.title, children))
+                items.insert(items.index(section), _Section(guides.title, children))
+        for planned in self.site.top_pages:  # Pricing, before the reference
+            if planned.path not in listed:
+                items.insert(items.index(section), _page(planned, files, config))
         return _navigation(items)
+
+    @event_priority(-1000)  # last: the navigation MkDocs will render the pages with
+    def _remember_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self._nav = nav
+        return nav
+
+    on_nav = CombinedEvent(_add_reference, _remember_nav)
 
     # The search plugin parses every page's HTML with Python's HTMLParser, and
     # highlighted examples are the most tag-dense part of a reference page while being
@@ -239,7 +268,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def _hide_examples_from_search(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         if page.file.src_uri in self.pages and page.content:
             self._full_content = page.content
-            page.content = search_text(page.content)
+            page.content = page.search_content() if isinstance(page, _GeneratedPage) else search_text(page.content)
         return context
 
     @event_priority(-100)
@@ -247,16 +276,30 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         if self._full_content is not None:
             page.content = self._full_content
             self._full_content = None
+        if self._share is not None:
+            self._share.claim(page, context, nav)
         return context
 
     on_page_context = CombinedEvent(_hide_examples_from_search, _restore_examples)
 
-    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+    @event_priority(-100)  # last: the process that shares the pages copies the final environment
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self._written = 0
         self._total = len(files.documentation_pages())
+        if self._sharing_allowed and self._nav is not None and can_share() and _events_allow_sharing(config):
+            pages = [
+                file.page
+                for file in files.documentation_pages()
+                if file.src_uri in self.pages and isinstance(file.page, _GeneratedPage)
+            ]
+            if pages:
+                self._share = _PageShare.start(pages, config, files.documentation_pages(), self._nav, env)
         return env
 
+    @event_priority(100)  # first: other plugins see the page as MkDocs would have rendered it
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self._share is not None:
+            output = self._share.render_claimed(page, output)
         if self.progress is not None:
             self._written += 1
             self.progress("Writing pages", self._written, self._total)
@@ -268,9 +311,20 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         report = self.progress
         return lambda done, total: report(phase, done, total)
 
+    @event_priority(100)  # first: other plugins' post_build may read the pages
     def on_post_build(self, config: MkDocsConfig) -> None:
-        # Nothing is published before the spec is known to be valid: `portal build`
-        # discards its staging folder when this raises.
+        # Nothing is published before every page is written and the spec is known to be
+        # valid: `portal build` discards its staging folder when this raises.
+        share, self._share = self._share, None
+        try:
+            if share is not None:
+                share.finish()
+        except Exception:
+            self._raise_spec_problems()  # an invalid spec explains a failed page better
+            raise
+        self._raise_spec_problems()
+
+    def _raise_spec_problems(self) -> None:
         if self.validating is not None:
             project, self.validating = self.validating, None
             try:
@@ -279,6 +333,9 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
                 raise PortalPluginError(exc) from None
 
     def on_build_error(self, error: Exception) -> None:
+        share, self._share = self._share, None
+        if share is not None:
+            share.stop()
         if isinstance(error, PortalPluginError):
             self.error = error.error
 
@@ -298,10 +355,22 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
 class _GeneratedPage(Page):
     """A page whose HTML the engine already rendered: no Markdown to read or convert."""
 
+    # Material's navigation asks each of these of every page in every section, on every
+    # page: millions of times on a big API. A plain attribute answers fastest (Page's
+    # is_index is a property) and None answers a missing one, which costs Jinja two
+    # exceptions, exactly as falsy: Material only ever tests them for truth.
+    is_index: bool = False
+    typeset: None = None
+    pages: None = None
+
     def __init__(self, title: str, file: File, config: MkDocsConfig, html: str, outline: tuple[TocEntry, ...]) -> None:
         super().__init__(title, file, config)
+        self.is_index = file.name == "index"
         self._html = html
         self._outline = outline
+        self._anchor_ids: set[str] | None = None
+        self._rendered = False
+        self._search: tuple[str, str] | None = None  # (content, what search indexes of it)
 
     def read_source(self, config: MkDocsConfig) -> None:
         self.markdown, self.meta = "", {}
@@ -309,11 +378,194 @@ class _GeneratedPage(Page):
     def render(self, config: MkDocsConfig, files: Files) -> None:
         self.content = self._html
         self.toc = get_toc(_toc_tokens(self._outline))  # type: ignore[arg-type]
-        self.present_anchor_ids = set(_ANCHOR_ID.findall(self._html))
+        self._anchor_ids, self._rendered = None, True
         self.links_to_anchors = {}
+
+    def search_content(self) -> str:
+        """:func:`search_text` of the page's content, computed once."""
+        content = self.content or ""
+        if self._search is None or self._search[0] is not content:
+            self._search = (content, search_text(content))
+        return self._search[1]
+
+    # Only links to this page's anchors need its ids: found when first asked for.
+    @property
+    def present_anchor_ids(self) -> set[str] | None:
+        if self._anchor_ids is None and self._rendered:
+            self._anchor_ids = set(_ANCHOR_ID.findall(self._html))
+        return self._anchor_ids
+
+    @present_anchor_ids.setter
+    def present_anchor_ids(self, value: set[str] | None) -> None:
+        self._anchor_ids = value
 
 
 _ANCHOR_ID = re.compile(r'\bid="([^"]+)"')
+
+
+class _Section(Section):
+    """A navigation section that answers what Material asks of every section (see _GeneratedPage)."""
+
+    is_index = False
+    typeset = None
+    pages = None
+    meta = None
+
+
+# Plugins whose page_context and post_page handlers leave the rendered page alone, so a
+# page rendered without running those events is the page MkDocs would have written.
+_HARMLESS_PAGE_HANDLERS = frozenset(
+    {
+        "material.plugins.search.plugin.SearchPlugin",
+        "mkdocs.contrib.search.SearchPlugin",
+    }
+)
+_PAGE_TEMPLATE = "main.html"  # generated pages have no front matter to choose another
+_PLACEHOLDER = "portal-written-elsewhere.html"  # renders nothing; MkDocs then writes nothing
+_PAGE_WEIGHT = 1000  # search's work on a page, besides parsing its text, in characters of text
+
+
+def _events_allow_sharing(config: MkDocsConfig) -> bool:
+    """Whether every handler of the per-page events is portal's own or known harmless."""
+    for event in ("page_context", "post_page"):
+        for handler in config.plugins.events[event]:
+            owner = getattr(handler, "__self__", None)
+            if isinstance(owner, PortalPlugin):
+                continue
+            if f"{type(owner).__module__}.{type(owner).__qualname__}" not in _HARMLESS_PAGE_HANDLERS:
+                return False
+    return True
+
+
+class _PageShare:
+    """Writes generated pages on a second core: a forked process renders Material's page
+    template for the pages at the back of the list while MkDocs works from the front.
+
+    MkDocs still runs every page through its usual events in this process, in order
+    (search indexes each page here); a page the other process took gets a template
+    that renders nothing, so MkDocs skips writing it. A page this process claims is
+    rendered with the real template in ``on_post_page``, from the context every
+    ``page_context`` handler had its say on, as MkDocs itself would have.
+    """
+
+    def __init__(
+        self, pages: Sequence[_GeneratedPage], jobs: JobShare, env: jinja2.Environment, nav: Navigation
+    ) -> None:
+        self._pages = pages
+        self._index = {page.file.src_uri: index for index, page in enumerate(pages)}
+        self._jobs = jobs
+        self._env = env
+        self._nav = nav
+        self._claimed: tuple[Page, Any] | None = None
+        self._quiet = _QuietSkips(frozenset(self._index))
+
+    @classmethod
+    def start(
+        cls,
+        pages: Sequence[_GeneratedPage],
+        config: MkDocsConfig,
+        doc_files: Sequence[File],
+        nav: Navigation,
+        env: jinja2.Environment,
+    ) -> _PageShare:
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_PLACEHOLDER: ""}), env.loader])  # type: ignore[list-item]
+        for page in pages:
+            page.meta = _PlaceholderMeta()
+        jobs = JobShare(functools.partial(_write_page, pages, config, doc_files, nav, env), len(pages))
+        share = cls(pages, jobs, env, nav)
+        logging.getLogger("mkdocs.commands.build").addFilter(share._quiet)
+        gc.freeze()  # the collector skips what exists now: less to scan here, less to copy there
+        jobs.start()
+        # What this process does for each page, whoever writes it, is mostly search's
+        # parsing, which takes time in proportion to the text it parses.
+        jobs.weigh([_PAGE_WEIGHT + len(page.search_content()) for page in pages])
+        return share
+
+    def claim(self, page: Page, context: Any, nav: Navigation) -> None:
+        """In ``page_context``, after every other handler: render ``page`` here if still free."""
+        index = self._index.get(page.file.src_uri)
+        if index is None:
+            return
+        if nav is not self._nav:  # a plugin replaced the navigation after portal's last look
+            raise RuntimeError("the navigation changed after the pages were shared out")
+        if self._jobs.claim(index):
+            self._claimed = (page, context)
+
+    def render_claimed(self, page: Page, output: str) -> str:
+        """In ``post_page``: the real page for a claimed page, MkDocs' output otherwise."""
+        if self._claimed is None or self._claimed[0] is not page:
+            return output
+        _, context = self._claimed
+        self._claimed = None
+        output = self._env.get_template(_PAGE_TEMPLATE).render(context)
+        self._jobs.done()
+        return output
+
+    def finish(self) -> None:
+        """Wait for the other process; raise the error of the page it failed on."""
+        try:
+            written = self._jobs.finish()
+        except JobFailed as failed:
+            log.error(f"Error building page '{self._pages[failed.index].file.src_uri}': {failed.error}")
+            raise failed.error from failed.error.__cause__
+        finally:
+            self._end()
+        log.debug(f"{written} of {len(self._pages)} generated pages written by a second process")
+
+    def stop(self) -> None:
+        """Kill the other process (the build failed here)."""
+        self._jobs.stop()
+        self._end()
+
+    def _end(self) -> None:
+        gc.unfreeze()
+        logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
+        for page in self._pages:
+            page.meta = {}
+
+
+class _PlaceholderMeta(dict[str, Any]):
+    """An empty ``page.meta`` that names the placeholder template when MkDocs asks for one.
+
+    Setting ``meta["template"]`` would do for MkDocs, but Material then looks up icons,
+    subtitles and statuses in the meta of every page it lists in the navigation.
+    """
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return _PLACEHOLDER if key == "template" else super().get(key, default)
+
+
+class _QuietSkips(logging.Filter):
+    """Drops MkDocs' "Page skipped" notes for the pages another process writes."""
+
+    def __init__(self, src_uris: frozenset[str]) -> None:
+        super().__init__()
+        self._skipped = frozenset(f"Page skipped: '{uri}'. Generated empty output." for uri in src_uris)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in self._skipped
+
+
+def _write_page(
+    pages: Sequence[_GeneratedPage],
+    config: MkDocsConfig,
+    doc_files: Sequence[File],
+    nav: Navigation,
+    env: jinja2.Environment,
+    index: int,
+) -> None:
+    """In the forked process: what MkDocs' ``_build_page`` does, minus the plugin events."""
+    page = pages[index]
+    page.meta = {}
+    config._current_page = page
+    page.active = True
+    try:
+        output = env.get_template(_PAGE_TEMPLATE).render(get_context(nav, doc_files, config, page))
+        if output.strip():
+            write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+    finally:
+        page.active = False
+        config._current_page = None
 
 
 def _yaml_string(text: str) -> str:
@@ -339,7 +591,7 @@ def _build_section(section: NavSection, files: Files, config: MkDocsConfig) -> S
             children.append(_build_section(child, files, config))
         else:
             children.append(_page(child, files, config))
-    return Section(section.title, children)
+    return _Section(section.title, children)
 
 
 def _page(planned: PlannedPage, files: Files, config: MkDocsConfig) -> Page:

@@ -1,26 +1,34 @@
 """Share an ordered list of jobs with one forked helper process.
 
-This process keeps working through the jobs in order and, just before each one, asks
-whether it is still free (:meth:`JobShare.claim`); the helper takes jobs from the back
-of the list. They meet wherever their speeds put the middle, so the split balances
-itself whatever else the machine is doing. Nothing here knows what a job is: the
-MkDocs adapter uses it to write the pages portal generated on the second core.
+This process goes through the jobs in order, alongside other work of its own, and
+just before each job asks whether to run it itself (:meth:`JobShare.claim`); the
+helper takes the jobs nobody has taken, from the back of the list. A claim weighs
+what each side has left, from recent timings, so both finish together whatever
+else the machine is doing. Nothing here knows what a job is: the MkDocs
+adapter uses it to write the pages portal generated on a second core.
 
 A helper never outlives this process's interest in it: :meth:`JobShare.finish` waits
-for it and raises the first error it hit, :meth:`JobShare.stop` kills it, and it stops
-by itself when its parent dies.
+for it and raises the error it hit, :meth:`JobShare.stop` kills it, and it stops by
+itself when its parent dies.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import logging
 import multiprocessing
 import os
+import pickle
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-JOBS_ENV = "PORTAL_JOBS"  # "1" turns sharing off, e.g. to compare with a one-process build
+JOBS_ENV = "PORTAL_JOBS"  # PORTAL_JOBS=1 builds in one process, e.g. to compare outputs
+
+_FREE, _OURS, _THEIRS = 0, 1, 2
+_PENDING: Any = object()
 
 
 def usable_cores() -> int:
@@ -34,26 +42,19 @@ def usable_cores() -> int:
 
 
 def can_share() -> bool:
-    """Whether a helper process would help: a second core, and ``fork`` to start it cheaply."""
+    """Whether a helper would help: a second core, and ``fork`` to start it cheaply."""
     return usable_cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
-
-
-_PENDING: Any = object()
 
 
 class RemoteTraceback(Exception):
     """The helper's traceback, chained as the cause of the error it raised."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
-
     def __str__(self) -> str:
-        return self.text
+        return str(self.args[0])
 
 
 class JobFailed(Exception):
-    """Raised by :meth:`JobShare.finish` when the helper's job ``index`` failed."""
+    """Raised by :class:`JobShare` when the helper's job ``index`` raised ``error``."""
 
     def __init__(self, index: int, error: BaseException) -> None:
         super().__init__(index, error)
@@ -62,87 +63,134 @@ class JobFailed(Exception):
 
 
 class JobShare:
-    """Jobs ``0..count-1``: this process claims from the front, a forked helper runs from the back.
+    """Jobs ``0..count-1``, shared between this process and one forked helper.
 
     ``run(index)`` runs in the helper, on a copy of this process's memory as it was
     when :meth:`start` was called. Warnings the helper logs are logged again here
-    by :meth:`finish`, so ``--strict`` counts them.
+    once it is done, so ``mkdocs build --strict`` counts them.
     """
 
-    def __init__(self, count: int, run: Callable[[int], None]) -> None:
+    def __init__(self, run: Callable[[int], None], count: int) -> None:
         self._count = count
         self._run = run
+        self.weigh([1.0] * count)
         context = multiprocessing.get_context("fork")
         self._lock = context.Lock()
-        self._bounds: Any = context.RawArray("q", [0, count])  # [next job of ours, first job of the helper]
+        self._states: Any = context.RawArray("b", count)  # _FREE, _OURS or _THEIRS, under the lock
+        self._shared: Any = context.RawArray("d", [count, 0.0])  # free jobs; helper's seconds a job
         self._reader, self._writer = context.Pipe(duplex=False)
         self._process = context.Process(target=self._serve, args=(os.getpid(),), daemon=True)
-        self._first_theirs = count  # lowest job the helper is known to have taken
-        self._outcome: Any = _PENDING  # (jobs run, failure or None) once received; None if it died
+        self._outcome: Any = _PENDING  # (jobs it ran, failure or None); None if it died
+        # Recent timings here: seconds a job, and seconds and weight of the work between jobs.
+        self._mark: float | None = None
+        self._job_seconds = 0.0
+        self._other_seconds = 0.0
+        self._other_weight = 0.0
 
     def start(self) -> None:
-        """Fork the helper; it starts taking jobs from the back at once."""
+        """Fork the helper; it starts on the last job at once."""
         self._process.start()
         self._writer.close()
 
-    def claim(self, index: int) -> bool:
-        """Whether job ``index`` is ours to run; call in increasing order of ``index``.
+    def weigh(self, weights: Sequence[float]) -> None:
+        """Say how much of this process's own work comes with each job, in any unit.
 
-        False means the helper has run it or is running it. Raises the helper's error
-        as soon as it reports one, so a failed build stops early.
+        That work is done whoever runs the job; claims convert weights to seconds from
+        what they measure. Until this is called every job weighs the same. Call it
+        after :meth:`start` when the weights take a while to find: the helper is at
+        work meanwhile.
         """
-        if index < self._first_theirs:
-            with self._lock:
-                if index < self._bounds[1]:
-                    self._bounds[0] = index + 1
-                    return True
-                self._first_theirs = self._bounds[1]
+        self._weights = weights
+        self._weight_after = list(itertools.accumulate(reversed([*weights[1:], 0.0])))[::-1]
+
+    def claim(self, index: int) -> bool:
+        """Whether this process should run job ``index`` now; call in increasing ``index``.
+
+        Call :meth:`done` when a claimed job is finished. A job this process does not
+        claim is (or will be) the helper's. Once the helper has failed, nothing is
+        claimed any more: :meth:`finish` reports its error, not a later one here.
+        """
         if self._outcome is _PENDING and self._reader.poll():
             self._receive()
-            self._raise_failure()
+        if self._outcome is not _PENDING:
+            return False  # the helper is done: it took every job left, or it failed
+        now = time.monotonic()
+        if self._mark is not None:  # the work since the last job led up to this one
+            self._other_seconds = _recent(self._other_seconds, now - self._mark)
+            self._other_weight = _recent(self._other_weight, self._weights[index])
+        self._mark = now
+        with self._locked(lambda: self._process.is_alive()):
+            if self._states[index] == _FREE and self._worth_it(index):
+                self._states[index] = _OURS
+                self._shared[0] -= 1
+                return True
         return False
+
+    def done(self) -> None:
+        """Record that the job last claimed is finished (its time guides later claims)."""
+        now = time.monotonic()
+        if self._mark is not None:
+            self._job_seconds = _recent(self._job_seconds, now - self._mark)
+        self._mark = now
 
     def finish(self) -> int:
         """Wait for the helper to run its jobs; return how many it ran.
 
-        Raises :class:`JobFailed` with the helper's error (its traceback chained as the
-        cause) when a job failed, and :class:`RuntimeError` when the helper died.
+        Raises :class:`JobFailed` when one of its jobs failed (the helper's traceback
+        chained as the cause) and :class:`RuntimeError` when the helper died.
         """
         self._receive()
-        self._raise_failure()
-        ran, _ = self._outcome
-        return int(ran)
-
-    def stop(self) -> None:
-        """Kill the helper (after a failure here) and wait for it to go."""
-        if self._outcome is _PENDING:
-            self._process.kill()
-            self._process.join()
-            self._reader.close()
-            self._outcome = None
-
-    def _receive(self) -> None:
-        if self._outcome is not _PENDING:
-            return
-        try:
-            ran, failure, records = self._reader.recv()
-            self._outcome = (ran, failure)
-        except EOFError:
-            self._outcome, records = None, []
-        finally:
-            self._process.join()
-            self._reader.close()
-        for name, level, message in records:
-            logging.getLogger(name).log(level, "%s", message)
-
-    def _raise_failure(self) -> None:
-        if self._outcome is None:
+        ran, failure = self._outcome
+        if ran is None:
             raise RuntimeError(f"the helper process died (exit code {self._process.exitcode})")
-        _, failure = self._outcome
         if failure is not None:
             index, error, text = failure
             error.__cause__ = RemoteTraceback(text)
             raise JobFailed(index, error)
+        return int(ran)
+
+    def stop(self) -> None:
+        """Kill the helper (this process failed) and wait for it to go."""
+        if self._outcome is _PENDING:
+            self._outcome = (0, None)
+            self._process.kill()
+            self._process.join()
+            self._reader.close()
+
+    def _worth_it(self, index: int) -> bool:
+        """Claim if the helper's queue still outlasts our own work left after this job."""
+        if not self._job_seconds:
+            return True  # measure one first
+        free, theirs = self._shared
+        per_weight = self._other_seconds / self._other_weight if self._other_weight else 0.0
+        ours_left = self._job_seconds + self._weight_after[index] * per_weight
+        return bool((free - 1) * (theirs or self._job_seconds) >= ours_left)
+
+    def _receive(self) -> None:
+        """Wait for the helper's report, once; log again the warnings it collected."""
+        if self._outcome is not _PENDING:
+            return
+        try:
+            ran, failure, records = self._reader.recv()
+        except EOFError:
+            ran, failure, records = None, None, []
+        finally:
+            self._process.join()
+            self._reader.close()
+        self._outcome = (ran, failure)
+        for name, level, message in records:
+            logging.getLogger(name).log(level, "%s", message)
+
+    @contextlib.contextmanager
+    def _locked(self, other_alive: Callable[[], bool]) -> Iterator[None]:
+        """Hold the lock; give up if the other process died (perhaps holding it)."""
+        while not self._lock.acquire(timeout=1.0):
+            if not other_alive():
+                raise RuntimeError("the process sharing the jobs died")
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     # -- in the helper -----------------------------------------------------------------
 
@@ -151,28 +199,37 @@ class JobShare:
         try:
             self._reader.close()
             records = _capture_warnings()
-            ran, failure = 0, None
-            while os.getppid() == parent and (index := self._take()) is not None:
+            ran, failure, index = 0, None, self._count
+            while os.getppid() == parent and (index := self._take(index, parent)) >= 0:
+                started = time.monotonic()
                 try:
                     self._run(index)
                 except BaseException as exc:
                     failure = (index, _picklable(exc), traceback.format_exc())
                     break
                 ran += 1
+                self._shared[1] = _recent(self._shared[1], time.monotonic() - started)
             self._writer.send((ran, failure, [(r.name, r.levelno, r.getMessage()) for r in records]))
             status = 0
         finally:
-            # Skip interpreter shutdown: nothing to flush, and locks other threads of
-            # the parent held at fork time (a progress bar's, say) must not be waited on.
+            # Skip interpreter shutdown: there is nothing to flush, and a lock another
+            # thread of the parent held at fork time (a progress bar's) would never free.
             os._exit(status)
 
-    def _take(self) -> int | None:
-        with self._lock:
-            mine, theirs = self._bounds
-            if theirs <= mine:
-                return None
-            self._bounds[1] = theirs - 1
-            return int(theirs - 1)
+    def _take(self, below: int, parent: int) -> int:
+        """The highest free job below ``below``, now the helper's; -1 when none is left."""
+        with self._locked(lambda: os.getppid() == parent):
+            for index in range(below - 1, -1, -1):
+                if self._states[index] == _FREE:
+                    self._states[index] = _THEIRS
+                    self._shared[0] -= 1
+                    return index
+        return -1
+
+
+def _recent(average: float, sample: float) -> float:
+    """A moving average that follows the last few dozen samples (the first one starts it)."""
+    return sample if not average else average + (sample - average) / 16
 
 
 class _Collector(logging.Handler):
@@ -186,16 +243,14 @@ class _Collector(logging.Handler):
 
 
 def _capture_warnings() -> list[logging.LogRecord]:
-    """In the helper: keep warnings for the parent to log instead of printing them."""
+    """In the helper: keep warnings for the parent to log, instead of printing them."""
     records: list[logging.LogRecord] = []
     collector = _Collector(records)
-    loggers = [
-        logging.getLogger(),
-        *(
-            logger
-            for logger in logging.Logger.manager.loggerDict.values()
-            if isinstance(logger, logging.Logger) and logger.handlers
-        ),
+    loggers = [logging.getLogger()]
+    loggers += [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger) and logger.handlers
     ]
     for logger in loggers:
         logger.handlers[:] = [collector]
@@ -203,8 +258,6 @@ def _capture_warnings() -> list[logging.LogRecord]:
 
 
 def _picklable(exc: BaseException) -> BaseException:
-    import pickle
-
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:

@@ -174,3 +174,10 @@ def relative_url(from_path: str, to_path: str, directory_urls: bool, anchor: str
     if relative == ".":
         relative = "./"
     return relative + (f"#{anchor}" if anchor else "")
+
+
+def static_url(from_path: str, target: str, directory_urls: bool) -> str:
+    """A link from the page at ``from_path`` to a static file (``assets/x.js``) of the site."""
+    source = page_url(from_path, directory_urls)
+    base = source if source.endswith("/") else posixpath.dirname(source)
+    return posixpath.relpath(target, base or ".")

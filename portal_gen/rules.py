@@ -48,6 +48,17 @@ RULES: dict[str, Rule] = {
         Rule("unused-component", "warn", "Components nothing refers to are dead weight or a forgotten $ref."),
         Rule("operation-id-unique", "error", "operationIds must be unique: guides and links name operations by them."),
         Rule(
+            "pricing-too-many-plans",
+            "warn",
+            "More than four self-serve plans: few tiers, simple to understand, read as predictable.",
+        ),
+        Rule("pricing-unpriced", "warn", "Every paid plan shows its price; 'contact us' is for the enterprise plan."),
+        Rule(
+            "pricing-no-free-allowance",
+            "warn",
+            "Every meter has a free allowance somewhere, so a developer can start at no cost.",
+        ),
+        Rule(
             "path-parameter-unused",
             "error",
             "A path parameter must appear in the path as {name}, or no request can set it.",
@@ -80,6 +91,11 @@ def rule_levels(configured: Mapping[str, Any], location: Location) -> dict[str, 
 def check_spec(api: Api, source: SpecSource, levels: Mapping[str, str]) -> list[Diagnostic]:
     """Every finding of the enabled rules, in file order, at its configured level."""
     found = [*_operations(api, source), *_properties(source), *_examples(source), *_unused(source)]
+    return with_levels(found, levels)
+
+
+def with_levels(found: list[Diagnostic], levels: Mapping[str, str]) -> list[Diagnostic]:
+    """The findings of enabled rules at their configured level, in file order."""
     result = []
     for diagnostic in found:
         level = levels.get(diagnostic.rule or "", "off")

@@ -15,6 +15,8 @@ from ..config import PortalConfig
 from ..examples import example_for
 from ..markdown import render_inline, render_markdown
 from ..plan import Plan, PlannedPage, operation_tag, page_url, relative_url, webhook_key
+from ..pricing import Pricing
+from ..pricing.costs import meter_costs
 from ..slugs import slugify
 from ..snippets import Snippet, Snippets
 from ..spec.model import UNSET, Api, MediaType, Operation, Parameter, Schema
@@ -85,8 +87,10 @@ class ReferenceRenderer:
         env: jinja2.Environment,
         guides: tuple[tuple[str, str], ...] = (),
         snippets: Snippets | None = None,
+        pricing: Pricing | None = None,
     ) -> None:
         self.api = api
+        self.pricing = pricing
         self.snippets = snippets
         self.guides = guides
         self.plan = plan
@@ -198,6 +202,11 @@ class ReferenceRenderer:
             "webhook_items": [(key, self.webhooks[key], url(path)) for key, path in self.plan.webhook_paths.items()],
             "example": lambda value, direction="response": example_for(value, self.api.schemas, direction=direction),
             "guides": [(title, url(path)) for title, path in self.guides],
+            "costs": lambda op: (
+                meter_costs(self.pricing, op.operation_id, page.path, self.config)
+                if self.pricing is not None and op.operation_id
+                else []
+            ),
             "UNSET": UNSET,
         }
 

@@ -1,0 +1,139 @@
+"""`portal build` writes generated pages on a second core: the same site, byte for byte.
+
+Every build here is a real `portal build`. ``PORTAL_JOBS=1`` keeps a build in one
+process, the reference the shared build must match file for file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+from pathlib import Path
+
+from conftest import ROOT, copy_demo, run_portal
+from portal_gen.parallel import usable_cores
+
+SHARED = re.compile(r"(\d+) of (\d+) generated pages written by a second process")
+
+MKDOCS_YML = """\
+site_name: Shared
+docs_dir: content
+theme:
+  name: material
+  font: false
+  features: [navigation.indexes, navigation.prune, navigation.sections]
+plugins:
+  - search
+  - portal:
+      spec: openapi/openapi.json
+      nav_operations_limit: 30
+markdown_extensions:
+  - toc:
+      permalink: true
+"""
+
+
+def make_project(root: Path, operations: int = 80) -> Path:
+    """A project with hand-written pages around a generated reference."""
+    spec = importlib.util.spec_from_file_location("generate_spec", ROOT / "benchmarks" / "generate_spec.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    (root / "openapi").mkdir(parents=True)
+    (root / "content" / "quickstarts").mkdir(parents=True)
+    (root / "content" / "index.md").write_text("# Shared\n\nSee [the reference](reference/index.md).\n")
+    (root / "content" / "quickstarts" / "hello.md").write_text("# Hello\n\nA hand-written quickstart.\n")
+    (root / "content" / "zz-last.md").write_text("# Last\n\nA page after the generated ones.\n")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+    (root / "openapi" / "openapi.json").write_text(json.dumps(module.generate_spec(operations, schemas=20, tags=4)))
+    return root
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def assert_same_site(one: Path, shared: Path) -> None:
+    expected, got = site_files(one), site_files(shared)
+    assert sorted(got) == sorted(expected)
+    different = [name for name in expected if expected[name] != got[name]]
+    assert different == []
+
+
+def processes_in(directory: Path) -> list[int]:
+    """Processes whose working directory is ``directory`` (a build's leftovers would be)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if Path(os.readlink(entry / "cwd")) == directory:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def build_both_ways(project: Path, tmp_path: Path) -> str:
+    """Build in one process and shared; check the sites match; return the shared build's log."""
+    one = run_portal("build", "-v", "-d", str(tmp_path / "one"), cwd=project, env={"PORTAL_JOBS": "1"})
+    assert one.returncode == 0, one.stderr
+    assert not SHARED.search(one.stderr)
+    shared = run_portal("build", "-v", "-d", str(tmp_path / "shared"), cwd=project)
+    assert shared.returncode == 0, shared.stderr
+    assert_same_site(tmp_path / "one", tmp_path / "shared")
+    assert processes_in(project) == []
+    return shared.stderr
+
+
+def test_shared_build_writes_the_same_site(tmp_path: Path) -> None:
+    log = build_both_ways(make_project(tmp_path / "project"), tmp_path)
+    if usable_cores() >= 2:
+        match = SHARED.search(log)
+        assert match, log[-2000:]
+        assert 0 < int(match.group(1)) <= int(match.group(2))
+    assert "Page skipped" not in log  # MkDocs' note for the pages the other process wrote
+
+
+def test_shared_build_of_the_demo_writes_the_same_site(tmp_path: Path) -> None:
+    build_both_ways(copy_demo(tmp_path), tmp_path)
+
+
+def test_unknown_page_handlers_keep_the_build_in_one_process(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", operations=20)
+    (project / "hooks.py").write_text(
+        "def on_post_page(output, page, config):\n    return output.replace('</body>', '<!-- hooked --></body>')\n"
+    )
+    (project / "mkdocs.yml").write_text(MKDOCS_YML + "hooks:\n  - hooks.py\n")
+    result = run_portal("build", "-v", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert not SHARED.search(result.stderr)
+    pages = list((project / "site" / "reference").rglob("*.html"))
+    assert pages and all("<!-- hooked -->" in p.read_text(encoding="utf-8") for p in pages)
+
+
+def test_a_failure_in_the_second_process_fails_the_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    # Model pages come last, so the second process, which starts from the back, meets one first.
+    (project / "overrides").mkdir()
+    (project / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}{% block content %}'
+        '{% if page.file.src_uri.startswith("reference/models/") %}{{ page.no_such_thing.here }}{% endif %}'
+        "{{ super() }}{% endblock %}"
+    )
+    with_overrides = MKDOCS_YML.replace("  font: false\n", "  font: false\n  custom_dir: overrides\n")
+    (project / "mkdocs.yml").write_text(with_overrides)
+    (project / "site").mkdir()
+    (project / "site" / "old.html").write_text("the previous site")
+
+    result = run_portal("build", cwd=project)
+
+    assert result.returncode == 1
+    assert "Error building page 'reference/models/" in result.stderr
+    assert "no_such_thing" in result.stderr
+    if usable_cores() >= 2:
+        assert "RemoteTraceback" in result.stderr  # the other process's traceback is shown
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".portal-")) == []
+    assert [p.name for p in (project / "site").iterdir()] == ["old.html"]  # nothing published
+    assert processes_in(project) == []
