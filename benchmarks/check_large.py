@@ -33,8 +33,9 @@ DEFAULT_SPEC = BENCH_DIR / ".cache/node_modules/@octokit/openapi/generated/api.g
 
 # Runs the command, samples the tree's RSS, then reports the exact peak of the largest process.
 _WRAPPER = r"""
-import json, os, resource, subprocess, sys, time
-process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+import json, os, resource, subprocess, sys, tempfile, time
+log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: the report can be long
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=log, text=True)
 peak_tree = 0
 def tree_rss(root):
     total, todo = 0, [root]
@@ -53,9 +54,12 @@ while process.poll() is None:
     peak_tree = max(peak_tree, tree_rss(process.pid))
     time.sleep(1)
 seconds = time.perf_counter() - started
-stderr = process.stderr.read()
+log.seek(0)
+stderr = log.read()
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-print(json.dumps({"seconds": seconds, "peak": peak, "tree": peak_tree, "code": process.returncode, "tail": stderr[-2000:]}))
+lines = sum(1 for line in stderr.splitlines() if line.startswith(("openapi/", "content/")))
+result = {"seconds": seconds, "peak": peak, "tree": peak_tree, "code": process.returncode}
+print(json.dumps({**result, "findings": lines, "tail": stderr[-2000:]}))
 """
 
 
@@ -85,6 +89,7 @@ def main() -> int:
     print(f"  peak RSS (tree)  {int(result['tree']) / 1e6:.0f} MB (sampled each second)")  # type: ignore[call-overload]
     tail = str(result["tail"]).strip().splitlines()
     summary = next((line for line in reversed(tail) if line.startswith(("OK", "FAILED"))), "")
+    print(f"  findings         {result['findings']} lines of findings")
     print(f"  verdict          {summary}")
     return 0
 
