@@ -22,7 +22,6 @@ from xml.etree import ElementTree
 from .config import PortalConfig
 from .engine import Project, load_project, make_snippets, snippet_settings, template_loader
 from .errors import Diagnostic, Location, PortalError, display_path
-from .guides import Budget
 from .links import SitePages, check_external, check_internal, external_links, external_problems, http_status
 from .pricing import pricing_lint
 from .rules import check_spec, rule_levels, with_levels
@@ -122,14 +121,13 @@ def check_project(
         return report
     try:
         credentials = _credentials(project, options)
-        budget = Budget.from_config(config.quickstart_budget, Location(config.config_file))
     except PortalError as exc:
         report.diagnostics.extend(exc.diagnostics)
         return report
     jobs = options.jobs or os.cpu_count() or 2
     with _target(project, options.base_url) as base_url:
         report.target = base_url
-        settings = RunSettings(base_url, credentials, float(config.guide_timeout), budget)
+        settings = RunSettings(base_url, credentials, float(config.guide_timeout), project.quickstart_budget)
         report.runs = run_guides(
             project.guides, tuple(runnable), snippets, project.schema_validator, settings, jobs=jobs, progress=progress
         )

@@ -105,6 +105,7 @@ class Project:
     guides: tuple[Guide, ...] = ()
     verified: Mapping[str, Verified] = field(default_factory=dict)
     pricing: Pricing | None = None
+    quickstart_budget: Budget = field(default_factory=Budget)
 
     @property
     def schema_validator(self) -> SchemaValidator:
@@ -123,13 +124,14 @@ class Site:
     extra_files: tuple[tuple[str, bytes], ...] = ()  # published as they are (pricing.json, scripts)
 
 
-def load_project(config: PortalConfig, *, background_validation: bool = False, with_guides: bool = True) -> Project:
+def load_project(config: PortalConfig, *, background_validation: bool = False, with_content: bool = True) -> Project:
     """Read the spec and model it.
 
     Without ``background_validation`` the spec is validated first and one
     :class:`PortalError` lists every problem. With it, validation runs in parallel and
     callers must call ``project.validation.raise_problems()`` before publishing, and
     prefer its problems over any other failure (an invalid spec can trip the model).
+    ``with_content=False`` reads the spec alone, not the guides and pricing.
     """
     policy = RefPolicy(config.allow_external_refs, config.allow_remote_refs)
     if not config.spec_path.exists():
@@ -147,10 +149,10 @@ def load_project(config: PortalConfig, *, background_validation: bool = False, w
     except Exception:
         validation.raise_problems()  # an invalid spec explains the failure: say so
         raise
-    Budget.from_config(config.quickstart_budget, Location(config.config_file))  # fail early on a bad limit
-    guides = load_guides(config.project_dir / config.content_dir, config.project_dir) if with_guides else ()
-    pricing = load_pricing(config.project_dir / config.content_dir, config.project_dir, api) if with_guides else None
-    project = Project(config, source, api, validation, guides, load_verified(config), pricing)
+    budget = Budget.from_config(config.quickstart_budget, Location(config.config_file))
+    guides = load_guides(config.project_dir / config.content_dir, config.project_dir) if with_content else ()
+    pricing = load_pricing(config.project_dir / config.content_dir, config.project_dir, api) if with_content else None
+    project = Project(config, source, api, validation, guides, load_verified(config), pricing, budget)
     if guides:
         reserved = frozenset(
             name for scheme in api.security_schemes for name in env_names(scheme, snippet_settings(config))

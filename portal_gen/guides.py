@@ -506,7 +506,7 @@ def _strip_root(message: str) -> str:
 
 
 def _is_structured(schema: Schema, api: Api) -> bool:
-    resolved = api.schemas.get(schema.ref, schema) if schema.ref else schema
+    resolved = _resolve(schema, api)
     return bool({"array", "object"} & set(resolved.types)) or bool(resolved.properties)
 
 

@@ -74,7 +74,7 @@ def scaffold(directory: Path, spec: Path, name: str | None = None) -> list[Path]
             f"spec not found: {spec}", Location(str(spec)), "pass the path of an OpenAPI YAML or JSON file"
         )
     # Validate where the spec lies now; refs may reach the spec's own folder tree only.
-    project = load_project(PortalConfig(project_dir=spec.parent, spec=spec.name), with_guides=False)
+    project = load_project(PortalConfig(project_dir=spec.parent, spec=spec.name), with_content=False)
     extra = []
     for document in project.source.documents.values():
         if document.path == spec:

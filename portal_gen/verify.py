@@ -37,11 +37,17 @@ def step_request(snippets: Snippets, step: Step, base_url: str | None = None) ->
     return snippets.request(op, values=step.call.parameters, body=step.call.body, base_url=base_url)
 
 
-def step_code(snippets: Snippets, step: Step, language: str, base_url: str | None = None) -> str | None:
-    """The code a reader of ``language`` runs for ``step`` (``None``: nothing to run)."""
+def guide_requests(snippets: Snippets, guide: Guide, base_url: str | None = None) -> tuple[HttpRequest | None, ...]:
+    """The request of each step (``None`` for steps that are not calls), worked out once
+    for all the languages that write it."""
+    return tuple(step_request(snippets, step, base_url) for step in guide.steps)
+
+
+def step_code(snippets: Snippets, step: Step, language: str, request: HttpRequest | None) -> str | None:
+    """The code a reader of ``language`` runs for ``step``, given its ``request``
+    (``None``: nothing to run)."""
     if step.code:
         return step.code.get(language)
-    request = step_request(snippets, step, base_url)
     if request is None:
         return None
     op = snippets.api.operation(request.operation)
@@ -111,13 +117,15 @@ def reading_seconds(guide: Guide, until: Step | None) -> int:
     return round(sum(words(t) for t in texts) * 60 / WORDS_PER_MINUTE)
 
 
-def first_call_cost(snippets: Snippets, guide: Guide, language: str) -> FirstCall:
+def first_call_cost(
+    snippets: Snippets, guide: Guide, language: str, requests: tuple[HttpRequest | None, ...]
+) -> FirstCall:
     """Steps, lines and reading time before the first call: what the page can show
-    without running anything."""
+    without running anything (``requests`` as :func:`guide_requests` gives them)."""
     first = guide.first_call
     lines = 0
-    for step in guide.steps:
-        lines += code_lines(step_code(snippets, step, language))
+    for step, request in zip(guide.steps, requests, strict=True):
+        lines += code_lines(step_code(snippets, step, language, request))
         if step is first:
             break
     return FirstCall(first.number if first else 0, lines, reading_seconds(guide, first), None)
@@ -135,19 +143,18 @@ def run_guide(
     first_seconds: float | None = None
     elapsed = 0.0
     failed = False
-    for step in guide.steps:
+    requests = guide_requests(snippets, guide, settings.base_url)
+    for step, request in zip(guide.steps, requests, strict=True):
         if not step.runs:
             continue
         if failed:
             runs.append(StepRun(step.number, step.title, "not run"))
             continue
-        code = step_code(snippets, step, language, settings.base_url)
+        code = step_code(snippets, step, language, request)
         if code is None:
             runs.append(StepRun(step.number, step.title, "skipped"))
             continue
-        request = step_request(snippets, step, settings.base_url)
-        env = {name: value for name, value in settings.credentials.items()}
-        env.update(captured)
+        env = {**settings.credentials, **captured}
         files = {name: _SAMPLE_FILE for name in (request.files if request else ())}
         result = run_snippet(lang, code, env=env, files=files, timeout=settings.timeout, cache_dir=settings.cache_dir)
         elapsed += result.seconds
@@ -174,7 +181,7 @@ def run_guide(
             runs.append(StepRun(step.number, step.title, "passed", result.seconds))
         if step is first and not failed:
             first_seconds = elapsed
-    cost = first_call_cost(snippets, guide, language)
+    cost = first_call_cost(snippets, guide, language, requests)
     measured = FirstCall(cost.steps, cost.lines, cost.reading_seconds, first_seconds)
     # The configured budget is for quickstarts; a tutorial has only the one it sets.
     budget = settings.budget if guide.kind == "quickstart" else Budget()

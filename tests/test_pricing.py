@@ -59,7 +59,7 @@ def test_minimums_flat_fees_limits_and_allowances() -> None:
     assert meter_charge(flat, 3) == Decimal("2.50") and meter_charge(flat, 12) == Decimal("4.50")
     pricing = _demo_pricing()
     found = {q.plan: q for q in quotes(pricing, {"messages": 20000, "numbers": 2})}
-    assert found["free"].total is None and found["free"].reason == "limit:messages"
+    assert found["free"].total is None and (found["free"].reason, found["free"].meter) == ("limit", "messages")
     assert found["growth"].total == Decimal("167.50")  # 49 + (20,000 - 5,000) x 0.0079
     assert found["scale"].total == Decimal("399.00")  # all within the allowance
     assert found["enterprise"].total is None and found["enterprise"].reason == "contact"

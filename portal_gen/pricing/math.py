@@ -28,7 +28,8 @@ class Quote:
     plan: str
     total: Decimal | None
     lines: tuple[tuple[str, Decimal], ...]  # meter id -> charge
-    reason: str = ""  # why there is no total
+    reason: str = ""  # why there is no total: contact | limit
+    meter: str = ""  # with reason "limit": the meter whose limit the usage exceeds
 
 
 def meter_charge(rate: Rate, billable: int) -> Decimal:
@@ -56,12 +57,12 @@ def quote(plan: Plan, usage: Mapping[str, int]) -> Quote:
     for meter_id, used in usage.items():
         limit = plan.limits.get(meter_id)
         if limit is not None and used > limit:
-            return Quote(plan.id, None, (), f"limit:{meter_id}")
+            return Quote(plan.id, None, (), "limit", meter_id)
         rate = plan.rates.get(meter_id)
         billable = used - plan.included.get(meter_id, 0)
         if rate is None:
             if billable > 0:
-                return Quote(plan.id, None, (), f"limit:{meter_id}")
+                return Quote(plan.id, None, (), "limit", meter_id)
             continue
         lines.append((meter_id, meter_charge(rate, billable)))
     total = plan.price + sum((charge for _, charge in lines), Decimal(0))

@@ -20,8 +20,9 @@ from ..markdown import plain_title, render_markdown
 from ..plan import Plan, relative_url
 from ..snippets import Snippet, Snippets
 from ..snippets.languages import LANGUAGES
+from ..snippets.request import HttpRequest
 from ..spec.model import UNSET
-from ..verify import first_call_cost, step_code, step_request
+from ..verify import first_call_cost, guide_requests, step_code
 from .html import extract_toc, highlight_once, to_json
 from .reference import RenderedPage
 
@@ -88,7 +89,8 @@ class GuideRenderer:
             return relative_url(page, path, directory_urls, anchor)
 
         api = self.snippets.api
-        steps = [self._step(step, url) for step in guide.steps]
+        requests = guide_requests(self.snippets, guide)
+        steps = [self._step(step, request, url) for step, request in zip(guide.steps, requests, strict=True)]
         next_steps = []
         for item in guide.next_steps:
             if item.guide:
@@ -99,8 +101,11 @@ class GuideRenderer:
             else:
                 href = item.url or "#"
             next_steps.append((item.title, href))
-        costs = [(lang, LANGUAGES[lang].label, first_call_cost(self.snippets, guide, lang)) for lang in self.languages]
-        setup = self._setup(guide)
+        costs = [
+            (lang, LANGUAGES[lang].label, first_call_cost(self.snippets, guide, lang, requests))
+            for lang in self.languages
+        ]
+        setup = _credential_variables(requests)
         context = {
             "guide": guide,
             "api": api,
@@ -117,13 +122,12 @@ class GuideRenderer:
             "costs": costs,
             "first_call": guide.first_call,
             "verified": self.verified.get(guide.id),
-            "labels": {lang: LANGUAGES[lang].label for lang in LANGUAGES},
         }
         body = self.env.get_template("guides/guide.html").render(context).strip() + "\n"
         body = _MD_LINK.sub(lambda m: f'href="{_link(page, m.group(1), m.group(2), directory_urls)}"', body)
         return RenderedPage(page, plain_title(guide.title), body, extract_toc(body), guide.kind)
 
-    def _step(self, step: Step, url: Any) -> dict[str, Any]:
+    def _step(self, step: Step, request: HttpRequest | None, url: Any) -> dict[str, Any]:
         tabs: list[tuple[Snippet, Markup]] = []
         operation = None
         if step.call is not None:
@@ -131,7 +135,7 @@ class GuideRenderer:
             if op is not None:
                 operation = (op, url(self.plan.operation_paths[op.key]))
         for lang in (*self.languages, *(k for k in step.code if k not in self.languages)):
-            code = step_code(self.snippets, step, lang)
+            code = step_code(self.snippets, step, lang, request)
             if code is None:
                 continue
             language = LANGUAGES.get(lang)
@@ -179,18 +183,14 @@ class GuideRenderer:
             return "..."
         return value if isinstance(value, str) else to_json(value)
 
-    def _setup(self, guide: Guide) -> list[tuple[str, str]]:
-        """The environment variables the guide's code reads for credentials:
-        (variable, what it holds)."""
-        found: dict[str, str] = {}
-        for step in guide.steps:
-            request = step_request(self.snippets, step)
-            if request is None:
-                continue
-            for credential in request.credentials:
-                what = {
-                    "basic": ("user name", "password"),
-                }.get(credential.kind, ("secret",) * len(credential.env))
-                for name, role in zip(credential.env, what, strict=False):
-                    found.setdefault(name, f"{credential.scheme} {role}")
-        return list(found.items())
+
+def _credential_variables(requests: tuple[HttpRequest | None, ...]) -> list[tuple[str, str]]:
+    """The environment variables the guide's calls read credentials from: (variable,
+    what it holds)."""
+    found: dict[str, str] = {}
+    for request in requests:
+        for credential in request.credentials if request else ():
+            roles = ("user name", "password") if credential.kind == "basic" else ("secret",)
+            for name, role in zip(credential.env, roles, strict=False):
+                found.setdefault(name, f"{credential.scheme} {role}")
+    return list(found.items())

@@ -60,7 +60,7 @@ def _shown(quote: Any, pricing: Pricing) -> str:
     if quote.reason == "contact":
         plan = next(p for p in pricing.plans if p.id == quote.plan)
         return plan.contact_label
-    meter = pricing.meter(quote.reason.split(":", 1)[1])
+    meter = pricing.meter(quote.meter)
     return f"Over its {meter.name.lower()} limit"
 
 
