@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from .case_studies import case_study_lint
 from .config import PortalConfig
 from .engine import Project, load_project, make_snippets, snippet_settings, template_loader
 from .errors import Diagnostic, Location, PortalError, display_path
@@ -90,6 +91,7 @@ def check_project(
     report.diagnostics.extend(check_spec(project.api, project.source, levels))
     if project.pricing is not None:
         report.diagnostics.extend(with_levels(pricing_lint(project.pricing), levels))
+    report.diagnostics.extend(with_levels(list(case_study_lint(project.case_studies, project.api)), levels))
     if site_dir is not None:
         report.diagnostics.extend(_link_problems(project, site_dir, options))
     if not options.run or not project.guides:

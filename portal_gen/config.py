@@ -45,6 +45,9 @@ class PortalConfig:
     verified_file: str = "portal-verified.json"
     # `portal check` rule levels: {rule-id: off | warn | error} (see rules.py).
     check_rules: Mapping[str, Any] = field(default_factory=dict)
+    # The generated home page (index.md, unless the docs folder has its own):
+    # {title, tagline, quickstart: guide id, case_studies: [ids], links: [{title, url, text}]}.
+    home: Mapping[str, Any] = field(default_factory=dict)
     directory_urls: bool = True
     site_name: str = ""
     config_file: str = "mkdocs.yml"

@@ -18,16 +18,22 @@ from typing import Any
 
 import jinja2
 
+from .case_studies import INDEX_PAGE as CASE_STUDY_INDEX
+from .case_studies import CaseStudy, load_case_studies, used_by
 from .config import PortalConfig
 from .errors import Diagnostic, Location, PortalError, display_path
 from .guides import Budget, Guide, check_guides, load_guides
+from .home import HOME_PAGE, Home, plan_home
 from .markdown import plain_title
 from .plan import NavSection, Plan, PlannedPage, plan_reference
 from .pricing import Pricing, load_pricing
 from .pricing.math import pricing_data
+from .render.case_studies import FILTER_JS, render_case_study, render_case_study_index
 from .render.guide import GuideRenderer, Verified, verified_from
+from .render.home import render_home
+from .render.page import RenderedPage
 from .render.pricing import PRICING_JS, PRICING_JSON, render_pricing
-from .render.reference import ReferenceRenderer, RenderedPage, make_environment
+from .render.reference import ReferenceRenderer, make_environment
 from .snippets import Snippets, SnippetSettings, snippet_environment
 from .snippets.request import env_names
 from .sources import load_document
@@ -41,6 +47,7 @@ from .validator_fix import install as install_validator_fix
 CSS_PATH = "assets/portal/portal.css"
 GUIDE_SCHEMA_PATH = "schemas/guide.schema.json"  # published so editors can autocomplete guides
 PRICING_SCHEMA_PATH = "schemas/pricing.schema.json"
+CASE_STUDY_SCHEMA_PATH = "schemas/case-study.schema.json"
 
 
 class Validation:
@@ -106,6 +113,8 @@ class Project:
     verified: Mapping[str, Verified] = field(default_factory=dict)
     pricing: Pricing | None = None
     quickstart_budget: Budget = field(default_factory=Budget)
+    case_studies: tuple[CaseStudy, ...] = ()
+    home: Home | None = None
 
     @property
     def schema_validator(self) -> SchemaValidator:
@@ -119,7 +128,7 @@ class Site:
     pages: tuple[RenderedPage, ...]
     nav: NavSection
     plan: Plan
-    guide_nav: tuple[NavSection, ...] = ()  # Quickstarts, Tutorials
+    guide_nav: tuple[NavSection, ...] = ()  # Quickstarts, Tutorials, Case studies
     top_pages: tuple[PlannedPage, ...] = ()  # Pricing: at the top level of the navigation
     extra_files: tuple[tuple[str, bytes], ...] = ()  # published as they are (pricing.json, scripts)
 
@@ -150,9 +159,12 @@ def load_project(config: PortalConfig, *, background_validation: bool = False, w
         validation.raise_problems()  # an invalid spec explains the failure: say so
         raise
     budget = Budget.from_config(config.quickstart_budget, Location(config.config_file))
-    guides = load_guides(config.project_dir / config.content_dir, config.project_dir) if with_content else ()
-    pricing = load_pricing(config.project_dir / config.content_dir, config.project_dir, api) if with_content else None
-    project = Project(config, source, api, validation, guides, load_verified(config), pricing, budget)
+    content_dir = config.project_dir / config.content_dir
+    guides = load_guides(content_dir, config.project_dir) if with_content else ()
+    pricing = load_pricing(content_dir, config.project_dir, api) if with_content else None
+    studies = load_case_studies(content_dir, config.project_dir, api, guides) if with_content else ()
+    home = plan_home(config, api, guides, studies) if with_content else None
+    project = Project(config, source, api, validation, guides, load_verified(config), pricing, budget, studies, home)
     if guides:
         reserved = frozenset(
             name for scheme in api.security_schemes for name in env_names(scheme, snippet_settings(config))
@@ -192,11 +204,13 @@ def generate_site(
     *,
     guides: tuple[tuple[str, str], ...] = (),
     progress: Callable[[int, int], None] | None = None,
+    home: bool = True,
 ) -> Site:
-    """Plan and render every reference and guide page (pure, given a template loader).
+    """Plan and render every page (pure, given a template loader).
 
-    ``guides`` are hand-written Markdown quickstarts (title, path) the landing page
-    links to, besides the YAML quickstarts.
+    ``guides`` are hand-written Markdown quickstarts (title, path) the landing and home
+    pages link to, besides the YAML quickstarts. ``home=False`` leaves the home page
+    out: the site has its own ``index.md``.
     """
     config = project.config
     plan = plan_reference(project.api, config)
@@ -205,12 +219,40 @@ def generate_site(
     quickstarts = tuple(
         sorted((*guides, *((g.title, g.page) for g in project.guides if g.kind == "quickstart")), key=lambda g: g[1])
     )
-    renderer = ReferenceRenderer(project.api, plan, config, env, quickstarts, snippets, project.pricing)
-    guide_renderer = GuideRenderer(project.guides, snippets, plan, config, env, project.verified)
+    operations_used, guides_used = used_by(project.case_studies)
+    renderer = ReferenceRenderer(
+        project.api, plan, config, env, quickstarts, snippets, project.pricing, operations_used
+    )
+    guide_renderer = GuideRenderer(project.guides, snippets, plan, config, env, project.verified, guides_used)
     jobs: list[tuple[str, Callable[[], RenderedPage]]] = [
         (g.page, functools.partial(guide_renderer.render, g)) for g in project.guides
     ]
     jobs += [(p.path, functools.partial(renderer.render, p)) for p in plan.pages]
+    studies = project.case_studies
+    if studies:
+        jobs.append((CASE_STUDY_INDEX, functools.partial(render_case_study_index, studies, env, config)))
+        jobs += [
+            (s.page, functools.partial(render_case_study, s, studies, env, config, plan, project.api, project.guides))
+            for s in studies
+        ]
+    if home and project.home is not None:
+        hand_written = tuple(g for g in guides if g[1].startswith("quickstarts/"))
+        jobs.append(
+            (
+                HOME_PAGE,
+                functools.partial(
+                    render_home,
+                    project.home,
+                    env,
+                    config,
+                    plan,
+                    guide_renderer,
+                    studies,
+                    project.pricing,
+                    hand_written,
+                ),
+            )
+        )
     pages = []
     total = len(jobs)
     for index, (path, render) in enumerate(jobs):
@@ -238,15 +280,27 @@ def generate_site(
         for kind, title in (("quickstart", "Quickstarts"), ("tutorial", "Tutorials"))
         if any(g.kind == kind for g in project.guides)
     )
+    if studies:
+        guide_nav += (
+            NavSection(
+                "Case studies",
+                (
+                    PlannedPage("case-studies", CASE_STUDY_INDEX, "Case studies"),
+                    *(PlannedPage("case-study", s.page, plain_title(s.company)) for s in studies),
+                ),
+            ),
+        )
     top_pages: tuple[PlannedPage, ...] = ()
-    extra_files: tuple[tuple[str, bytes], ...] = ()
+    extra_files: list[tuple[str, bytes]] = [(s.logo.path, s.logo.data) for s in studies]
+    if studies:
+        extra_files.append((FILTER_JS, read_asset("case-studies.js")))
     if project.pricing is not None:
         page = render_pricing(project.pricing, env, config, plan)
         pages.append(page)
         top_pages = (PlannedPage("pricing", page.path, plain_title(page.title)),)
         data = json.dumps(pricing_data(project.pricing), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        extra_files = ((PRICING_JSON, data.encode()), (PRICING_JS, read_asset("pricing.js")))
-    return Site(tuple(pages), plan.nav, plan, guide_nav, top_pages, extra_files)
+        extra_files += [(PRICING_JSON, data.encode()), (PRICING_JS, read_asset("pricing.js"))]
+    return Site(tuple(pages), plan.nav, plan, guide_nav, top_pages, tuple(extra_files))
 
 
 def make_snippets(project: Project, loader: jinja2.BaseLoader, extra_languages: tuple[str, ...] = ()) -> Snippets:

@@ -13,18 +13,13 @@ and their code reads the variable, just as a reader who ran ``export MESSAGE_ID=
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
+from .content import content_schema, schema_problems, unknown_operation
 from .errors import Diagnostic, Location, PortalError, display_path
 from .snippets.languages import LANGUAGES, language_for
 from .snippets.request import EnvValue, body_kind, preferred_media
@@ -142,15 +137,6 @@ class Guide:
         )
 
 
-@cache
-def content_schema(name: str) -> dict[str, Any]:
-    """A shipped JSON Schema for content files (``guide``, ``pricing``), also published
-    with the site at ``schemas/<name>.schema.json``."""
-    text = resources.files("portal_gen").joinpath(f"schemas/{name}.schema.json").read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
-
-
 def guide_schema() -> dict[str, Any]:
     """The JSON Schema guides are validated against."""
     return content_schema("guide")
@@ -192,88 +178,6 @@ def load_guides(content_dir: Path, project_dir: Path) -> tuple[Guide, ...]:
     if problems:
         raise PortalError.from_diagnostics(problems)
     return tuple(guides)
-
-
-def schema_problems(document: Document, schema: dict[str, Any], rule: str) -> Iterator[Diagnostic]:
-    """Every way ``document`` breaks ``schema``, in the file's terms, each at its line."""
-    validator = Draft202012Validator(schema)
-    for error in sorted(validator.iter_errors(document.data), key=lambda e: [str(p) for p in e.absolute_path]):
-        message, hint = _explain(error)
-        pointer = list(error.absolute_path)
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-            pointer += sorted(set(error.instance) - set(known))[:1]  # the unknown key itself
-        elif "propertyNames" in error.absolute_schema_path:
-            pointer.append(error.instance)
-        yield Diagnostic(message, document.locate(pointer), hint, rule=rule)
-
-
-def _explain(error: ValidationError) -> tuple[str, str | None]:
-    """A message in the guide's terms, and a hint."""
-    where = _where(error.absolute_path)
-    if error.validator == "additionalProperties" and isinstance(error.schema, dict):
-        known = sorted(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(known)) if isinstance(error.instance, dict) else []
-        name = extra[0] if extra else "?"
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(known)}"
-        return f"unknown field '{name}'{where}", hint
-    if error.validator == "required":
-        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
-        return f"missing required field '{missing}'{where}", None
-    if error.validator == "oneOf" and all(
-        isinstance(branch, dict) and set(branch) == {"required"} for branch in error.validator_value
-    ):
-        names = [f"'{branch['required'][0]}'" for branch in error.validator_value]
-        choice = ", ".join(names[:-1]) + f" or {names[-1]}"
-        subject = "a next step" if "next_steps" in [str(p) for p in error.absolute_path] else "this"
-        return f"{subject} needs exactly one of {choice}{where}", None
-    if error.validator == "not":
-        return f"a step has either 'call' or 'code', not both{where}", "split it into two steps"
-    if "propertyNames" in error.absolute_schema_path:
-        return (
-            f"{error.instance!r} is not a capture name{where}",
-            "captures become environment variables: use UPPER_CASE letters, digits and _",
-        )
-    if error.validator == "pattern" and error.absolute_path and "capture" in [str(p) for p in error.absolute_path]:
-        return f"{error.instance!r} is not a field path{where}", "write a field path with dots, e.g. id or data.0.id"
-    if error.validator == "type":
-        subject = where.removeprefix(" in ") or "the file"
-        return f"{subject} must be {_article(error.validator_value)}, got {_json_type(error.instance)}", None
-    return f"{error.message}{where}", None
-
-
-def _where(path: Any) -> str:
-    parts = [str(p) for p in path]
-    return f" in {'.'.join(parts)}" if parts else ""
-
-
-def _article(types: Any) -> str:
-    names = types if isinstance(types, list) else [types]
-    words = {
-        "object": "a mapping",
-        "array": "a list",
-        "string": "a string",
-        "integer": "an integer",
-        "number": "a number",
-        "boolean": "true or false",
-        "null": "null",
-    }
-    return " or ".join(words.get(str(t), str(t)) for t in names)
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if value is None:
-        return "nothing (null)"
-    return f"{value!r}"
 
 
 def _guide(document: Document, kind: str, page: str) -> Guide:
@@ -418,7 +322,7 @@ def check_guides(
                     )
                 )
             if item.operation is not None and api.operation(item.operation) is None:
-                problems.append(_unknown_operation(item.operation, api, item.location))
+                problems.append(unknown_operation(item.operation, api, item.location))
     ordered = sorted(problems, key=lambda d: d.location or Location(""))
     return [d if d.rule else replace(d, rule="guide-reference") for d in ordered]
 
@@ -449,22 +353,12 @@ def _strings(value: Any, pointer: tuple[str | int, ...]) -> Iterator[tuple[tuple
             yield from _strings(item, (*pointer, index))
 
 
-def _unknown_operation(name: str, api: Api, location: Location) -> Diagnostic:
-    names = [o.operation_id for o in api.operations if o.operation_id]
-    close = difflib.get_close_matches(name, names, n=1)
-    return Diagnostic(
-        f"no operation '{name}' in the spec",
-        location,
-        f"did you mean '{close[0]}'?" if close else 'use an operationId, or "METHOD /path"',
-    )
-
-
 def _check_call(
     step: Step, call: Call, api: Api, validator: SchemaValidator, captured: set[str]
 ) -> Iterator[Diagnostic]:
     op = api.operation(call.operation)
     if op is None:
-        yield _unknown_operation(call.operation, api, step.locate("call", "operation"))
+        yield unknown_operation(call.operation, api, step.locate("call", "operation"))
         return
     by_name = {p.name: p for p in op.parameters}
     for name, value in call.parameters.items():

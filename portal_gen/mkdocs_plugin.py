@@ -31,8 +31,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import write_file
 
+from .case_studies import FOLDER as CASE_STUDY_SOURCES
 from .config import PortalConfig
 from .engine import (
+    CASE_STUDY_SCHEMA_PATH,
     CSS_PATH,
     GUIDE_SCHEMA_PATH,
     PRICING_SCHEMA_PATH,
@@ -45,6 +47,7 @@ from .engine import (
     template_loader,
 )
 from .errors import PortalError
+from .home import HOME_PAGE
 from .parallel import JobFailed, JobShare, can_share
 from .plan import NavSection, PlannedPage
 from .render.html import TocEntry
@@ -184,6 +187,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
                     template_loader(project.config),
                     guides=_quickstarts(files),
                     progress=self._report("Generating pages"),
+                    home=files.get_file_from_path(HOME_PAGE) is None,  # the user's own index.md wins
                 )
             except Exception:
                 project.validation.raise_problems()  # an invalid spec explains the failure
@@ -212,11 +216,16 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         files.append(File.generated(config, CSS_PATH, content=read_css()))
         files.append(File.generated(config, GUIDE_SCHEMA_PATH, content=schema_text("guide")))
         files.append(File.generated(config, PRICING_SCHEMA_PATH, content=schema_text("pricing")))
+        files.append(File.generated(config, CASE_STUDY_SCHEMA_PATH, content=schema_text("case-study")))
         for path, content in self.site.extra_files:
             files.append(File.generated(config, path, content=content))
-        # Structured content (guides, pricing... as YAML) is input, not output.
+        # Structured content (guides, pricing... as YAML) is input, not output; so is
+        # everything beside the case studies: their logos are published sanitized, under
+        # the pages' folder, and an SVG copied as it is could run script.
         for file in list(files):
-            if file.src_uri.endswith((".yaml", ".yml")) and file.abs_src_path:
+            if file.abs_src_path and (
+                file.src_uri.endswith((".yaml", ".yml")) or file.src_uri.startswith(f"{CASE_STUDY_SOURCES}/")
+            ):
                 files.remove(file)
         return files
 
@@ -252,6 +261,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         for planned in self.site.top_pages:  # Pricing, before the reference
             if planned.path not in listed:
                 items.insert(items.index(section), _page(planned, files, config))
+        if HOME_PAGE in self.pages and HOME_PAGE not in listed:
+            items.insert(0, _page(PlannedPage("home", HOME_PAGE, "Home"), files, config))
         return _navigation(items)
 
     @event_priority(-1000)  # last: the navigation MkDocs will render the pages with

@@ -59,6 +59,16 @@ RULES: dict[str, Rule] = {
             "Every meter has a free allowance somewhere, so a developer can start at no cost.",
         ),
         Rule(
+            "case-study-logo",
+            "warn",
+            "A logo SVG held script, event handlers or external references; portal removed them: check the logo.",
+        ),
+        Rule(
+            "case-study-deprecated",
+            "warn",
+            "A case study names a deprecated operation: the next team would copy what is going away.",
+        ),
+        Rule(
             "path-parameter-unused",
             "error",
             "A path parameter must appear in the path as {name}, or no request can set it.",

@@ -42,6 +42,9 @@ plugins:
   - search
   - portal:
       spec: openapi/{spec_name}
+      # The home page (content/index.md, if you write one, replaces it):
+      # home:
+      #   tagline: What the API does, in one sentence.
 
 markdown_extensions:
   - admonition
@@ -105,7 +108,6 @@ def scaffold(directory: Path, spec: Path, name: str | None = None) -> list[Path]
     api = project.api
     site_name = name or html.unescape(plain_title(api.title))  # themes insert it unescaped
     write("mkdocs.yml", MKDOCS_YML.format(site_name=_yaml_quote(site_name), spec_name=spec.name))
-    write("content/index.md", _home(api, site_name))
     write("content/quickstarts/first-call.yaml", _quickstart(project, call=True))
     write("site_templates/README.md", _TEMPLATES_README)
     write(".gitignore", "/site/\n.portal-*\n")
@@ -126,18 +128,6 @@ def _md_text(text: str) -> str:
     """Escape text from the spec for a Markdown line (it is untrusted input)."""
     escaped = html.escape(" ".join(text.split()), quote=False)
     return "".join("\\" + c if c in "\\`*_{}[]()#+!|" else c for c in escaped)
-
-
-def _home(api: Api, site_name: str) -> str:
-    lines = [f"# {_md_text(site_name)}", ""]
-    if api.summary:
-        lines += [_md_text(api.summary), ""]
-    lines += [
-        "- [Make your first call](quickstarts/first-call.md)",
-        "- [API reference](reference/index.md)",
-        "",
-    ]
-    return "\n".join(lines)
 
 
 def _first_operation(api: Api) -> Operation | None:

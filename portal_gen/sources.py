@@ -112,6 +112,27 @@ def _build_positions(text: str) -> dict[Pointer, tuple[int, int]]:
     return positions
 
 
+@dataclass
+class _Section(Document):
+    prefix: Pointer = ()
+
+    def locate(self, pointer: Iterable[str | int] = ()) -> Location:
+        return super().locate((*self.prefix, *(str(p) for p in pointer)))
+
+
+def config_section(path: Path, display: str, data: Any, key: str) -> Document:
+    """The portal plugin's option ``key`` in mkdocs.yml (already parsed by MkDocs, as
+    ``data``) as a document whose locations point into mkdocs.yml."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    positions = _build_positions(text)
+    entries = [p for p in positions if len(p) == 3 and p[0] == "plugins" and p[2] == "portal"]
+    prefix = (*entries[0], key) if entries else ("plugins", "portal", key)
+    return _Section(path, display, text, data, positions, prefix)
+
+
 def load_document(path: Path, display: str) -> Document:
     """Read and parse a YAML or JSON file, reporting syntax errors with their line."""
     try:

@@ -25,6 +25,8 @@ def test_new_then_build(tmp_path: Path, name: str) -> None:
     assert "Make your first call" in landing  # the starter quickstart is linked
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "fonts.googleapis.com" not in home  # the site works offline
+    # The generated home page leads to the starter quickstart's first call.
+    assert '<a class="md-button md-button--primary" href="quickstarts/first-call/">Make your first call</a>' in home
     # The starter quickstart works against the mock server of the spec.
     result = run_portal("check", "-l", "curl,python", cwd=target)
     assert result.returncode == 0, result.stderr

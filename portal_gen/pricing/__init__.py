@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from ..content import content_schema, schema_problems
 from ..errors import Diagnostic, Location, PortalError, display_path
-from ..guides import content_schema, schema_problems
 from ..sources import Document, load_document
 from ..spec.model import Api
 

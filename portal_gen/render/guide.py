@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..case_studies import CaseStudy
 from ..config import PortalConfig
 from ..examples import example_for
 from ..guides import Guide, Step, field_value, success_response
@@ -23,8 +24,9 @@ from ..snippets.languages import LANGUAGES
 from ..snippets.request import HttpRequest
 from ..spec.model import UNSET
 from ..verify import first_call_cost, guide_requests, step_code
+from .case_studies import used_by_links
 from .html import extract_toc, highlight_once, to_json
-from .reference import RenderedPage
+from .page import RenderedPage
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class GuideRenderer:
         config: PortalConfig,
         env: jinja2.Environment,
         verified: Mapping[str, Verified],
+        used_by: Mapping[str, tuple[CaseStudy, ...]] | None = None,
     ) -> None:
         self.guides = guides
         self.by_id = {g.id: g for g in guides}
@@ -79,6 +82,7 @@ class GuideRenderer:
         self.config = config
         self.env = env
         self.verified = verified
+        self.used_by = used_by or {}
         self.languages = tuple(lang for lang in snippets.languages if lang in LANGUAGES)
 
     def render(self, guide: Guide) -> RenderedPage:
@@ -90,7 +94,7 @@ class GuideRenderer:
 
         api = self.snippets.api
         requests = guide_requests(self.snippets, guide)
-        steps = [self._step(step, request, url) for step, request in zip(guide.steps, requests, strict=True)]
+        steps = [self.step_view(step, request, url) for step, request in zip(guide.steps, requests, strict=True)]
         next_steps = []
         for item in guide.next_steps:
             if item.guide:
@@ -122,12 +126,15 @@ class GuideRenderer:
             "costs": costs,
             "first_call": guide.first_call,
             "verified": self.verified.get(guide.id),
+            "used_by": used_by_links(self.used_by.get(guide.id, ()), page, self.config),
         }
         body = self.env.get_template("guides/guide.html").render(context).strip() + "\n"
         body = _MD_LINK.sub(lambda m: f'href="{_link(page, m.group(1), m.group(2), directory_urls)}"', body)
         return RenderedPage(page, plain_title(guide.title), body, extract_toc(body), guide.kind)
 
-    def _step(self, step: Step, request: HttpRequest | None, url: Any) -> dict[str, Any]:
+    def step_view(self, step: Step, request: HttpRequest | None, url: Any) -> dict[str, Any]:
+        """What a template shows of one step: its code tabs, the operation it calls
+        (with a link made by ``url``), and the exports of what it captures."""
         tabs: list[tuple[Snippet, Markup]] = []
         operation = None
         if step.call is not None:

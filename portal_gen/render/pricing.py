@@ -15,7 +15,7 @@ from ..pricing import Pricing, Rate
 from ..pricing.costs import PRICING_PAGE
 from ..pricing.math import cheapest, format_money, pricing_data, quotes
 from .html import extract_toc
-from .reference import RenderedPage
+from .page import RenderedPage
 
 PRICING_JSON = "pricing.json"
 PRICING_JS = "assets/portal/pricing.js"

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import http
 import posixpath
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from ..case_studies import CaseStudy
 from ..config import PortalConfig
 from ..examples import example_for
 from ..markdown import render_inline, render_markdown
@@ -20,7 +21,9 @@ from ..pricing.costs import meter_costs
 from ..slugs import slugify
 from ..snippets import Snippet, Snippets
 from ..spec.model import UNSET, Api, MediaType, Operation, Parameter, Schema
-from .html import TocEntry, extract_toc, highlight_blocks, highlight_code, highlight_once, to_json
+from .case_studies import used_by_links
+from .html import extract_toc, highlight_blocks, highlight_code, highlight_once, to_json
+from .page import RenderedPage
 from .schema import SchemaTree
 
 PARAMETER_LOCATIONS = (
@@ -29,18 +32,6 @@ PARAMETER_LOCATIONS = (
     ("header", "Header parameters"),
     ("cookie", "Cookie parameters"),
 )
-
-
-@dataclass(frozen=True)
-class RenderedPage:
-    """A finished page: what an adapter (MkDocs or another) needs to publish it."""
-
-    path: str
-    title: str  # HTML-safe
-    html: str
-    toc: tuple[TocEntry, ...]
-    kind: str
-    in_nav: bool = True
 
 
 def make_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
@@ -88,8 +79,10 @@ class ReferenceRenderer:
         guides: tuple[tuple[str, str], ...] = (),
         snippets: Snippets | None = None,
         pricing: Pricing | None = None,
+        used_by: Mapping[str, tuple[CaseStudy, ...]] | None = None,
     ) -> None:
         self.api = api
+        self.used_by = used_by or {}
         self.pricing = pricing
         self.snippets = snippets
         self.guides = guides
@@ -207,6 +200,7 @@ class ReferenceRenderer:
                 if self.pricing is not None and op.operation_id
                 else []
             ),
+            "used_by": lambda op: used_by_links(self.used_by.get(op.key, ()), page.path, self.config),
             "UNSET": UNSET,
         }
 

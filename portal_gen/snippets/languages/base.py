@@ -33,7 +33,9 @@ class Language:
     executables: tuple[str, ...]
     aliases: tuple[str, ...] = ()  # names used in x-codeSamples `lang`
     run_env: Callable[[Path], Mapping[str, str]] = field(default=lambda cache: {})
-    # How a reader runs a snippet (Markdown), shown on guide pages.
+    # What the snippets need, in a few words (the home page lists it), and how a
+    # reader runs one (Markdown, on guide pages).
+    uses: str = ""
     how_to_run: str = ""
 
 

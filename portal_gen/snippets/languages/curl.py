@@ -112,6 +112,7 @@ LANGUAGE = Language(
     literal=literal,
     command=("bash", "{file}"),
     executables=("bash", "curl"),
+    uses="curl in any shell",
     how_to_run="Paste it into a terminal (bash or zsh); a few steps also use `jq`.",
     aliases=("curl", "shell", "bash", "sh", "cURL"),
 )

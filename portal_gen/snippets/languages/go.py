@@ -198,6 +198,7 @@ LANGUAGE = Language(
     literal=literal,
     command=("go", "run", "{file}"),
     executables=("go",),
+    uses="Go 1.19+ and net/http",
     how_to_run="Go 1.19+, standard library only: save the code as `main.go` and run `go run main.go`.",
     aliases=("go", "golang"),
     run_env=lambda cache: {

@@ -144,6 +144,7 @@ LANGUAGE = Language(
     literal=literal,
     command=("node", "{file}"),
     executables=("node",),
+    uses="Node.js 18+ and fetch",
     how_to_run="Node.js 18+, no packages: save the code as `main.mjs` and run `node main.mjs`.",
     aliases=("javascript", "js", "node", "nodejs", "node.js", "fetch"),
 )

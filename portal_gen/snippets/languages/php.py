@@ -150,6 +150,7 @@ LANGUAGE = Language(
     literal=literal,
     command=("php", "{file}"),
     executables=("php",),
+    uses="PHP 8+ and its curl extension",
     how_to_run="PHP 8+ with the curl extension: save the code as `main.php` and run `php main.php`.",
     aliases=("php",),
 )

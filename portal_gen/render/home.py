@@ -1,0 +1,145 @@
+"""Render the home page (pure): the one-sentence pitch, the first call in every language
+with what it costs a newcomer, the languages, customers' numbers, and where to go next."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import jinja2
+
+from ..case_studies import INDEX_PAGE, CaseStudy
+from ..config import PortalConfig
+from ..guides import Guide
+from ..home import HOME_PAGE, Home, HomeLink
+from ..plan import Plan, relative_url
+from ..pricing import Pricing
+from ..pricing.costs import PRICING_PAGE
+from ..snippets.languages import LANGUAGES
+from ..verify import first_call_cost, guide_requests
+from .case_studies import logo_url
+from .guide import GuideRenderer, Verified
+from .html import extract_toc
+from .page import RenderedPage
+
+_ABSOLUTE = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.I)
+
+
+def render_home(
+    home: Home,
+    env: jinja2.Environment,
+    config: PortalConfig,
+    plan: Plan,
+    guide_renderer: GuideRenderer,
+    studies: tuple[CaseStudy, ...],
+    pricing: Pricing | None,
+    hand_quickstarts: tuple[tuple[str, str], ...] = (),
+) -> RenderedPage:
+    """The home page (``index.md``)."""
+    page = HOME_PAGE
+
+    def url(path: str) -> str:
+        if _ABSOLUTE.match(path):
+            return path
+        target, _, anchor = path.partition("#")
+        return relative_url(page, target.lstrip("/"), config.directory_urls, anchor or None)
+
+    snippets = guide_renderer.snippets
+    api = snippets.api
+    guide = guide_renderer.by_id.get(home.quickstart) if home.quickstart else None
+    first = ttfc = None
+    quickstart: tuple[str, str] | None = None
+    if guide is not None:
+        quickstart = (guide.title, url(guide.page))
+        step = guide.first_call
+        if step is not None:
+            requests = guide_requests(snippets, guide)
+            first = guide_renderer.step_view(step, requests[step.number - 1], url)
+            ttfc = _time_to_first_call(guide, guide_renderer, requests, guide_renderer.verified.get(guide.id))
+    elif hand_quickstarts:
+        quickstart = (hand_quickstarts[0][0], url(hand_quickstarts[0][1]))
+    by_id = {s.id: s for s in studies}
+    featured = [(by_id[i], url(by_id[i].page)) for i in home.featured if i in by_id]
+    links = home.links if home.links is not None else _default_links(guide, plan, studies, pricing)
+    context = {
+        "home": home,
+        "api": api,
+        "quickstart": quickstart,
+        "guide": guide,
+        "first": first,
+        "ttfc": ttfc,
+        "reference_url": url(plan.pages[0].path),
+        "languages": [
+            (LANGUAGES[lang].label, LANGUAGES[lang].uses) for lang in snippets.languages if lang in LANGUAGES
+        ],
+        "featured": featured,
+        "logo_url": logo_url(page, config),
+        "case_studies_url": url(INDEX_PAGE) if studies else None,
+        "links": [(link.title, url(link.url), link.text) for link in links],
+        "seconds": _seconds,
+    }
+    body = env.get_template("home/home.html").render(context).strip() + "\n"
+    return RenderedPage(page, "Home", body, extract_toc(body), "home")
+
+
+def _time_to_first_call(
+    guide: Guide, renderer: GuideRenderer, requests: tuple[object, ...], verified: Verified | None
+) -> dict[str, object]:
+    """What the first call costs a newcomer, in the first language: steps, lines and
+    reading; and, once ``portal check --record`` ran, how long the calls took."""
+    languages = renderer.languages
+    lang = languages[0] if languages else ""
+    cost = first_call_cost(renderer.snippets, guide, lang, requests) if lang else None  # type: ignore[arg-type]
+    measured: list[tuple[float, str]] = []
+    if verified is not None:
+        for name, record in verified.languages.items():
+            seconds = record.get("seconds") if isinstance(record, Mapping) else None
+            if isinstance(seconds, (int, float)) and name in LANGUAGES:
+                measured.append((float(seconds), LANGUAGES[name].label))
+    measured.sort()
+    return {
+        "label": LANGUAGES[lang].label if lang in LANGUAGES else lang,
+        "cost": cost,
+        "step": guide.first_call,
+        "steps": len(guide.steps),
+        "minutes": guide.minutes,
+        "verified": verified,
+        "fastest": measured[0] if measured else None,
+        "slowest": measured[-1] if len(measured) > 1 else None,
+        "languages": len(measured),
+    }
+
+
+def _default_links(
+    guide: Guide | None, plan: Plan, studies: tuple[CaseStudy, ...], pricing: Pricing | None
+) -> tuple[HomeLink, ...]:
+    """Quickstart, reference, pricing, case studies, authentication and webhooks: those
+    the site has."""
+    links = []
+    if guide is not None:
+        links.append(HomeLink("Quickstart", guide.page, guide.summary))
+    links.append(
+        HomeLink("API reference", plan.pages[0].path, "Every operation, model and webhook, with code in your language.")
+    )
+    if pricing is not None:
+        free = next((p for p in pricing.plans if p.price == 0), None)
+        if free is None:
+            text = "Plans, rates and a cost calculator."
+        elif free.name.lower() == "free":
+            text = "Start free, then pay as you grow. Work out your bill with the calculator."
+        else:
+            text = f"Start free on the {free.name} plan, then pay as you grow."
+        links.append(HomeLink("Pricing", PRICING_PAGE, text))
+    if studies:
+        links.append(HomeLink("Case studies", INDEX_PAGE, "What teams built with it, with their numbers."))
+    kinds = {p.kind: p.path for p in plan.pages}
+    if "authentication" in kinds:
+        links.append(HomeLink("Authentication", kinds["authentication"], "Credentials, and how each call sends them."))
+    if "webhooks" in kinds:
+        links.append(HomeLink("Webhooks", kinds["webhooks"], "The events the API sends to you."))
+    return tuple(links)
+
+
+def _seconds(value: float) -> str:
+    """A measured duration for people: 0.04 s, 2.4 s, 12 s."""
+    return f"{value:.2g} s" if value < 10 else f"{value:.0f} s"
