@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from .cache import PageCache, SpecDigests, code_digest, config_digest, digest, folder_digest, pointer_of
 from .case_studies import INDEX_PAGE as CASE_STUDY_INDEX
 from .case_studies import CaseStudy, load_case_studies, used_by
 from .config import PortalConfig
@@ -25,8 +26,9 @@ from .errors import Diagnostic, Location, PortalError, display_path
 from .guides import Budget, Guide, check_guides, load_guides
 from .home import HOME_PAGE, Home, plan_home
 from .markdown import plain_title
-from .plan import NavSection, Plan, PlannedPage, plan_reference
+from .plan import NavSection, Plan, PlannedPage, plan_reference, webhook_key
 from .pricing import Pricing, load_pricing
+from .pricing.costs import PRICING_PAGE, meter_costs
 from .pricing.math import pricing_data
 from .render.case_studies import FILTER_JS, render_case_study, render_case_study_index
 from .render.guide import GuideRenderer, Verified, verified_from
@@ -58,11 +60,20 @@ class Validation:
     publishes nothing until the verdict is in (see ``problems``).
     """
 
-    def __init__(self, source: SpecSource, background: bool) -> None:
-        install_validator_fix()
+    def __init__(self, source: SpecSource, background: bool, cache: PageCache | None = None) -> None:
         self._problems: list[Diagnostic] | None = None
         self._process: Any = None
         self._reader: Any = None
+        self._cache = cache
+        self._key = ""
+        if cache is not None:
+            # The verdict depends on the spec's files and the validator's code alone.
+            texts = sorted((d.display, d.text) for d in (source.root, *source.documents.values()))
+            self._key = digest("validation", code_digest(), texts)
+            self._problems = cache.validation(self._key)
+            if self._problems is not None:
+                return
+        install_validator_fix()
         if background and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._reader, writer = context.Pipe(duplex=False)
@@ -71,6 +82,11 @@ class Validation:
             writer.close()
         else:
             self._problems = list(iter_spec_problems(source))
+            self._keep()
+
+    def _keep(self) -> None:
+        if self._cache is not None and self._problems is not None:
+            self._cache.keep_validation(self._key, self._problems)
 
     def problems(self) -> list[Diagnostic]:
         """Every spec problem found; waits for the background process if there is one."""
@@ -84,6 +100,7 @@ class Validation:
             if isinstance(outcome, BaseException):
                 raise outcome
             self._problems = outcome
+            self._keep()
         return self._problems
 
     def raise_problems(self) -> None:
@@ -133,14 +150,21 @@ class Site:
     extra_files: tuple[tuple[str, bytes], ...] = ()  # published as they are (pricing.json, scripts)
 
 
-def load_project(config: PortalConfig, *, background_validation: bool = False, with_content: bool = True) -> Project:
+def load_project(
+    config: PortalConfig,
+    *,
+    background_validation: bool = False,
+    with_content: bool = True,
+    cache: PageCache | None = None,
+) -> Project:
     """Read the spec and model it.
 
     Without ``background_validation`` the spec is validated first and one
     :class:`PortalError` lists every problem. With it, validation runs in parallel and
     callers must call ``project.validation.raise_problems()`` before publishing, and
     prefer its problems over any other failure (an invalid spec can trip the model).
-    ``with_content=False`` reads the spec alone, not the guides and pricing.
+    ``with_content=False`` reads the spec alone, not the guides and pricing. A
+    ``cache`` keeps the validation verdict of specs it has seen.
     """
     policy = RefPolicy(config.allow_external_refs, config.allow_remote_refs)
     if not config.spec_path.exists():
@@ -150,7 +174,7 @@ def load_project(config: PortalConfig, *, background_validation: bool = False, w
             "set `spec:` for the portal plugin in mkdocs.yml to the path of your OpenAPI file",
         )
     source = load_spec(config.spec_path, config.project_dir, policy)
-    validation = Validation(source, background_validation)
+    validation = Validation(source, background_validation, cache)
     if not background_validation:
         validation.raise_problems()
     try:
@@ -169,7 +193,14 @@ def load_project(config: PortalConfig, *, background_validation: bool = False, w
         reserved = frozenset(
             name for scheme in api.security_schemes for name in env_names(scheme, snippet_settings(config))
         )
-        problems = check_guides(guides, api, project.schema_validator, reserved)
+        # Checking every call against the spec's schemas takes a while; a verdict of no
+        # problems is kept, keyed by the guides, the spec's files and portal's code.
+        texts = sorted((d.display, d.text) for d in (source.root, *source.documents.values()))
+        key = digest("guides", code_digest(), texts, repr(guides), sorted(reserved))
+        known = cache.validation(key) if cache is not None else None
+        problems = known if known is not None else check_guides(guides, api, project.schema_validator, reserved)
+        if cache is not None and not problems:
+            cache.keep_validation(key, [])
         if problems:
             validation.raise_problems()  # a broken spec explains broken guides better
             raise PortalError.from_diagnostics(problems)
@@ -205,17 +236,21 @@ def generate_site(
     guides: tuple[tuple[str, str], ...] = (),
     progress: Callable[[int, int], None] | None = None,
     home: bool = True,
+    cache: PageCache | None = None,
 ) -> Site:
     """Plan and render every page (pure, given a template loader).
 
     ``guides`` are hand-written Markdown quickstarts (title, path) the landing and home
     pages link to, besides the YAML quickstarts. ``home=False`` leaves the home page
-    out: the site has its own ``index.md``.
+    out: the site has its own ``index.md``. With a ``cache``, a page whose inputs are
+    unchanged since it was last rendered comes from it (see :mod:`.cache`).
     """
     config = project.config
     plan = plan_reference(project.api, config)
     snippets = make_snippets(project, loader)
     env = make_environment(loader)
+    if cache is not None and cache.directory is not None:
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache.jinja_directory()))
     quickstarts = tuple(
         sorted((*guides, *((g.title, g.page) for g in project.guides if g.kind == "quickstart")), key=lambda g: g[1])
     )
@@ -253,11 +288,18 @@ def generate_site(
                 ),
             )
         )
+    keys = page_keys(project, plan, quickstarts) if cache is not None else {}
     pages = []
     total = len(jobs)
     for index, (path, render) in enumerate(jobs):
+        key = keys.get(path)
         try:
-            pages.append(render())
+            page = cache.get(key) if cache is not None and key is not None else None
+            if page is None:
+                page = render()
+                if cache is not None and key is not None:
+                    cache.put(key, page)
+            pages.append(page)
         except jinja2.TemplateSyntaxError as exc:
             where = display_path(exc.filename, config.project_dir) if exc.filename else exc.name or "template"
             raise PortalError(
@@ -301,6 +343,84 @@ def generate_site(
         data = json.dumps(pricing_data(project.pricing), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         extra_files += [(PRICING_JSON, data.encode()), (PRICING_JS, read_asset("pricing.js"))]
     return Site(tuple(pages), plan.nav, plan, guide_nav, top_pages, tuple(extra_files))
+
+
+def page_keys(project: Project, plan: Plan, quickstarts: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """The cache key of every page rendered from a part of the project (reference
+    operations, webhooks, models and tags; guides): a hash of what it shows."""
+    config = project.config
+    data = project.source.data
+    spec = SpecDigests(data)
+    frame = {k: v for k, v in data.items() if k not in ("paths", "webhooks", "components", "tags")}
+    if isinstance(frame.get("info"), dict):
+        frame["info"] = {k: v for k, v in frame["info"].items() if k not in ("description", "summary")}
+    schemes = data.get("components", {}).get("securitySchemes") if isinstance(data.get("components"), dict) else None
+    site = digest(
+        code_digest(),
+        folder_digest(config.templates_path),
+        config_digest(config),
+        frame,
+        schemes,
+        [(p.kind, p.path, p.title, p.key, p.in_nav) for p in plan.pages],
+    )
+    operations_used, guides_used = used_by(project.case_studies)
+
+    def studies(found: tuple[CaseStudy, ...]) -> list[tuple[str, str, str]]:
+        return [(s.company, s.use_case, s.page) for s in found]
+
+    def path_item(op: Any) -> str:
+        return pointer_of(*op.pointer[:-1])
+
+    operations = {op.key: op for op in project.api.operations}
+    webhooks = {webhook_key(w): w for w in project.api.webhooks}
+    tags = {t.get("name"): t for t in data.get("tags") or () if isinstance(t, dict)}
+    keys: dict[str, str] = {}
+    for page in plan.pages:
+        if page.kind in ("operation", "webhook"):
+            op = operations[page.key] if page.kind == "operation" else webhooks[page.key]
+            costs = (
+                meter_costs(project.pricing, op.operation_id, page.path, config)
+                if project.pricing is not None and op.operation_id and not op.webhook
+                else []
+            )
+            keys[page.path] = digest(
+                site, page.path, spec.reach(path_item(op)), costs, studies(operations_used.get(op.key, ()))
+            )
+        elif page.kind == "model":
+            keys[page.path] = digest(site, page.path, spec.reach(pointer_of("components", "schemas", page.key)))
+        elif page.kind == "tag":
+            members = plan.tag_operations.get(page.key, ())
+            keys[page.path] = digest(site, page.path, tags.get(page.key), spec.reach(*(path_item(o) for o in members)))
+    # Pages that sum up the whole spec or all the content (landing, indexes, home,
+    # pricing, case studies): keyed by all of it, so any edit renders them again.
+    texts = sorted((d.display, d.text) for d in (project.source.root, *project.source.documents.values()))
+    content = digest(
+        site,
+        texts,
+        repr(project.guides),
+        repr(project.case_studies),
+        repr(project.pricing),
+        repr(sorted(project.verified.items())),
+        repr(project.home),
+        quickstarts,
+    )
+    for page in plan.pages:
+        if page.path not in keys:
+            keys[page.path] = digest(content, page.path)
+    for path in (HOME_PAGE, PRICING_PAGE, CASE_STUDY_INDEX, *(s.page for s in project.case_studies)):
+        keys[path] = digest(content, path)
+    everyone = [(g.id, g.kind, g.title, g.page) for g in project.guides]
+    for guide in project.guides:
+        called = [project.api.operation(s.call.operation) for s in guide.steps if s.call is not None]
+        keys[guide.page] = digest(
+            site,
+            repr(guide),
+            repr(project.verified.get(guide.id)),
+            studies(guides_used.get(guide.id, ())),
+            everyone,
+            spec.reach(*(path_item(op) for op in called if op is not None)),
+        )
+    return keys
 
 
 def make_snippets(project: Project, loader: jinja2.BaseLoader, extra_languages: tuple[str, ...] = ()) -> Snippets:

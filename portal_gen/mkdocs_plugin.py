@@ -12,7 +12,7 @@ import gc
 import json
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import write_file
 
+from .cache import CACHE_DIR, PageCache, cache_enabled, code_digest, digest, folder_digest
 from .case_studies import FOLDER as CASE_STUDY_SOURCES
 from .config import PortalConfig
 from .engine import (
@@ -135,12 +136,14 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self.pages: set[str] = set()  # source paths of the generated pages
         self.error: PortalError | None = None  # the user error that stopped the last build
         self.progress: Any = None  # set by the CLI: callable(phase, done, total)
+        self.cache: PageCache | None = None
         self._written = 0
         self._total = 0
         self._full_content: str | None = None
         self._sharing_allowed = True  # not when serving or building dirty (see on_startup)
         self._nav: Navigation | None = None
         self._share: _PageShare | None = None
+        self._outputs: _Outputs | None = None
 
     # -- loading (also called by the CLI before the build, to report errors early) --------
 
@@ -162,7 +165,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         """Load the project and start validating it (raises :class:`PortalError`)."""
         portal_config = self.make_config(config)
         self.portal_config = portal_config
-        self.project = load_project(portal_config, background_validation=True)
+        self.cache = PageCache(portal_config.project_dir / CACHE_DIR) if cache_enabled() else None
+        self.project = load_project(portal_config, background_validation=True, cache=self.cache)
         return self.project
 
     # -- MkDocs events -------------------------------------------------------------------
@@ -188,6 +192,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
                     guides=_quickstarts(files),
                     progress=self._report("Generating pages"),
                     home=files.get_file_from_path(HOME_PAGE) is None,  # the user's own index.md wins
+                    cache=self.cache,
                 )
             except Exception:
                 project.validation.raise_problems()  # an invalid spec explains the failure
@@ -277,6 +282,10 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     # the least useful to search. Search sees the page without them; readers see all.
     @event_priority(100)
     def _hide_examples_from_search(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if self._outputs is not None:
+            self._outputs.before_search(page)
+            if self._outputs.cached(page):
+                return context  # search skips it: nothing to hide
         if page.file.src_uri in self.pages and page.content:
             self._full_content = page.content
             page.content = page.search_content() if isinstance(page, _GeneratedPage) else search_text(page.content)
@@ -287,6 +296,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         if self._full_content is not None:
             page.content = self._full_content
             self._full_content = None
+        if self._outputs is not None:
+            self._outputs.after_search(page)
         if self._share is not None:
             self._share.claim(page, context, nav)
         return context
@@ -297,20 +308,33 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self._written = 0
         self._total = len(files.documentation_pages())
-        if self._sharing_allowed and self._nav is not None and can_share() and _events_allow_sharing(config):
-            pages = [
-                file.page
-                for file in files.documentation_pages()
-                if file.src_uri in self.pages and isinstance(file.page, _GeneratedPage)
-            ]
-            if pages:
-                self._share = _PageShare.start(pages, config, files.documentation_pages(), self._nav, env)
+        self._outputs = None
+        if self.cache is not None and self.cache.directory is not None:
+            # Compiling Material's templates takes a second per build; Jinja's cache is
+            # keyed by each template's source, so an edited template compiles again.
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.cache.jinja_directory()))
+        if self._nav is None or not _events_allow_sharing(config):
+            return env
+        pages = [
+            file.page
+            for file in files.documentation_pages()
+            if file.src_uri in self.pages and isinstance(file.page, _GeneratedPage)
+        ]
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_PLACEHOLDER: ""}), env.loader])  # type: ignore[list-item]
+        if self.cache is not None:
+            self._outputs = _Outputs.start(self.cache, pages, config, self._nav)
+            pages = [page for page in pages if not self._outputs.cached(page)]
+        if self._sharing_allowed and can_share() and pages:
+            keep = self._outputs.keep if self._outputs is not None else None
+            self._share = _PageShare.start(pages, config, files.documentation_pages(), self._nav, env, keep)
         return env
 
     @event_priority(100)  # first: other plugins see the page as MkDocs would have rendered it
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self._share is not None:
             output = self._share.render_claimed(page, output)
+        if self._outputs is not None:
+            output = self._outputs.output(page, output)
         if self.progress is not None:
             self._written += 1
             self.progress("Writing pages", self._written, self._total)
@@ -334,6 +358,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             self._raise_spec_problems()  # an invalid spec explains a failed page better
             raise
         self._raise_spec_problems()
+        if self.cache is not None:
+            self.cache.prune()  # keep what this build used, nothing older
 
     def _raise_spec_problems(self) -> None:
         if self.validating is not None:
@@ -478,11 +504,13 @@ class _PageShare:
         doc_files: Sequence[File],
         nav: Navigation,
         env: jinja2.Environment,
+        keep: Callable[[Page, str], None] | None = None,
     ) -> _PageShare:
-        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_PLACEHOLDER: ""}), env.loader])  # type: ignore[list-item]
+        """Fork the writer; ``env`` must know the placeholder template. ``keep`` is told
+        every page the other process writes (the output cache)."""
         for page in pages:
             page.meta = _PlaceholderMeta()
-        jobs = JobShare(functools.partial(_write_page, pages, config, doc_files, nav, env), len(pages))
+        jobs = JobShare(functools.partial(_write_page, pages, config, doc_files, nav, env, keep), len(pages))
         share = cls(pages, jobs, env, nav)
         logging.getLogger("mkdocs.commands.build").addFilter(share._quiet)
         gc.freeze()  # the collector skips what exists now: less to scan here, less to copy there
@@ -535,6 +563,111 @@ class _PageShare:
             page.meta = {}
 
 
+class _Outputs:
+    """Finished generated pages from the cache (:mod:`.cache`), and into it.
+
+    A page's output is what Material's template renders from its content, title, outline
+    and URL, the navigation, mkdocs.yml and the installed code: the key hashes them all.
+    A page found in the cache is rendered with the placeholder template (nothing to
+    render), search gets the entries it made of that page last time instead of parsing
+    it again, and ``post_page`` hands MkDocs the cached HTML to write.
+    """
+
+    def __init__(self, cache: PageCache, keys: dict[str, str], hits: dict[str, tuple[str, Any]], search: Any) -> None:
+        self._cache = cache
+        self._keys = keys
+        self._hits = hits
+        self._index = search.search_index if search is not None else None
+        self._indexing: tuple[Page, int] | None = None
+
+    @classmethod
+    def start(
+        cls, cache: PageCache, pages: Sequence[_GeneratedPage], config: MkDocsConfig, nav: Navigation
+    ) -> _Outputs:
+        custom = config.theme.custom_dir
+        site = digest(
+            code_digest(),
+            Path(config.config_file_path or "mkdocs.yml").read_text(encoding="utf-8", errors="replace"),
+            _nav_outline(nav.items),
+            folder_digest(Path(custom)) if custom else "",
+        )
+        keys = {
+            page.file.src_uri: digest(site, page.file.src_uri, page.url, page.title, page.content, page._outline)
+            for page in pages
+        }
+        hits = {}
+        for uri, key in keys.items():
+            found = cache.output(key)
+            if found is not None:
+                hits[uri] = found
+        return cls(cache, keys, hits, _material_search(config))
+
+    def cached(self, page: Page) -> bool:
+        return page.file.src_uri in self._hits
+
+    def keep(self, page: Page, output: str) -> None:
+        key = self._keys.get(page.file.src_uri)
+        if key is not None and output.strip():
+            self._cache.keep_output(key, output)
+
+    def before_search(self, page: Page) -> None:
+        """In ``page_context``, before search: a cached page is not parsed again."""
+        uri = page.file.src_uri
+        if uri in self._hits:
+            page.meta = _CachedMeta()
+        elif uri in self._keys:
+            self._indexing = (page, len(self._index.entries) if self._index is not None else 0)
+
+    def after_search(self, page: Page) -> None:
+        """In ``page_context``, after search: its entries for the page, from or to the cache."""
+        uri = page.file.src_uri
+        if uri in self._hits:
+            if self._index is not None:
+                self._index.entries.extend(self._hits[uri][1])
+        elif self._indexing is not None and self._indexing[0] is page:
+            entries = self._index.entries[self._indexing[1] :] if self._index is not None else []
+            self._cache.keep_search(self._keys[uri], entries)
+            self._indexing = None
+
+    def output(self, page: Page, output: str) -> str:
+        """In ``post_page``: the cached HTML of a cached page; keep any other page's."""
+        uri = page.file.src_uri
+        if uri in self._hits:
+            page.meta = {}
+            return self._hits[uri][0]
+        self.keep(page, output)
+        return output
+
+
+class _CachedMeta(dict[str, Any]):
+    """``page.meta`` of a page whose output comes from the cache: MkDocs renders the
+    placeholder template, and search skips the page (its entries come from the cache)."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key == "template":
+            return _PLACEHOLDER
+        if key == "search":
+            return {"exclude": True}
+        return super().get(key, default)
+
+
+def _material_search(config: MkDocsConfig) -> Any:
+    """Material's search plugin, whose index portal can feed cached entries; else ``None``."""
+    for plugin in config.plugins.values():
+        if type(plugin).__module__ == "material.plugins.search.plugin" and hasattr(plugin, "search_index"):
+            return plugin
+    return None
+
+
+def _nav_outline(items: Sequence[Any]) -> list[Any]:
+    """The navigation as titles and URLs, nested: what every page's sidebar shows."""
+    outline: list[Any] = []
+    for item in items:
+        children = getattr(item, "children", None)
+        outline.append([item.title, getattr(item, "url", None), _nav_outline(children) if children else None])
+    return outline
+
+
 class _PlaceholderMeta(dict[str, Any]):
     """An empty ``page.meta`` that names the placeholder template when MkDocs asks for one.
 
@@ -563,6 +696,7 @@ def _write_page(
     doc_files: Sequence[File],
     nav: Navigation,
     env: jinja2.Environment,
+    keep: Callable[[Page, str], None] | None,
     index: int,
 ) -> None:
     """In the forked process: what MkDocs' ``_build_page`` does, minus the plugin events."""
@@ -572,6 +706,8 @@ def _write_page(
     page.active = True
     try:
         output = env.get_template(_PAGE_TEMPLATE).render(get_context(nav, doc_files, config, page))
+        if keep is not None:
+            keep(page, output)
         if output.strip():
             write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
     finally:

@@ -39,7 +39,26 @@ def atomic_directory(target: Path) -> Iterator[Path]:
         if retired.exists():
             os.replace(retired, target)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    _remove_later(retired)
+
+
+def _remove_later(path: Path) -> None:
+    """Delete the old site without making the build wait for it (a second or more on a
+    big site): a detached grandchild process deletes it. If it is killed first, the
+    next build removes what is left (:func:`_remove_stale`: its name holds a dead pid)."""
+    if not hasattr(os, "fork"):
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                os.chdir("/")  # hold no directory of the project
+                shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)  # the child exits at once; its child is adopted by init
 
 
 def _remove_stale(target: Path) -> None:

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from openapi_spec_validator.validation import keywords
-
 _ID_LISTS = ("visited_schema_ids", "meta_checked_schema_ids")
 
 
@@ -35,6 +33,8 @@ def install() -> None:
 
 
 def _use_id_sets() -> None:
+    from openapi_spec_validator.validation import keywords  # imported when validation runs
+
     cls: Any = keywords.SchemaValidator
     if getattr(cls.__init__, "_portal_fix", False):
         return

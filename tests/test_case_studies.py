@@ -130,14 +130,16 @@ def test_operation_and_guide_pages_say_who_uses_them(built) -> None:
         (
             "logo: logos/brightside.svg\n",
             "logo: logos/bright.svg\n",
-            "content/case_studies/brightside-clinics.yaml:3:1: logo file not found: content/case_studies/logos/bright.svg\n"
+            "content/case_studies/brightside-clinics.yaml:3:1: "
+            "logo file not found: content/case_studies/logos/bright.svg\n"
             "  hint: logo paths are relative to content/case_studies/brightside-clinics.yaml; "
             "put the image there or fix the path",
         ),
         (
             "logo: logos/brightside.svg\n",
             "logo: logos/brightside.pdf\n",
-            "content/case_studies/brightside-clinics.yaml:3:1: 'logos/brightside.pdf' is not an image file name in logo\n"
+            "content/case_studies/brightside-clinics.yaml:3:1: "
+            "'logos/brightside.pdf' is not an image file name in logo\n"
             "  hint: use a PNG, JPEG, GIF, WebP or SVG file",
         ),
         (

@@ -12,13 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
-from openapi_schema_validator import (
-    OAS30ReadValidator,
-    OAS30WriteValidator,
-    OAS31Validator,
-    oas30_format_checker,
-    oas31_format_checker,
-)
 
 from .load import MISSING, escape_segment, parse_fragment, resolve_pointer
 from .model import Pointer
@@ -37,6 +30,15 @@ class SchemaValidator:
         # The whole document is the root resource, so local $refs resolve; the $ref
         # points validation at the schema wanted (other root keys are not keywords).
         root = {**self.data, "$ref": "#/" + "/".join(escape_segment(p) for p in pointer)}
+        # Imported on first use: a cached build never validates a value.
+        from openapi_schema_validator import (
+            OAS30ReadValidator,
+            OAS30WriteValidator,
+            OAS31Validator,
+            oas30_format_checker,
+            oas31_format_checker,
+        )
+
         if self.is_30:
             cls = OAS30WriteValidator if direction == "request" else OAS30ReadValidator
             validator = cls(root, format_checker=oas30_format_checker)

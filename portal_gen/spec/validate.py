@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from jsonschema.exceptions import ValidationError, best_match
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from ..errors import Diagnostic
 from .load import SpecSource
@@ -18,6 +17,10 @@ _MAX_VALUE_CHARS = 60
 
 def iter_spec_problems(source: SpecSource) -> Iterator[Diagnostic]:
     """Yield one diagnostic per validation error, most specific cause first."""
+    # Imported here: the validator pulls in a large dependency tree that a build whose
+    # verdict is cached never needs.
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
     cls = OpenAPIV31SpecValidator if source.version.startswith("3.1") else OpenAPIV30SpecValidator
     validator = cls(source.data, base_uri=source.root.path.as_uri())
     seen: set[tuple[str, str]] = set()

@@ -1,0 +1,264 @@
+"""A content-addressed cache of rendered pages and of the spec's validation verdict, so
+a rebuild renders only the pages whose inputs changed.
+
+A page's key is a hash of everything the page is made from (pure; :class:`PageKeys`):
+
+- what every page depends on (``site``): portal's own code and templates, the user's
+  templates, the plugin options, the parts of the spec every operation page shows
+  (servers, security, the ``info`` block but its prose), and the plan: every page's
+  path and title, since pages link to each other;
+- what the page itself shows: for an operation, its path item and every component it
+  reaches through ``$ref``, however deep (a description edited three schemas down
+  changes the page's key); what one call costs on each plan; the case studies that
+  name it. For a guide, the guide, what was measured for it, the operations it calls
+  and the guides its next steps name.
+
+Keys over-approximate: a change may re-render a page that comes out the same, never
+the reverse. Pages that summarise the whole site (home, landing, indexes, pricing,
+case studies) are few and cheap, and are rendered every time.
+
+Entries live in ``.portal-cache/`` as one file per key, written atomically; a build
+removes the entries it did not use (:meth:`PageCache.prune`), so the cache holds one
+build's worth. ``PORTAL_CACHE=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+from functools import cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from .config import PortalConfig
+from .errors import Diagnostic, Location
+from .render.html import TocEntry
+from .render.page import RenderedPage
+
+CACHE_DIR = ".portal-cache"
+
+
+def cache_enabled() -> bool:
+    return os.environ.get("PORTAL_CACHE", "1") not in ("0", "false", "no", "off")
+
+
+def digest(*parts: Any) -> str:
+    """A stable hash of JSON-like values (other objects by their ``repr``)."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@cache
+def code_digest() -> str:
+    """portal's own code, templates and assets: editing portal invalidates every page."""
+    hasher = hashlib.sha256()
+    root = resources.files("portal_gen")
+    for path in sorted(Path(str(root)).rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".html", ".j2", ".css", ".js", ".json"):
+            hasher.update(path.relative_to(str(root)).as_posix().encode())
+            hasher.update(path.read_bytes())
+    for package in ("mkdocs", "mkdocs-material", "pygments", "markdown-it-py", "nh3", "jinja2"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            hasher.update(f"{package}={metadata.version(package)}".encode())
+    return hasher.hexdigest()
+
+
+def folder_digest(folder: Path) -> str:
+    """Every file under ``folder`` (the user's templates), by path and content."""
+    hasher = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return hasher.hexdigest()
+
+
+class SpecDigests:
+    """Hashes of parts of the bundled spec, each with every component it reaches."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self._nodes: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def reach(self, *pointers: str) -> str:
+        """A hash of the values at ``pointers`` (JSON pointers like ``#/paths/~1pets``) and
+        of every value their ``$ref`` chains lead to."""
+        seen: dict[str, str] = {}
+        stack = list(pointers)
+        while stack:
+            pointer = stack.pop()
+            if pointer in seen:
+                continue
+            own, refs = self._node(pointer)
+            seen[pointer] = own
+            stack.extend(r for r in refs if r not in seen)
+        return digest(sorted(seen.items()))
+
+    def _node(self, pointer: str) -> tuple[str, tuple[str, ...]]:
+        found = self._nodes.get(pointer)
+        if found is None:
+            value = _resolve(self.data, pointer)
+            found = self._nodes[pointer] = (digest(value), tuple(sorted(set(_refs(value)))))
+        return found
+
+
+def pointer_of(*parts: str) -> str:
+    """``("paths", "/pets")`` -> ``#/paths/~1pets``."""
+    return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _resolve(data: Any, pointer: str) -> Any:
+    value = data
+    for raw in pointer.removeprefix("#/").split("/") if pointer != "#" else ():
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None  # validation reports broken references; here they hash as nothing
+    return value
+
+
+def _refs(value: Any) -> Iterable[str]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                yield ref
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def config_digest(config: PortalConfig) -> str:
+    """The plugin options and site settings a page can show."""
+    return digest({f.name: getattr(config, f.name) for f in fields(config) if f.name != "project_dir"})
+
+
+class PageCache:
+    """Rendered pages on disk, by key; ``None`` as the directory keeps nothing."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> RenderedPage | None:
+        self.used.add(key)
+        data = self._read("pages", key)
+        if data is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        toc = tuple(TocEntry(level, anchor, title) for level, anchor, title in data["toc"])
+        return RenderedPage(data["path"], data["title"], data["html"], toc, data["kind"], data["in_nav"])
+
+    def put(self, key: str, page: RenderedPage) -> None:
+        toc = [[entry.level, entry.id, entry.title] for entry in page.toc]
+        record = {
+            "path": page.path,
+            "title": page.title,
+            "html": page.html,
+            "toc": toc,
+            "kind": page.kind,
+            "in_nav": page.in_nav,
+        }
+        self._write("pages", key, record)
+
+    def validation(self, key: str) -> list[Diagnostic] | None:
+        data = self._read("validation", key)
+        if data is None:
+            return None
+        self.used.add(key)
+        return [
+            Diagnostic(d["message"], Location(*d["location"]) if d["location"] else None, d["hint"], d["rule"])
+            for d in data
+        ]
+
+    def keep_validation(self, key: str, problems: list[Diagnostic]) -> None:
+        self.used.add(key)
+        records = [
+            {
+                "message": d.message,
+                "location": [d.location.file, d.location.line, d.location.column] if d.location else None,
+                "hint": d.hint,
+                "rule": d.rule,
+            }
+            for d in problems
+        ]
+        self._write("validation", key, records)
+
+    def jinja_directory(self) -> Path:
+        """Where Jinja keeps compiled templates (its own cache, keyed by source)."""
+        assert self.directory is not None
+        folder = self.directory / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    # Whole pages as the site generator wrote them, and what search indexed of them.
+
+    def output(self, key: str) -> tuple[str, Any] | None:
+        """A finished page and its search entries, or ``None``."""
+        self.used.add(key)
+        if self.directory is None:
+            return None
+        entries = self._read("search", key)
+        if entries is None:
+            return None
+        try:
+            html = (self.directory / "output" / f"{key}.html").read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+        if not html.strip() or not isinstance(entries, list):
+            return None  # torn by a crash: render again
+        return html, entries
+
+    def keep_output(self, key: str, html: str) -> None:
+        self.used.add(key)
+        self._write("output", key, html, suffix=".html")
+
+    def keep_search(self, key: str, entries: Any) -> None:
+        self.used.add(key)
+        self._write("search", key, entries)
+
+    def prune(self) -> None:
+        """Remove every entry this build did not use."""
+        if self.directory is None:
+            return
+        for kind in ("pages", "validation", "output", "search"):
+            folder = self.directory / kind
+            if folder.is_dir():
+                for path in folder.iterdir():
+                    if path.stem not in self.used and path.suffix in (".json", ".html"):
+                        path.unlink(missing_ok=True)
+
+    def _read(self, kind: str, key: str) -> Any:
+        if self.directory is None:
+            return None
+        try:
+            return json.loads((self.directory / kind / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # missing, or torn by a crash: render again
+
+    def _write(self, kind: str, key: str, record: Any, suffix: str = ".json") -> None:
+        if self.directory is None:
+            return
+        folder = self.directory / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            if suffix == ".html":
+                out.write(record)
+            else:
+                json.dump(record, out, ensure_ascii=False, separators=(",", ":"))
+        os.replace(temporary, folder / f"{key}{suffix}")

@@ -1,0 +1,159 @@
+"""The page cache: a rebuild renders only what changed, and its site is byte for byte
+the site a cold build makes, whichever kind of input changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_demo, run_portal
+
+SEND = "reference/messages/send-message/index.html"
+ACCOUNT = "reference/account/get-account/index.html"
+QUICKSTART = "quickstarts/send-your-first-message/index.html"
+
+
+@pytest.fixture(scope="session")
+def warm_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo, built once: its site and a full cache."""
+    demo = copy_demo(tmp_path_factory.mktemp("warm"))
+    result = run_portal("build", cwd=demo)
+    assert result.returncode == 0, result.stderr
+    return demo
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _outputs(demo: Path) -> dict[str, int]:
+    """The cached finished pages, by name, with their modification times."""
+    return {p.name: p.stat().st_mtime_ns for p in (demo / ".portal-cache" / "output").iterdir()}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _operation_template(demo: Path) -> None:
+    import portal_gen  # the package's own template, copied and changed
+
+    source = Path(portal_gen.__file__).parent / "templates" / "reference" / "operation.html"
+    target = demo / "site_templates" / "reference" / "operation.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(source.read_text(encoding="utf-8") + "<p>Custom footer</p>\n", encoding="utf-8")
+
+
+# (what changes, how, a page that must change, a page that must not)
+EDITS = {
+    "operation-description": (
+        lambda d: _edit(
+            d / "openapi" / "openapi.yaml",
+            "Queues an SMS or MMS for delivery.",
+            "Queues a text for delivery.",
+        ),
+        SEND,
+        ACCOUNT,
+    ),
+    "schema-description": (
+        lambda d: _edit(
+            d / "openapi" / "openapi.yaml",
+            "      description: Unique identifier for the message.",
+            "      description: The message's id.",
+        ),
+        SEND,
+        ACCOUNT,
+    ),
+    "guide": (
+        lambda d: _edit(d / "content" / "quickstarts" / "send-your-first-message.yaml", "title:", "title: Now"),
+        QUICKSTART,
+        None,  # a title is in every page's navigation
+    ),
+    "pricing": (
+        lambda d: _edit(d / "content" / "pricing.yaml", "    price: 49\n", "    price: 59\n"),
+        "pricing/index.html",
+        ACCOUNT,
+    ),
+    "case-study": (
+        lambda d: _edit(
+            d / "content" / "case_studies" / "parcelway.yaml",
+            "use_case: Delivery notifications",
+            "use_case: Delivery texts",
+        ),
+        SEND,  # "Used by" names the use case
+        ACCOUNT,
+    ),
+    "verified": (
+        lambda d: _edit(d / "portal-verified.json", '"seconds": 0.', '"seconds": 9.'),
+        "tutorials/paginate-message-history/index.html",
+        ACCOUNT,
+    ),
+    "template": (_operation_template, ACCOUNT, "pricing/index.html"),
+    "mkdocs-yml": (
+        lambda d: _edit(
+            d / "mkdocs.yml", "snippet_env_prefix: RELAY", "snippet_env_prefix: RELAY\n      schema_depth: 1"
+        ),
+        SEND,
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_each_kind_of_input_renders_its_pages_again_and_only_them(warm_demo: Path, tmp_path: Path, kind: str) -> None:
+    change, changed, unchanged = EDITS[kind]
+    demo = tmp_path / "demo"
+    shutil.copytree(warm_demo, demo)
+    before, cached = _files(demo / "site"), _outputs(demo)
+    change(demo)
+
+    result = run_portal("build", cwd=demo)
+    assert result.returncode == 0, result.stderr
+    after = _files(demo / "site")
+    assert after[changed] != before[changed]
+    if unchanged is not None:
+        assert after[unchanged] == before[unchanged]
+    # A cold build of the same inputs, without the cache, makes the same site.
+    cold = run_portal("build", "-d", str(tmp_path / "cold"), cwd=demo, env={"PORTAL_CACHE": "0"})
+    assert cold.returncode == 0, cold.stderr
+    assert _files(tmp_path / "cold") == after
+    # Unchanged pages were not rendered again: their cache entries were not rewritten.
+    kept = _outputs(demo)
+    if unchanged is not None:
+        assert sum(1 for name, mtime in kept.items() if cached.get(name) == mtime) > len(kept) // 2
+
+
+def test_a_rebuild_without_changes_renders_nothing(warm_demo: Path, tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    shutil.copytree(warm_demo, demo)
+    cached = _outputs(demo)
+    before = _files(demo / "site")
+    assert run_portal("build", cwd=demo).returncode == 0
+    assert _outputs(demo) == cached  # every page came from the cache, none was rewritten
+    assert _files(demo / "site") == before
+
+
+def test_the_cache_keeps_one_build_and_survives_damage(warm_demo: Path, tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    shutil.copytree(warm_demo, demo)
+    outputs = demo / ".portal-cache" / "output"
+    count = len(list(outputs.iterdir()))
+    _edit(
+        demo / "openapi" / "openapi.yaml",
+        "Queues an SMS or MMS for delivery.",
+        "Queues a text for delivery.",
+    )
+    # A torn entry (a crash mid-write leaves a temporary file; a truncated one reads as missing).
+    victim = sorted(outputs.iterdir())[0]
+    victim.write_text("")
+    (demo / ".portal-cache" / "search" / f"{victim.stem}.json").write_text("{not json")
+    result = run_portal("build", cwd=demo)
+    assert result.returncode == 0, result.stderr
+    assert len(list(outputs.iterdir())) == count  # entries of the old description are gone
+    cold = run_portal("build", "-d", str(tmp_path / "cold"), cwd=demo, env={"PORTAL_CACHE": "0"})
+    assert cold.returncode == 0
+    assert _files(tmp_path / "cold") == _files(demo / "site")
