@@ -112,14 +112,7 @@ class SizeResult:
     project: str | None  # None once deleted (without --keep)
 
 
-@dataclass
-class Target:
-    """One target, and how the run did against it."""
-
-    name: str
-    limit: str
-    value: str
-    status: str  # "PASS", "FAIL" or "SKIP"
+Target = build_large.Target  # one target, and how the run did against it
 
 
 @dataclass

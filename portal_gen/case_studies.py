@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -157,8 +157,9 @@ def _reference_problems(document: Document, api: Api, guide_ids: list[str]) -> I
     data = document.data
     for index, name in enumerate(data.get("operations") or []):
         if api.operation(name) is None:
-            found = unknown_operation(name, api, document.locate(("operations", index)))
-            yield Diagnostic(found.message, found.location, found.hint, rule="case-study-reference")
+            yield replace(
+                unknown_operation(name, api, document.locate(("operations", index))), rule="case-study-reference"
+            )
     for index, name in enumerate(data.get("guides") or []):
         if name not in guide_ids:
             close = difflib.get_close_matches(name, guide_ids, n=1)

@@ -60,7 +60,9 @@ class Validation:
     publishes nothing until the verdict is in (see ``problems``).
     """
 
-    def __init__(self, source: SpecSource, background: bool, cache: PageCache | None = None) -> None:
+    def __init__(
+        self, source: SpecSource, background: bool, cache: PageCache | None = None, spec_key: str = ""
+    ) -> None:
         self._problems: list[Diagnostic] | None = None
         self._process: Any = None
         self._reader: Any = None
@@ -68,8 +70,7 @@ class Validation:
         self._key = ""
         if cache is not None:
             # The verdict depends on the spec's files and the validator's code alone.
-            texts = sorted((d.display, d.text) for d in (source.root, *source.documents.values()))
-            self._key = digest("validation", code_digest(), texts)
+            self._key = digest("validation", code_digest(), spec_key or spec_digest(source))
             self._problems = cache.validation(self._key)
             if self._problems is not None:
                 return
@@ -132,6 +133,7 @@ class Project:
     quickstart_budget: Budget = field(default_factory=Budget)
     case_studies: tuple[CaseStudy, ...] = ()
     home: Home | None = None
+    spec_digest: str = ""  # of the spec's files, when loaded with a cache
 
     @property
     def schema_validator(self) -> SchemaValidator:
@@ -174,7 +176,8 @@ def load_project(
             "set `spec:` for the portal plugin in mkdocs.yml to the path of your OpenAPI file",
         )
     source = load_spec(config.spec_path, config.project_dir, policy)
-    validation = Validation(source, background_validation, cache)
+    spec_key = spec_digest(source) if cache is not None else ""
+    validation = Validation(source, background_validation, cache, spec_key)
     if not background_validation:
         validation.raise_problems()
     try:
@@ -188,15 +191,16 @@ def load_project(
     pricing = load_pricing(content_dir, config.project_dir, api) if with_content else None
     studies = load_case_studies(content_dir, config.project_dir, api, guides) if with_content else ()
     home = plan_home(config, api, guides, studies) if with_content else None
-    project = Project(config, source, api, validation, guides, load_verified(config), pricing, budget, studies, home)
+    project = Project(
+        config, source, api, validation, guides, load_verified(config), pricing, budget, studies, home, spec_key
+    )
     if guides:
         reserved = frozenset(
             name for scheme in api.security_schemes for name in env_names(scheme, snippet_settings(config))
         )
         # Checking every call against the spec's schemas takes a while; a verdict of no
         # problems is kept, keyed by the guides, the spec's files and portal's code.
-        texts = sorted((d.display, d.text) for d in (source.root, *source.documents.values()))
-        key = digest("guides", code_digest(), texts, repr(guides), sorted(reserved))
+        key = digest("guides", code_digest(), spec_key, repr(guides), sorted(reserved))
         known = cache.validation(key) if cache is not None else None
         problems = known if known is not None else check_guides(guides, api, project.schema_validator, reserved)
         if cache is not None and not problems:
@@ -205,6 +209,11 @@ def load_project(
             validation.raise_problems()  # a broken spec explains broken guides better
             raise PortalError.from_diagnostics(problems)
     return project
+
+
+def spec_digest(source: SpecSource) -> str:
+    """The spec's files, by name and text: what its validation verdict depends on."""
+    return digest(sorted((d.display, d.text) for d in (source.root, *source.documents.values())))
 
 
 def load_verified(config: PortalConfig) -> dict[str, Verified]:
@@ -393,10 +402,9 @@ def page_keys(project: Project, plan: Plan, quickstarts: tuple[tuple[str, str], 
             keys[page.path] = digest(site, page.path, tags.get(page.key), spec.reach(*(path_item(o) for o in members)))
     # Pages that sum up the whole spec or all the content (landing, indexes, home,
     # pricing, case studies): keyed by all of it, so any edit renders them again.
-    texts = sorted((d.display, d.text) for d in (project.source.root, *project.source.documents.values()))
     content = digest(
         site,
-        texts,
+        project.spec_digest or spec_digest(project.source),
         repr(project.guides),
         repr(project.case_studies),
         repr(project.pricing),

@@ -563,6 +563,17 @@ class _PageShare:
             page.meta = {}
 
 
+class _PlaceholderMeta(dict[str, Any]):
+    """An empty ``page.meta`` that names the placeholder template when MkDocs asks for one.
+
+    Setting ``meta["template"]`` would do for MkDocs, but Material then looks up icons,
+    subtitles and statuses in the meta of every page it lists in the navigation.
+    """
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return _PLACEHOLDER if key == "template" else super().get(key, default)
+
+
 class _Outputs:
     """Finished generated pages from the cache (:mod:`.cache`), and into it.
 
@@ -639,16 +650,12 @@ class _Outputs:
         return output
 
 
-class _CachedMeta(dict[str, Any]):
+class _CachedMeta(_PlaceholderMeta):
     """``page.meta`` of a page whose output comes from the cache: MkDocs renders the
     placeholder template, and search skips the page (its entries come from the cache)."""
 
     def get(self, key: str, default: Any = None) -> Any:
-        if key == "template":
-            return _PLACEHOLDER
-        if key == "search":
-            return {"exclude": True}
-        return super().get(key, default)
+        return {"exclude": True} if key == "search" else super().get(key, default)
 
 
 def _material_search(config: MkDocsConfig) -> Any:
@@ -666,17 +673,6 @@ def _nav_outline(items: Sequence[Any]) -> list[Any]:
         children = getattr(item, "children", None)
         outline.append([item.title, getattr(item, "url", None), _nav_outline(children) if children else None])
     return outline
-
-
-class _PlaceholderMeta(dict[str, Any]):
-    """An empty ``page.meta`` that names the placeholder template when MkDocs asks for one.
-
-    Setting ``meta["template"]`` would do for MkDocs, but Material then looks up icons,
-    subtitles and statuses in the meta of every page it lists in the navigation.
-    """
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return _PLACEHOLDER if key == "template" else super().get(key, default)
 
 
 class _QuietSkips(logging.Filter):

@@ -16,6 +16,7 @@ from ..plan import Plan, relative_url
 from ..pricing import Pricing
 from ..pricing.costs import PRICING_PAGE
 from ..snippets.languages import LANGUAGES
+from ..snippets.request import HttpRequest
 from ..verify import first_call_cost, guide_requests
 from .case_studies import logo_url
 from .guide import GuideRenderer, Verified
@@ -83,13 +84,13 @@ def render_home(
 
 
 def _time_to_first_call(
-    guide: Guide, renderer: GuideRenderer, requests: tuple[object, ...], verified: Verified | None
+    guide: Guide, renderer: GuideRenderer, requests: tuple[HttpRequest | None, ...], verified: Verified | None
 ) -> dict[str, object]:
     """What the first call costs a newcomer, in the first language: steps, lines and
     reading; and, once ``portal check --record`` ran, how long the calls took."""
     languages = renderer.languages
     lang = languages[0] if languages else ""
-    cost = first_call_cost(renderer.snippets, guide, lang, requests) if lang else None  # type: ignore[arg-type]
+    cost = first_call_cost(renderer.snippets, guide, lang, requests) if lang else None
     measured: list[tuple[float, str]] = []
     if verified is not None:
         for name, record in verified.languages.items():
