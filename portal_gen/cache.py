@@ -25,11 +25,13 @@ build's worth. ``PORTAL_CACHE=0`` turns it off.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
 from functools import cache
 from importlib import metadata, resources
@@ -154,26 +156,50 @@ class PageCache:
         self.misses = 0
 
     def get(self, key: str) -> RenderedPage | None:
+        """The page rendered under ``key``, its HTML read from disk when asked for."""
         self.used.add(key)
         data = self._read("pages", key)
-        if data is None:
+        body = self._body(key) if data is not None else None
+        try:
+            toc = tuple(TocEntry(level, anchor, title) for level, anchor, title in data["toc"])
+            page = RenderedPage(data["path"], data["title"], body, toc, data["kind"], data["in_nav"], data["digest"])
+        except (KeyError, TypeError, ValueError):  # missing, or not what this code writes
+            page = None
+        if page is None or body is None:
             self.misses += 1
             return None
         self.hits += 1
-        toc = tuple(TocEntry(level, anchor, title) for level, anchor, title in data["toc"])
-        return RenderedPage(data["path"], data["title"], data["html"], toc, data["kind"], data["in_nav"])
+        return page
 
-    def put(self, key: str, page: RenderedPage) -> None:
+    def put(self, key: str, page: RenderedPage) -> RenderedPage:
+        """Keep ``page``; return it with its HTML to be read back from disk (or as it
+        was, without a cache directory)."""
+        self.used.add(key)
+        if self.directory is None:
+            return page
+        html = page.html
+        self._write("pages", key, html, suffix=".html")
         toc = [[entry.level, entry.id, entry.title] for entry in page.toc]
+        html_digest = hashlib.sha256(html.encode("utf-8", errors="surrogatepass")).hexdigest()
         record = {
             "path": page.path,
             "title": page.title,
-            "html": page.html,
             "toc": toc,
             "kind": page.kind,
             "in_nav": page.in_nav,
+            "digest": html_digest,
         }
         self._write("pages", key, record)
+        body = self._body(key)
+        return dataclasses.replace(page, body=body or html, digest=html_digest)
+
+    def _body(self, key: str) -> Callable[[], str] | None:
+        """A reader of the HTML kept under ``key``, or ``None`` when there is none."""
+        assert self.directory is not None
+        path = self.directory / "pages" / f"{key}.html"
+        if not path.is_file():
+            return None
+        return functools.partial(path.read_text, encoding="utf-8", errors="surrogatepass")
 
     def validation(self, key: str) -> list[Diagnostic] | None:
         data = self._read("validation", key)
@@ -207,25 +233,25 @@ class PageCache:
 
     # Whole pages as the site generator wrote them, and what search indexed of them.
 
-    def output(self, key: str) -> tuple[str, Any] | None:
-        """A finished page and its search entries, or ``None``."""
+    def output(self, key: str) -> tuple[Path, Any] | None:
+        """Where a finished page's bytes are kept, and its search entries; or ``None``."""
         self.used.add(key)
         if self.directory is None:
             return None
         entries = self._read("search", key)
-        if entries is None:
-            return None
+        path = self.directory / "output" / f"{key}.html"
         try:
-            html = (self.directory / "output" / f"{key}.html").read_text(encoding="utf-8")
-        except (OSError, ValueError):
+            empty = path.stat().st_size == 0
+        except OSError:
             return None
-        if not html.strip() or not isinstance(entries, list):
+        if empty or not isinstance(entries, list):
             return None  # torn by a crash: render again
-        return html, entries
+        return path, entries
 
     def keep_output(self, key: str, html: str) -> None:
+        """Keep a finished page, encoded exactly as MkDocs writes it to the site."""
         self.used.add(key)
-        self._write("output", key, html, suffix=".html")
+        self._write("output", key, html.encode("utf-8", errors="xmlcharrefreplace"), suffix=".html")
 
     def keep_search(self, key: str, entries: Any) -> None:
         self.used.add(key)
@@ -251,14 +277,20 @@ class PageCache:
             return None  # missing, or torn by a crash: render again
 
     def _write(self, kind: str, key: str, record: Any, suffix: str = ".json") -> None:
+        """Write ``record`` (bytes, text, or else JSON) atomically: a crash leaves the
+        old entry or none, never half of one."""
         if self.directory is None:
             return
         folder = self.directory / kind
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            if suffix == ".html":
-                out.write(record)
-            else:
-                json.dump(record, out, ensure_ascii=False, separators=(",", ":"))
+        if isinstance(record, bytes):
+            with os.fdopen(handle, "wb") as binary:
+                binary.write(record)
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8", errors="surrogatepass") as out:
+                if isinstance(record, str):
+                    out.write(record)
+                else:
+                    json.dump(record, out, ensure_ascii=False, separators=(",", ":"))
         os.replace(temporary, folder / f"{key}{suffix}")

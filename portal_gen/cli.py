@@ -133,7 +133,15 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool,
             if plugin.error is None:
                 raise
             raise plugin.error from None
-    click.echo(f"Built {target}", err=True)
+    click.echo(f"Built {target} ({_page_counts(plugin)})", err=True)
+
+
+def _page_counts(plugin: Any) -> str:
+    """How many generated pages a template rendered, and how many came from the cache."""
+    total = plugin.rendered + plugin.reused
+    if not plugin.reused:
+        return f"{total:,} generated pages rendered"
+    return f"{total:,} generated pages: {plugin.rendered:,} rendered, {plugin.reused:,} from the cache"
 
 
 @main.command()

@@ -307,7 +307,7 @@ def generate_site(
             if page is None:
                 page = render()
                 if cache is not None and key is not None:
-                    cache.put(key, page)
+                    page = cache.put(key, page)  # its HTML now read back when needed
             pages.append(page)
         except jinja2.TemplateSyntaxError as exc:
             where = display_path(exc.filename, config.project_dir) if exc.filename else exc.name or "template"

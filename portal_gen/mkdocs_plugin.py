@@ -12,6 +12,7 @@ import gc
 import json
 import logging
 import re
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, fields
 from pathlib import Path
@@ -52,6 +53,7 @@ from .home import HOME_PAGE
 from .parallel import JobFailed, JobShare, can_share
 from .plan import NavSection, PlannedPage
 from .render.html import TocEntry
+from .render.page import RenderedPage
 
 log = logging.getLogger("mkdocs.plugins.portal")
 
@@ -139,11 +141,13 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self.cache: PageCache | None = None
         self._written = 0
         self._total = 0
-        self._full_content: str | None = None
         self._sharing_allowed = True  # not when serving or building dirty (see on_startup)
         self._nav: Navigation | None = None
         self._share: _PageShare | None = None
         self._outputs: _Outputs | None = None
+        self._quiet: _QuietSkips | None = None
+        self.rendered = 0  # generated pages a template rendered in the last build
+        self.reused = 0  # generated pages whose finished HTML came from the cache
 
     # -- loading (also called by the CLI before the build, to report errors early) --------
 
@@ -240,7 +244,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         for generated in self.site.pages:
             file = files.get_file_from_path(generated.path)
             assert file is not None, generated.path
-            _GeneratedPage(generated.title, file, config, generated.html, generated.toc)
+            _GeneratedPage(generated, file, config)
         section = _build_section(self.site.nav, files, config)
         landing = self.site.plan.pages[0].path
         items = list(nav.items)
@@ -285,17 +289,18 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         if self._outputs is not None:
             self._outputs.before_search(page)
             if self._outputs.cached(page):
-                return context  # search skips it: nothing to hide
-        if page.file.src_uri in self.pages and page.content:
-            self._full_content = page.content
-            page.content = page.search_content() if isinstance(page, _GeneratedPage) else search_text(page.content)
+                # Search skips it, and MkDocs renders nothing for it: no content to read
+                # (Material's search still runs a regex over the content of every page).
+                page.content = ""
+                return context
+        if isinstance(page, _GeneratedPage) and page.file.src_uri in self.pages and page.content:
+            page.content = search_text(page.content)
         return context
 
     @event_priority(-100)
     def _restore_examples(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-        if self._full_content is not None:
-            page.content = self._full_content
-            self._full_content = None
+        if isinstance(page, _GeneratedPage):
+            page.content = None  # the full page again, read when the template asks for it
         if self._outputs is not None:
             self._outputs.after_search(page)
         if self._share is not None:
@@ -309,6 +314,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._written = 0
         self._total = len(files.documentation_pages())
         self._outputs = None
+        self._unquiet()
+        self.rendered = self.reused = 0
         if self.cache is not None and self.cache.directory is not None:
             # Compiling Material's templates takes a second per build; Jinja's cache is
             # keyed by each template's source, so an edited template compiles again.
@@ -327,14 +334,27 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         if self._sharing_allowed and can_share() and pages:
             keep = self._outputs.keep if self._outputs is not None else None
             self._share = _PageShare.start(pages, config, files.documentation_pages(), self._nav, env, keep)
+        # MkDocs notes every page it is given nothing to write for: the pages written
+        # by the other process or copied from the cache.
+        quiet = set(self._outputs.reused) if self._outputs is not None else set()
+        if self._share is not None:
+            quiet.update(page.file.src_uri for page in pages)
+        self._quiet = _QuietSkips(frozenset(quiet))
+        logging.getLogger("mkdocs.commands.build").addFilter(self._quiet)
         return env
 
     @event_priority(100)  # first: other plugins see the page as MkDocs would have rendered it
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        generated = page.file.src_uri in self.pages
         if self._share is not None:
             output = self._share.render_claimed(page, output)
+        # Counted from what the template really produced: a page from the cache that
+        # MkDocs rendered anyway (and threw away) counts as rendered.
+        self.rendered += generated and bool(output.strip())
         if self._outputs is not None:
+            reused = self._outputs.cached(page)
             output = self._outputs.output(page, output)
+            self.reused += reused
         if self.progress is not None:
             self._written += 1
             self.progress("Writing pages", self._written, self._total)
@@ -351,9 +371,10 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         # Nothing is published before every page is written and the spec is known to be
         # valid: `portal build` discards its staging folder when this raises.
         share, self._share = self._share, None
+        self._unquiet()
         try:
             if share is not None:
-                share.finish()
+                self.rendered += share.finish()
         except Exception:
             self._raise_spec_problems()  # an invalid spec explains a failed page better
             raise
@@ -369,7 +390,13 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             except PortalError as exc:
                 raise PortalPluginError(exc) from None
 
+    def _unquiet(self) -> None:
+        if self._quiet is not None:
+            logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
+            self._quiet = None
+
     def on_build_error(self, error: Exception) -> None:
+        self._unquiet()
         share, self._share = self._share, None
         if share is not None:
             share.stop()
@@ -390,7 +417,14 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
 
 
 class _GeneratedPage(Page):
-    """A page whose HTML the engine already rendered: no Markdown to read or convert."""
+    """A page whose HTML the engine already rendered: no Markdown to read or convert.
+
+    Its content is read from the engine's page (from the page cache on disk, mostly)
+    each time it is asked for and not kept: MkDocs holds every page from the start of
+    the build to its end, and a big API's pages do not fit in memory all at once.
+    Setting the content (as search's handlers do) holds that value until it is set
+    back to ``None``.
+    """
 
     # Material's navigation asks each of these of every page in every section, on every
     # page: millions of times on a big API. A plain attribute answers fastest (Page's
@@ -400,36 +434,55 @@ class _GeneratedPage(Page):
     typeset: None = None
     pages: None = None
 
-    def __init__(self, title: str, file: File, config: MkDocsConfig, html: str, outline: tuple[TocEntry, ...]) -> None:
-        super().__init__(title, file, config)
-        self.is_index = file.name == "index"
-        self._html = html
-        self._outline = outline
-        self._anchor_ids: set[str] | None = None
+    def __init__(self, generated: RenderedPage, file: File, config: MkDocsConfig) -> None:
+        self._generated = generated
+        self._content: str | None = None
         self._rendered = False
-        self._search: tuple[str, str] | None = None  # (content, what search indexes of it)
+        super().__init__(generated.title, file, config)
+        self.is_index = file.name == "index"
+        self._anchor_ids: set[str] | None = None
+        self._search_size: int | None = None
+
+    @property  # type: ignore[override]
+    def content(self) -> str | None:
+        if self._content is not None or not self._rendered:
+            return self._content
+        return self._generated.html
+
+    @content.setter
+    def content(self, value: str | None) -> None:
+        self._content = value
+
+    @property
+    def digest(self) -> str | None:
+        """A hash of the page's content, if the engine's cache made one."""
+        return self._generated.digest
+
+    @property
+    def outline(self) -> tuple[TocEntry, ...]:
+        return self._generated.toc
 
     def read_source(self, config: MkDocsConfig) -> None:
         self.markdown, self.meta = "", {}
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        self.content = self._html
-        self.toc = get_toc(_toc_tokens(self._outline))  # type: ignore[arg-type]
+        self.content = None
+        self.toc = get_toc(_toc_tokens(self._generated.toc))  # type: ignore[arg-type]
         self._anchor_ids, self._rendered = None, True
         self.links_to_anchors = {}
 
-    def search_content(self) -> str:
-        """:func:`search_text` of the page's content, computed once."""
-        content = self.content or ""
-        if self._search is None or self._search[0] is not content:
-            self._search = (content, search_text(content))
-        return self._search[1]
+    def search_size(self) -> int:
+        """How much text search indexes of the page, computed once (the second process
+        shares the pages out by it)."""
+        if self._search_size is None:
+            self._search_size = len(search_text(self.content or ""))
+        return self._search_size
 
     # Only links to this page's anchors need its ids: found when first asked for.
     @property
     def present_anchor_ids(self) -> set[str] | None:
         if self._anchor_ids is None and self._rendered:
-            self._anchor_ids = set(_ANCHOR_ID.findall(self._html))
+            self._anchor_ids = set(_ANCHOR_ID.findall(self._generated.html))
         return self._anchor_ids
 
     @present_anchor_ids.setter
@@ -494,7 +547,6 @@ class _PageShare:
         self._env = env
         self._nav = nav
         self._claimed: tuple[Page, Any] | None = None
-        self._quiet = _QuietSkips(frozenset(self._index))
 
     @classmethod
     def start(
@@ -512,12 +564,11 @@ class _PageShare:
             page.meta = _PlaceholderMeta()
         jobs = JobShare(functools.partial(_write_page, pages, config, doc_files, nav, env, keep), len(pages))
         share = cls(pages, jobs, env, nav)
-        logging.getLogger("mkdocs.commands.build").addFilter(share._quiet)
         gc.freeze()  # the collector skips what exists now: less to scan here, less to copy there
         jobs.start()
         # What this process does for each page, whoever writes it, is mostly search's
         # parsing, which takes time in proportion to the text it parses.
-        jobs.weigh([_PAGE_WEIGHT + len(page.search_content()) for page in pages])
+        jobs.weigh([_PAGE_WEIGHT + page.search_size() for page in pages])
         return share
 
     def claim(self, page: Page, context: Any, nav: Navigation) -> None:
@@ -540,8 +591,9 @@ class _PageShare:
         self._jobs.done()
         return output
 
-    def finish(self) -> None:
-        """Wait for the other process; raise the error of the page it failed on."""
+    def finish(self) -> int:
+        """Wait for the other process; return how many pages it wrote, or raise the
+        error of the page it failed on."""
         try:
             written = self._jobs.finish()
         except JobFailed as failed:
@@ -550,6 +602,7 @@ class _PageShare:
         finally:
             self._end()
         log.debug(f"{written} of {len(self._pages)} generated pages written by a second process")
+        return written
 
     def stop(self) -> None:
         """Kill the other process (the build failed here)."""
@@ -558,7 +611,6 @@ class _PageShare:
 
     def _end(self) -> None:
         gc.unfreeze()
-        logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
         for page in self._pages:
             page.meta = {}
 
@@ -578,13 +630,14 @@ class _Outputs:
     """Finished generated pages from the cache (:mod:`.cache`), and into it.
 
     A page's output is what Material's template renders from its content, title, outline
-    and URL, the navigation, mkdocs.yml and the installed code: the key hashes them all.
+    and URL, the navigation, mkdocs.yml and the installed code: the key hashes them all
+    (the content by the hash the engine's cache keeps of it, so it is not read again).
     A page found in the cache is rendered with the placeholder template (nothing to
     render), search gets the entries it made of that page last time instead of parsing
-    it again, and ``post_page`` hands MkDocs the cached HTML to write.
+    it again, and ``post_page`` copies the cached file into the site, unread.
     """
 
-    def __init__(self, cache: PageCache, keys: dict[str, str], hits: dict[str, tuple[str, Any]], search: Any) -> None:
+    def __init__(self, cache: PageCache, keys: dict[str, str], hits: dict[str, tuple[Path, Any]], search: Any) -> None:
         self._cache = cache
         self._keys = keys
         self._hits = hits
@@ -603,15 +656,30 @@ class _Outputs:
             folder_digest(Path(custom)) if custom else "",
         )
         keys = {
-            page.file.src_uri: digest(site, page.file.src_uri, page.url, page.title, page.content, page._outline)
+            page.file.src_uri: digest(
+                site,
+                page.file.src_uri,
+                page.url,
+                page.title,
+                page.digest if page.digest is not None else page.content,
+                page.outline,
+            )
             for page in pages
         }
         hits = {}
-        for uri, key in keys.items():
-            found = cache.output(key)
+        for page in pages:
+            found = cache.output(keys[page.file.src_uri])
             if found is not None:
-                hits[uri] = found
+                hits[page.file.src_uri] = found
+                # Now, not in page_context: MkDocs chooses the page's template before
+                # that event, and a page from the cache must get the empty one.
+                page.meta = _CachedMeta()
         return cls(cache, keys, hits, _material_search(config))
+
+    @property
+    def reused(self) -> frozenset[str]:
+        """The pages that come from the cache, by source path."""
+        return frozenset(self._hits)
 
     def cached(self, page: Page) -> bool:
         return page.file.src_uri in self._hits
@@ -624,9 +692,7 @@ class _Outputs:
     def before_search(self, page: Page) -> None:
         """In ``page_context``, before search: a cached page is not parsed again."""
         uri = page.file.src_uri
-        if uri in self._hits:
-            page.meta = _CachedMeta()
-        elif uri in self._keys:
+        if uri not in self._hits and uri in self._keys:
             self._indexing = (page, len(self._index.entries) if self._index is not None else 0)
 
     def after_search(self, page: Page) -> None:
@@ -641,11 +707,16 @@ class _Outputs:
             self._indexing = None
 
     def output(self, page: Page, output: str) -> str:
-        """In ``post_page``: the cached HTML of a cached page; keep any other page's."""
+        """In ``post_page``: a cached page is copied into the site as it is and MkDocs
+        is given nothing to write; any other page's output is kept."""
         uri = page.file.src_uri
         if uri in self._hits:
             page.meta = {}
-            return self._hits[uri][0]
+            source, _ = self._hits.pop(uri)
+            target = Path(page.file.abs_dest_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            return ""
         self.keep(page, output)
         return output
 

@@ -3,6 +3,7 @@ the site a cold build makes, whichever kind of input changed."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -132,9 +133,16 @@ def test_a_rebuild_without_changes_renders_nothing(warm_demo: Path, tmp_path: Pa
     shutil.copytree(warm_demo, demo)
     cached = _outputs(demo)
     before = _files(demo / "site")
-    assert run_portal("build", cwd=demo).returncode == 0
+    result = run_portal("build", cwd=demo)
+    assert result.returncode == 0, result.stderr
     assert _outputs(demo) == cached  # every page came from the cache, none was rewritten
     assert _files(demo / "site") == before
+    # Counted from what Material's template produced: none was rendered, not even to be
+    # thrown away (MkDocs picks a page's template before page_context).
+    counts = re.search(r"\((\d+) generated pages: (\d+) rendered, (\d+) from the cache\)", result.stderr)
+    assert counts is not None, result.stderr
+    total, rendered, reused = map(int, counts.groups())
+    assert (rendered, reused) == (0, total) and total > 50
 
 
 def test_the_cache_keeps_one_build_and_survives_damage(warm_demo: Path, tmp_path: Path) -> None:
