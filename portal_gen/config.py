@@ -24,6 +24,8 @@ class PortalConfig:
     # sidebar, so that every page's navigation stays small (see plan.py).
     nav_operations_limit: int = 60
     nav_models_limit: int = 60
+    # More tags than this are grouped in the sidebar, this many to a group.
+    nav_tags_limit: int = 60
     # Named schemas nested deeper than this are links to their model page.
     schema_depth: int = 3
     # Request snippets: the languages, in tab order; the base URL they call (default:

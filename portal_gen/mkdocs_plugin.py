@@ -355,6 +355,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             reused = self._outputs.cached(page)
             output = self._outputs.output(page, output)
             self.reused += reused
+        if isinstance(page, _GeneratedPage):
+            page.content = None  # written: let its HTML go
         if self.progress is not None:
             self._written += 1
             self.progress("Writing pages", self._written, self._total)
@@ -437,6 +439,7 @@ class _GeneratedPage(Page):
     def __init__(self, generated: RenderedPage, file: File, config: MkDocsConfig) -> None:
         self._generated = generated
         self._content: str | None = None
+        self._lent: str | None = None  # the HTML last read, until the content is next set
         self._rendered = False
         super().__init__(generated.title, file, config)
         self.is_index = file.name == "index"
@@ -447,11 +450,15 @@ class _GeneratedPage(Page):
     def content(self) -> str | None:
         if self._content is not None or not self._rendered:
             return self._content
-        return self._generated.html
+        self._lent = self._generated.html
+        return self._lent
 
     @content.setter
     def content(self, value: str | None) -> None:
-        self._content = value
+        # MkDocs sets back what page_content handlers return: the very HTML it read, when
+        # none changed it. That stays on disk; only a changed content is held.
+        self._content = None if value is self._lent else value
+        self._lent = None
 
     @property
     def digest(self) -> str | None:
@@ -778,6 +785,7 @@ def _write_page(
         if output.strip():
             write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
     finally:
+        page.content = None
         page.active = False
         config._current_page = None
 

@@ -3,8 +3,11 @@
 Navigation must scale: a theme renders the navigation into every page, so a
 sidebar listing every operation makes site size grow with the square of the spec.
 Tags list their operations in the sidebar only up to ``nav_operations_limit``;
-beyond that the tag page lists them. With Material's ``navigation.prune`` each
-page then carries O(tags + limit) navigation, and site size grows linearly.
+beyond that the tag page lists them. Tags, too, grow with the spec (one per resource):
+beyond ``nav_tags_limit`` they are grouped in runs of that many, in the spec's order.
+With Material's ``navigation.prune`` a page carries the groups, the tags of its own
+group and the operations of its own tag: a bounded navigation, and site size grows
+linearly.
 """
 
 from __future__ import annotations
@@ -78,6 +81,7 @@ def plan_reference(api: Api, config: PortalConfig) -> Plan:
 
     operation_paths: dict[str, str] = {}
     tag_paths: dict[str, str] = {}
+    tag_nav: list[NavSection] = []
     for tag in tags:
         directory = f"{root}/{tag_slugs[tag.name]}"
         operations = by_tag[tag.name]
@@ -98,7 +102,8 @@ def plan_reference(api: Api, config: PortalConfig) -> Plan:
             pages.append(page)
             if listed:
                 children.append(page)
-        nav.append(NavSection(plain_title(tag.name), tuple(children)))
+        tag_nav.append(NavSection(plain_title(tag.name), tuple(children)))
+    nav.extend(group_sections(tag_nav, config.nav_tags_limit))
 
     webhook_paths: dict[str, str] = {}
     if api.webhooks:
@@ -142,6 +147,19 @@ def plan_reference(api: Api, config: PortalConfig) -> Plan:
         tag_operations={name: tuple(ops) for name, ops in by_tag.items()},
         webhook_paths=webhook_paths,
     )
+
+
+def group_sections(sections: list[NavSection], limit: int) -> list[NavSection]:
+    """``sections`` as they are, or, when there are more than ``limit``, in consecutive
+    groups of at most ``limit``, each titled by its first and last section."""
+    if len(sections) <= limit:
+        return sections
+    size = max(limit, 1)
+    groups = [sections[start : start + size] for start in range(0, len(sections), size)]
+    return [
+        NavSection(group[0].title if len(group) == 1 else f"{group[0].title} – {group[-1].title}", tuple(group))
+        for group in groups
+    ]
 
 
 def webhook_key(operation: Operation) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from portal_gen.config import PortalConfig
-from portal_gen.plan import page_url, plan_reference, relative_url
+from portal_gen.plan import NavSection, page_url, plan_reference, relative_url
 from portal_gen.slugs import slugify, unique_slugs
 from portal_gen.spec.model import Api, Operation, Tag
 
@@ -50,6 +50,20 @@ def test_big_tags_list_operations_on_their_page_not_in_the_sidebar() -> None:
     assert len(sections["Big"].children) == 1  # the tag page only
     big_pages = [p for p in plan.pages if p.key.startswith("big")]
     assert len(big_pages) == 5 and not any(p.in_nav for p in big_pages)
+
+
+def test_many_tags_are_grouped_in_the_sidebar_in_the_spec_order() -> None:
+    names = ["Users", "Repos", "Gists", "Actions", "Orgs", "Teams", "Apps"]
+    ops = tuple(op(f"op{i}", tags=(name,)) for i, name in enumerate(names))
+    api = Api(title="A", version="1", openapi="3.1.0", operations=ops, tags=tuple(Tag(n) for n in names))
+    plan = plan_reference(api, config(nav_tags_limit=3))
+    groups = [s for s in plan.nav.children if isinstance(s, NavSection)]
+    assert [g.title for g in groups] == ["Users – Gists", "Actions – Teams", "Apps"]
+    assert [[t.title for t in g.children] for g in groups] == [names[0:3], names[3:6], names[6:]]
+    # Grouping changes the sidebar only: every page keeps its URL.
+    assert plan.tag_paths == plan_reference(api, config()).tag_paths
+    flat = [s.title for s in plan_reference(api, config(nav_tags_limit=7)).nav.children if isinstance(s, NavSection)]
+    assert flat == names  # at the limit: not grouped
 
 
 def test_untagged_operations_get_a_section() -> None:

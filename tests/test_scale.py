@@ -22,24 +22,25 @@ plugins:
   - portal:
       spec: openapi/openapi.json
       nav_operations_limit: 30
+      nav_tags_limit: {tags_limit}
 """
 
 
-def generate(operations: int) -> dict:
+def generate(operations: int, tags: int) -> dict:
     spec = importlib.util.spec_from_file_location("generate_spec", ROOT / "benchmarks" / "generate_spec.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.generate_spec(operations, schemas=20, tags=4)
+    return module.generate_spec(operations, schemas=20, tags=tags)
 
 
-def build(tmp_path: Path, operations: int) -> list[int]:
-    root = tmp_path / f"ops{operations}"
+def build(tmp_path: Path, operations: int, tags: int = 4, tags_limit: int = 60) -> list[int]:
+    root = tmp_path / f"ops{operations}-tags{tags}-limit{tags_limit}"
     (root / "openapi").mkdir(parents=True)
     (root / "content").mkdir()
     (root / "content" / "index.md").write_text("# Scale\n")
-    (root / "mkdocs.yml").write_text(MKDOCS_YML)
-    (root / "openapi" / "openapi.json").write_text(json.dumps(generate(operations)))
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(tags_limit=tags_limit))
+    (root / "openapi" / "openapi.json").write_text(json.dumps(generate(operations, tags)))
     result = run_portal("build", cwd=root)
     assert result.returncode == 0, result.stderr
     pages = [p for p in (root / "site" / "reference").glob("group-*/*/index.html")]
@@ -56,3 +57,19 @@ def test_operation_pages_do_not_grow_with_the_spec(tmp_path: Path) -> None:
     assert average_large <= average_small * 1.1, (average_small, average_large)
     # The biggest page depends on the schemas' shape, never on how many operations there are.
     assert max(large) <= max(small) * 1.1, (max(small), max(large))
+
+
+def test_the_sidebar_does_not_grow_with_the_number_of_tags(tmp_path: Path) -> None:
+    # Real APIs add tags as they grow (one per resource): 10x the operations, 10x the tags.
+    def sidebar_items(operations: int, tags: int, tags_limit: int) -> float:
+        build(tmp_path, operations, tags, tags_limit)
+        root = tmp_path / f"ops{operations}-tags{tags}-limit{tags_limit}" / "site" / "reference"
+        pages = list(root.glob("group-*/*/index.html"))
+        return sum(p.read_text(encoding="utf-8").count('class="md-nav__item') for p in pages) / len(pages)
+
+    small = sidebar_items(40, tags=4, tags_limit=8)
+    large = sidebar_items(400, tags=40, tags_limit=8)  # 5 groups of 8 tags
+    # Bounded: 5 groups and the 8 tags of its own group instead of 4 tags, so 9 more.
+    assert large <= small + 9, (small, large)
+    ungrouped = sidebar_items(400, tags=40, tags_limit=40)  # every tag on every page
+    assert ungrouped - large == 40 - (5 + 8), (large, ungrouped)  # what grouping saves

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http
 import posixpath
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,6 +68,9 @@ def status_phrase(status: str) -> str:
     }.get(status.upper() if status != "default" else status, "")
 
 
+_TREES_KEPT = 1024  # rendered schema trees kept for reuse (tens of MB at most)
+
+
 class ReferenceRenderer:
     """Renders every planned reference page; one instance per build."""
 
@@ -93,7 +97,9 @@ class ReferenceRenderer:
         self.webhooks = {webhook_key(w): w for w in api.webhooks}
         # Caches that live as long as this renderer (one build); keys hold ids of model
         # objects, which the model keeps alive for that long.
-        self._trees: dict[tuple[object, ...], Markup] = {}
+        # Pages render tag by tag, folder by folder: the trees of the folder at hand are
+        # the recent ones, and a bound keeps a 10,000-operation spec's trees out of memory.
+        self._trees: OrderedDict[tuple[object, ...], Markup] = OrderedDict()
         self._generated: dict[tuple[object, ...], Markup] = {}
 
     def render(self, page: PlannedPage) -> RenderedPage:
@@ -141,6 +147,10 @@ class ReferenceRenderer:
             cached = self._trees.get(key)
             if cached is None:
                 cached = self._trees[key] = tree.render(value, direction, root_name=root_name)
+                if len(self._trees) > _TREES_KEPT:
+                    self._trees.popitem(last=False)
+            else:
+                self._trees.move_to_end(key)
             return cached
 
         def type_of(value: Schema | None) -> Markup:
@@ -149,10 +159,14 @@ class ReferenceRenderer:
         def examples(media: MediaType, direction: str = "response") -> list[tuple[str, str | None, Markup]]:
             return self._examples(media, direction)
 
+        made: dict[str, list[tuple[Snippet, Markup]]] = {}  # this page's, by operation
+
         def snippets(op: Operation) -> list[tuple[Snippet, Markup]]:
             if self.snippets is None or op.webhook:
                 return []
-            return [(s, _highlight_snippet(s)) for s in self.snippets.for_operation(op)]
+            if op.key not in made:
+                made[op.key] = [(s, _highlight_snippet(s)) for s in self.snippets.for_operation(op)]
+            return made[op.key]
 
         def response_example(op: Operation) -> tuple[str, Markup | None] | None:
             """The first success response and its first example, shown beside the request."""
@@ -164,6 +178,10 @@ class ReferenceRenderer:
                             return response.status, found[0][2]
                     return response.status, None
             return None
+
+        def beside_request(op: Operation) -> tuple[str, Markup | None] | None:
+            """What ``try_it`` shows beside the request: its response, if it shows one."""
+            return response_example(op) if snippets(op) else None
 
         def param_example(param: Parameter) -> Any:
             for example in param.examples:
@@ -185,6 +203,7 @@ class ReferenceRenderer:
             "param_example": param_example,
             "snippets": snippets,
             "response_example": response_example,
+            "beside_request": beside_request,
             "status_phrase": status_phrase,
             "operation_tag": operation_tag,
             "tag_url": lambda name: url(self.plan.tag_paths[name]),

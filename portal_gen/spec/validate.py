@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -25,14 +26,16 @@ def iter_spec_problems(source: SpecSource) -> Iterator[Diagnostic]:
     # Imported here: the validator pulls in a large dependency tree that a build whose
     # verdict is cached never needs.
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.schemas import get_validator_backend
 
     cls = OpenAPIV31SpecValidator if source.version.startswith("3.1") else OpenAPIV30SpecValidator
-    validator = cls(source.data, base_uri=source.root.path.as_uri())
-    seen: set[tuple[str, str]] = set()
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:
-        errors = list(validator.iter_errors())
+        errors = _errors(cls, source)
+        if errors and get_validator_backend() != "jsonschema":
+            # jsonschema-rs checks the document against the OpenAPI schema several times
+            # faster, but its errors lose the path to the value and jsonschema's wording:
+            # an invalid spec (rare, and failing anyway) is checked again for messages.
+            errors = _errors(_with_jsonschema(cls), source)
     except RecursionError:
         yield Diagnostic(
             "the spec's $ref chains are too deep to validate",
@@ -41,8 +44,7 @@ def iter_spec_problems(source: SpecSource) -> Iterator[Diagnostic]:
             f"{_RECURSION_LIMIT:,} levels deep: break the chain",
         )
         return
-    finally:
-        sys.setrecursionlimit(limit)
+    seen: set[tuple[str, str]] = set()
     for error in errors:
         error = _most_specific(error)
         path = tuple(str(p) for p in error.absolute_path)
@@ -53,6 +55,25 @@ def iter_spec_problems(source: SpecSource) -> Iterator[Diagnostic]:
             continue
         seen.add(key)
         yield Diagnostic(message, location, _hint(error, path), rule="spec-invalid")
+
+
+def _errors(cls: Any, source: SpecSource) -> list[ValidationError]:
+    validator = cls(source.data, base_uri=source.root.path.as_uri())
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
+    try:
+        return list(validator.iter_errors())
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _with_jsonschema(cls: Any) -> Any:
+    """``cls`` checking the document against the OpenAPI schema with jsonschema."""
+    from jsonschema.validators import validator_for
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+
+    schema = dict(schema_v31 if cls.__name__ == "OpenAPIV31SpecValidator" else schema_v30)
+    return type(cls.__name__, (cls,), {"schema_validator": validator_for(schema)(schema)})
 
 
 def _most_specific(error: ValidationError) -> ValidationError:
