@@ -15,7 +15,10 @@ A page's key is a hash of everything the page is made from (pure; :class:`PageKe
 
 Keys over-approximate: a change may re-render a page that comes out the same, never
 the reverse. Pages that summarise the whole site (home, landing, indexes, pricing,
-case studies) are few and cheap, and are rendered every time.
+case studies) are few and cheap, and are keyed by all of the content and the spec.
+
+A page's HTML is kept in its own file and read back when asked for
+(:attr:`RenderedPage.body`), so the build holds a few pages' HTML, not the site's.
 
 Entries live in ``.portal-cache/`` as one file per key, written atomically; a build
 removes the entries it did not use (:meth:`PageCache.prune`), so the cache holds one
@@ -160,16 +163,23 @@ class PageCache:
         self.used.add(key)
         data = self._read("pages", key)
         body = self._body(key) if data is not None else None
-        try:
-            toc = tuple(TocEntry(level, anchor, title) for level, anchor, title in data["toc"])
-            page = RenderedPage(data["path"], data["title"], body, toc, data["kind"], data["in_nav"], data["digest"])
-        except (KeyError, TypeError, ValueError):  # missing, or not what this code writes
-            page = None
-        if page is None or body is None:
+        page = None
+        if body is not None:
+            try:
+                toc = tuple(TocEntry(level, anchor, title) for level, anchor, title in data["toc"])
+                kind, in_nav, html_digest = data["kind"], data["in_nav"], data["digest"]
+                page = RenderedPage(data["path"], data["title"], body, toc, kind, in_nav, html_digest)
+            except (KeyError, TypeError, ValueError):  # not what this code writes
+                page = None
+        if page is None:
             self.misses += 1
             return None
         self.hits += 1
         return page
+
+    def has_page(self, key: str) -> bool:
+        """Whether a page is kept under ``key`` (without reading it)."""
+        return self.directory is not None and (self.directory / "pages" / f"{key}.json").is_file()
 
     def put(self, key: str, page: RenderedPage) -> RenderedPage:
         """Keep ``page``; return it with its HTML to be read back from disk (or as it

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import multiprocessing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from .errors import Diagnostic, Location, PortalError, display_path
 from .guides import Budget, Guide, check_guides, load_guides
 from .home import HOME_PAGE, Home, plan_home
 from .markdown import plain_title
+from .parallel import JobFailed, JobShare, can_share
 from .plan import NavSection, Plan, PlannedPage, plan_reference, webhook_key
 from .pricing import Pricing, load_pricing
 from .pricing.costs import PRICING_PAGE, meter_costs
@@ -246,13 +248,15 @@ def generate_site(
     progress: Callable[[int, int], None] | None = None,
     home: bool = True,
     cache: PageCache | None = None,
+    share: bool = True,
 ) -> Site:
     """Plan and render every page (pure, given a template loader).
 
     ``guides`` are hand-written Markdown quickstarts (title, path) the landing and home
     pages link to, besides the YAML quickstarts. ``home=False`` leaves the home page
     out: the site has its own ``index.md``. With a ``cache``, a page whose inputs are
-    unchanged since it was last rendered comes from it (see :mod:`.cache`).
+    unchanged since it was last rendered comes from it (see :mod:`.cache`), and, with
+    ``share``, a forked helper renders part of the others on a second core.
     """
     config = project.config
     plan = plan_reference(project.api, config)
@@ -298,32 +302,32 @@ def generate_site(
             )
         )
     keys = page_keys(project, plan, quickstarts) if cache is not None else {}
-    pages = []
+    helper = _HelperRenders.start(jobs, keys, cache) if cache is not None and share else None
+    found: list[RenderedPage | None] = []
     total = len(jobs)
-    for index, (path, render) in enumerate(jobs):
-        key = keys.get(path)
-        try:
+    try:
+        for index, (path, render) in enumerate(jobs):
+            key = keys.get(path)
             page = cache.get(key) if cache is not None and key is not None else None
-            if page is None:
-                page = render()
+            if page is None and (helper is None or helper.claim(index)):
+                page = _render(render, path, config)
                 if cache is not None and key is not None:
                     page = cache.put(key, page)  # its HTML now read back when needed
-            pages.append(page)
-        except jinja2.TemplateSyntaxError as exc:
-            where = display_path(exc.filename, config.project_dir) if exc.filename else exc.name or "template"
-            raise PortalError(
-                f"template error: {exc.message}",
-                Location(where, exc.lineno or 0, 1),
-                "fix the Jinja2 syntax in this template",
-            ) from None
-        except jinja2.UndefinedError as exc:
-            raise PortalError(
-                f"template error while rendering {path}: {exc.message}",
-                None,
-                "a template in site_templates/ uses a name the page does not provide",
-            ) from None
-        if progress is not None:
-            progress(index + 1, total)
+                if helper is not None:
+                    helper.done(index)
+            found.append(page)  # None: the helper's, read from the cache once it is done
+            if progress is not None:
+                progress(index + 1, total)
+    finally:
+        if helper is not None:
+            helper.finish()
+    pages = []
+    for (path, render), page in zip(jobs, found, strict=True):
+        if page is None and cache is not None:
+            page = cache.get(keys[path])
+        if page is None:  # the helper failed on it: render it here to raise its error
+            page = _render(render, path, config)
+        pages.append(page)
     guide_nav = tuple(
         NavSection(
             title, tuple(PlannedPage(g.kind, g.page, plain_title(g.title)) for g in project.guides if g.kind == kind)
@@ -352,6 +356,78 @@ def generate_site(
         data = json.dumps(pricing_data(project.pricing), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         extra_files += [(PRICING_JSON, data.encode()), (PRICING_JS, read_asset("pricing.js"))]
     return Site(tuple(pages), plan.nav, plan, guide_nav, top_pages, tuple(extra_files))
+
+
+def _render(render: Callable[[], RenderedPage], path: str, config: PortalConfig) -> RenderedPage:
+    """``render()``, with template errors as :class:`PortalError`."""
+    try:
+        return render()
+    except jinja2.TemplateSyntaxError as exc:
+        where = display_path(exc.filename, config.project_dir) if exc.filename else exc.name or "template"
+        raise PortalError(
+            f"template error: {exc.message}",
+            Location(where, exc.lineno or 0, 1),
+            "fix the Jinja2 syntax in this template",
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise PortalError(
+            f"template error while rendering {path}: {exc.message}",
+            None,
+            "a template in site_templates/ uses a name the page does not provide",
+        ) from None
+
+
+class _HelperRenders:
+    """The pages not in the cache, rendered on a second core too (:class:`JobShare`).
+
+    A forked helper renders from the back of the list into the cache, and this process
+    reads its pages back from there: only the few bytes of each page's outline cross
+    over, and with the bodies on disk, neither process holds the site's HTML.
+    """
+
+    def __init__(self, share: JobShare, slots: dict[int, int]) -> None:
+        self._share = share
+        self._slots = slots  # job index -> the helper's job number
+
+    @classmethod
+    def start(
+        cls, jobs: list[tuple[str, Callable[[], RenderedPage]]], keys: dict[str, str], cache: PageCache
+    ) -> _HelperRenders | None:
+        if cache.directory is None or not can_share():
+            return None
+        cold = [i for i, (path, _) in enumerate(jobs) if path in keys and not cache.has_page(keys[path])]
+        if len(cold) < _HELPER_MIN_PAGES:
+            return None
+
+        def run(number: int) -> None:
+            path, render = jobs[cold[number]]
+            cache.put(keys[path], render())  # a failure is rendered again by the parent
+
+        share = JobShare(run, len(cold))
+        share.start()
+        return cls(share, {index: number for number, index in enumerate(cold)})
+
+    def claim(self, index: int) -> bool:
+        """Whether this process renders job ``index`` (a job the helper cannot have is ours)."""
+        number = self._slots.get(index)
+        return number is None or self._share.claim(number)
+
+    def done(self, index: int) -> None:
+        if index in self._slots:
+            self._share.done()
+
+    def finish(self) -> None:
+        """Wait for the helper. Its failure is not raised: the page it failed on is
+        missing from the cache, and rendering it here raises the error as portal words it."""
+        try:
+            ran = self._share.finish()
+        except (JobFailed, RuntimeError):
+            return
+        log.debug(f"{ran} of {len(self._slots)} pages not in the cache rendered by a second process")
+
+
+_HELPER_MIN_PAGES = 32  # fewer cold pages are not worth a fork
+log = logging.getLogger("portal.engine")
 
 
 def page_keys(project: Project, plan: Plan, quickstarts: tuple[tuple[str, str], ...]) -> dict[str, str]:

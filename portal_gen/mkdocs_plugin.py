@@ -197,6 +197,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
                     progress=self._report("Generating pages"),
                     home=files.get_file_from_path(HOME_PAGE) is None,  # the user's own index.md wins
                     cache=self.cache,
+                    share=self._sharing_allowed,  # no fork under `serve`: its threads
                 )
             except Exception:
                 project.validation.raise_problems()  # an invalid spec explains the failure
@@ -446,7 +447,7 @@ class _GeneratedPage(Page):
         self._anchor_ids: set[str] | None = None
         self._search_size: int | None = None
 
-    @property  # type: ignore[override]
+    @property
     def content(self) -> str | None:
         if self._content is not None or not self._rendered:
             return self._content

@@ -10,12 +10,14 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 from conftest import ROOT, copy_demo, run_portal
 from portal_gen.parallel import usable_cores
 
 SHARED = re.compile(r"(\d+) of (\d+) generated pages written by a second process")
+RENDERED = re.compile(r"(\d+) of (\d+) pages not in the cache rendered by a second process")
 
 MKDOCS_YML = """\
 site_name: Shared
@@ -99,6 +101,22 @@ def test_shared_build_writes_the_same_site(tmp_path: Path) -> None:
     assert "Page skipped" not in log  # MkDocs' note for the pages the other process wrote
 
 
+def test_pages_rendered_on_a_second_core_into_the_cache_make_the_same_site(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    one = run_portal("build", "-v", "-d", str(tmp_path / "one"), cwd=project, env={"PORTAL_JOBS": "1"})
+    assert one.returncode == 0, one.stderr
+    assert not RENDERED.search(one.stderr)
+    shutil.rmtree(project / ".portal-cache")  # cold again
+    shared = run_portal("build", "-v", "-d", str(tmp_path / "shared"), cwd=project)
+    assert shared.returncode == 0, shared.stderr
+    if usable_cores() >= 2:
+        match = RENDERED.search(shared.stderr)
+        assert match, shared.stderr[-2000:]
+        assert 0 < int(match.group(1)) < int(match.group(2))  # both processes rendered
+    assert_same_site(tmp_path / "one", tmp_path / "shared")
+    assert processes_in(project) == []
+
+
 def test_shared_build_of_the_demo_writes_the_same_site(tmp_path: Path) -> None:
     build_both_ways(copy_demo(tmp_path), tmp_path)
 
@@ -140,4 +158,23 @@ def test_a_failure_in_the_second_process_fails_the_build(tmp_path: Path) -> None
     staging = [p.name for p in project.iterdir() if p.name.startswith(".portal-") and p.name != ".portal-cache"]
     assert staging == []
     assert [p.name for p in (project / "site").iterdir()] == ["old.html"]  # nothing published
+    assert processes_in(project) == []
+
+
+def test_a_template_error_on_the_second_core_is_reported_as_in_one_process(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    # Model pages come last: the helper, which starts from the back, meets one first.
+    (project / "site_templates" / "reference").mkdir(parents=True)
+    (project / "site_templates" / "reference" / "model.html").write_text("<h1>{{ no_such_name.attribute }}</h1>\n")
+    (project / "site").mkdir()
+    (project / "site" / "old.html").write_text("the previous site")
+
+    shared = run_portal("build", cwd=project)
+    one = run_portal("build", cwd=project, env={"PORTAL_JOBS": "1"})
+
+    assert shared.returncode == one.returncode == 1
+    assert "Traceback" not in shared.stderr
+    assert "template error while rendering reference/models/" in shared.stderr
+    assert shared.stderr == one.stderr
+    assert [p.name for p in (project / "site").iterdir()] == ["old.html"]
     assert processes_in(project) == []
