@@ -582,7 +582,9 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
                 )
             )
             progress(f"redocly build-docs: {redocly_runs[-1].wall_s:.1f} s")
-        shutil.rmtree(site_dir, ignore_errors=True)  # every build is cold
+        # Every build is cold: no previous site, and no page cache (`.portal-cache/`).
+        shutil.rmtree(site_dir, ignore_errors=True)
+        shutil.rmtree(project / ".portal-cache", ignore_errors=True)
         progress(f"running portal build, cold ({attempt}/{args.repeat}) ...")
         build_runs.append(measure([*portal, "build"], cwd=project, log=workdir / "portal-build.log"))
         progress(f"portal build: {build_runs[-1].wall_s:.1f} s")
