@@ -23,20 +23,13 @@ largest process and the tree's summed RSS, each checked), site under 2 GB.
 It exits 0 even when a target is missed unless ``--strict`` is given; it exits
 2 when a command fails.
 
-``--recursion-limit N`` runs portal under ``sys.setrecursionlimit(N)``, through
-a one-line launcher instead of the ``portal`` script. It is a workaround, not
-the default: openapi-spec-validator recurses once per schema along a chain of
-``$ref``s, and the synthetic specs chain every schema to the next, so from
-about 1,000 schemas (5,000 operations) ``portal new`` and ``portal build``
-fail with ``RecursionError`` under Python's default limit of 1,000.
-
 Units are decimal: 1 KB = 1,000 bytes, 1 MB = 1,000,000 bytes, 1 GB = 1,000 MB.
 ``SOURCE_DATE_EPOCH`` is set (unless already set) so that builds are reproducible.
 
 Usage::
 
     python benchmarks/scale.py [--sizes 1000,2000,5000,10000] [--keep]
-                               [--json FILE] [--strict] [--recursion-limit N]
+                               [--json FILE] [--strict]
 
 Standard library only; Python 3.10+.
 """
@@ -123,7 +116,6 @@ class Report:
     command: str
     environment: dict[str, str]
     source_date_epoch: str
-    recursion_limit: int | None
     results: list[SizeResult] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     error: str | None = None
@@ -154,13 +146,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures to FILE as JSON")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
-    parser.add_argument(
-        "--recursion-limit",
-        type=int,
-        metavar="N",
-        help="run portal under sys.setrecursionlimit(N): a workaround for the spec validator's RecursionError "
-        "on long $ref chains (about 1,000 schemas and more); off by default",
-    )
     return parser.parse_args(argv)
 
 
@@ -236,18 +221,6 @@ def measure_size(operations: int, workdir: Path, portal: list[str], env: dict[st
         pages=count_pages(site),
         project=str(project),
     )
-
-
-def portal_command(recursion_limit: int | None) -> list[str]:
-    """The command that runs portal: its script, or a launcher raising the recursion limit first."""
-    if recursion_limit is None:
-        script: list[str] = build_large.portal_command()
-        return script
-    launcher = (
-        "import sys; sys.setrecursionlimit(int(sys.argv.pop(1))); sys.argv[0] = 'portal'; "
-        "from portal_gen.cli import main; sys.exit(main())"
-    )
-    return [sys.executable, "-c", launcher, str(recursion_limit)]
 
 
 def environment(portal: list[str]) -> dict[str, str]:
@@ -413,11 +386,6 @@ def render(report: Report) -> str:
         "Machine: {cpus} CPUs, {system}, Python {python}".format(**env),
         "portal: {portal}, commit {commit}".format(**env),
         f"SOURCE_DATE_EPOCH={report.source_date_epoch}",
-        *(
-            [f"portal run under sys.setrecursionlimit({report.recursion_limit}) (workaround, see --help)"]
-            if report.recursion_limit is not None
-            else []
-        ),
         "",
         *render_figures(results),
         "",
@@ -441,7 +409,7 @@ def render(report: Report) -> str:
 
 def run(args: argparse.Namespace, workdir: Path, report: Report) -> None:
     """Measure every size in ``workdir``, adding to ``report``; stop at the first failure."""
-    portal = portal_command(args.recursion_limit)
+    portal: list[str] = build_large.portal_command()
     report.environment = environment(portal)
     env = {"SOURCE_DATE_EPOCH": report.source_date_epoch}
     for operations in args.sizes:
@@ -461,7 +429,6 @@ def main(argv: list[str] | None = None) -> int:
         command=" ".join(["python", *sys.argv]),
         environment={"cpus": "?", "system": "?", "python": "?", "portal": "?", "commit": "?"},
         source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_SOURCE_DATE_EPOCH),
-        recursion_limit=args.recursion_limit,
     )
     workdir = Path(tempfile.mkdtemp(prefix="portal-scale-"))
     try:

@@ -155,27 +155,20 @@ class PageCache:
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
         self.used: set[str] = set()
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: str) -> RenderedPage | None:
         """The page rendered under ``key``, its HTML read from disk when asked for."""
         self.used.add(key)
         data = self._read("pages", key)
         body = self._body(key) if data is not None else None
-        page = None
-        if body is not None:
-            try:
-                toc = tuple(TocEntry(level, anchor, title) for level, anchor, title in data["toc"])
-                kind, in_nav, html_digest = data["kind"], data["in_nav"], data["digest"]
-                page = RenderedPage(data["path"], data["title"], body, toc, kind, in_nav, html_digest)
-            except (KeyError, TypeError, ValueError):  # not what this code writes
-                page = None
-        if page is None:
-            self.misses += 1
+        if body is None:
             return None
-        self.hits += 1
-        return page
+        try:
+            toc = tuple(TocEntry(level, anchor, title) for level, anchor, title in data["toc"])
+            kind, in_nav, html_digest = data["kind"], data["in_nav"], data["digest"]
+            return RenderedPage(data["path"], data["title"], body, toc, kind, in_nav, html_digest)
+        except (KeyError, TypeError, ValueError):  # not what this code writes
+            return None
 
     def has_page(self, key: str) -> bool:
         """Whether a page is kept under ``key`` (without reading it)."""

@@ -294,7 +294,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
                 # (Material's search still runs a regex over the content of every page).
                 page.content = ""
                 return context
-        if isinstance(page, _GeneratedPage) and page.file.src_uri in self.pages and page.content:
+        if isinstance(page, _GeneratedPage) and page.content:
             page.content = search_text(page.content)
         return context
 
@@ -346,7 +346,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
 
     @event_priority(100)  # first: other plugins see the page as MkDocs would have rendered it
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        generated = page.file.src_uri in self.pages
+        generated = isinstance(page, _GeneratedPage)
         if self._share is not None:
             output = self._share.render_claimed(page, output)
         # Counted from what the template really produced: a page from the cache that
@@ -356,7 +356,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             reused = self._outputs.cached(page)
             output = self._outputs.output(page, output)
             self.reused += reused
-        if isinstance(page, _GeneratedPage):
+        if generated:
             page.content = None  # written: let its HTML go
         if self.progress is not None:
             self._written += 1
