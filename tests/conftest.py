@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -98,3 +100,49 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+# A generated API with hand-written pages around it, for builds compared file by file.
+MKDOCS_YML = """\
+site_name: Shared
+docs_dir: content
+theme:
+  name: material
+  font: false
+  features: [navigation.indexes, navigation.prune, navigation.sections]
+plugins:
+  - search
+  - portal:
+      spec: openapi/openapi.json
+      nav_operations_limit: 30
+markdown_extensions:
+  - toc:
+      permalink: true
+"""
+
+
+def make_project(root: Path, operations: int = 80) -> Path:
+    """A project with hand-written pages around a generated reference."""
+    spec = importlib.util.spec_from_file_location("generate_spec", ROOT / "benchmarks" / "generate_spec.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    (root / "openapi").mkdir(parents=True)
+    (root / "content" / "quickstarts").mkdir(parents=True)
+    (root / "content" / "index.md").write_text("# Shared\n\nSee [the reference](reference/index.md).\n")
+    (root / "content" / "quickstarts" / "hello.md").write_text("# Hello\n\nA hand-written quickstart.\n")
+    (root / "content" / "zz-last.md").write_text("# Last\n\nA page after the generated ones.\n")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+    (root / "openapi" / "openapi.json").write_text(json.dumps(module.generate_spec(operations, schemas=20, tags=4)))
+    return root
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def assert_same_site(one: Path, shared: Path) -> None:
+    expected, got = site_files(one), site_files(shared)
+    assert sorted(got) == sorted(expected)
+    different = [name for name in expected if expected[name] != got[name]]
+    assert different == []

@@ -14,7 +14,8 @@ class RenderedPage:
 
     ``body`` is the page's HTML, or a function that reads it back from where the page
     cache keeps it: a build of 10,000 pages then holds one page's HTML at a time, not
-    every page's at once. ``digest`` is a hash of the HTML, when the cache made one.
+    every page's at once. ``digest`` is a hash of the HTML and ``size`` its length in
+    characters, when the cache made them.
     """
 
     path: str
@@ -24,6 +25,14 @@ class RenderedPage:
     kind: str
     in_nav: bool = True
     digest: str | None = None
+    size: int | None = None
+
+    @property
+    def length(self) -> int:
+        """Characters of HTML (read from the cache only if it did not keep the number)."""
+        if self.size is not None:
+            return self.size
+        return len(self.html)
 
     @property
     def html(self) -> str:

@@ -1,0 +1,51 @@
+"""Material's sidebar, each entry rendered once per link and then remembered
+(``_nav_item_memo``): every page comes out as Material renders it entry by entry.
+
+The reference is the same project built with a copy of Material's ``nav-item.html``
+in the theme's ``custom_dir``: portal leaves a user's override of that template as it
+is, so that build renders every entry on every page.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from conftest import MKDOCS_YML, assert_same_site, make_project, run_portal
+
+# Sections open and pruned, nested (30 operations a group), links relative to folders
+# and to files: every kind of key the memo uses.
+VARIANTS = {
+    "pruned": MKDOCS_YML,
+    "expanded": MKDOCS_YML.replace("navigation.prune, ", ""),
+    "tabs": MKDOCS_YML.replace("navigation.indexes", "navigation.tabs, navigation.indexes"),
+    "file-urls": MKDOCS_YML.replace("docs_dir: content", "docs_dir: content\nuse_directory_urls: false"),
+}
+
+
+def material_nav_item() -> Path:
+    spec = importlib.util.find_spec("material")
+    assert spec is not None and spec.submodule_search_locations
+    return Path(next(iter(spec.submodule_search_locations))) / "templates" / "partials" / "nav-item.html"
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_remembered_navigation_renders_every_page_as_material(tmp_path: Path, variant: str) -> None:
+    project = make_project(tmp_path / "project", operations=70)
+    (project / "content" / "guides").mkdir()
+    (project / "content" / "guides" / "deep.md").write_text("# Deep\n\nA page one folder down.\n")
+    mkdocs_yml = VARIANTS[variant]
+    (project / "mkdocs.yml").write_text(mkdocs_yml)
+    fast = run_portal("build", "-d", str(tmp_path / "fast"), cwd=project, env={"PORTAL_CACHE": "0"})
+    assert fast.returncode == 0, fast.stderr
+
+    overrides = project / "overrides" / "partials"
+    overrides.mkdir(parents=True)
+    (overrides / "nav-item.html").write_bytes(material_nav_item().read_bytes())
+    (project / "mkdocs.yml").write_text(mkdocs_yml.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    plain = run_portal("build", "-d", str(tmp_path / "plain"), cwd=project, env={"PORTAL_CACHE": "0"})
+    assert plain.returncode == 0, plain.stderr
+
+    assert_same_site(tmp_path / "plain", tmp_path / "fast")
