@@ -44,7 +44,9 @@ def test_remembered_navigation_renders_every_page_as_material(tmp_path: Path, va
     overrides = project / "overrides" / "partials"
     overrides.mkdir(parents=True)
     (overrides / "nav-item.html").write_bytes(material_nav_item().read_bytes())
-    (project / "mkdocs.yml").write_text(mkdocs_yml.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (project / "mkdocs.yml").write_text(
+        mkdocs_yml.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
     plain = run_portal("build", "-d", str(tmp_path / "plain"), cwd=project, env={"PORTAL_CACHE": "0"})
     assert plain.returncode == 0, plain.stderr
 

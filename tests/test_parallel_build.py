@@ -17,6 +17,7 @@ from portal_gen.parallel import usable_cores
 SHARED = re.compile(r"(\d+) of (\d+) generated pages written by a second process")
 RENDERED = re.compile(r"(\d+) of (\d+) pages not in the cache rendered by a second process")
 
+
 def processes_in(directory: Path) -> list[int]:
     """Processes whose working directory is ``directory`` (a build's leftovers would be)."""
     found = []
