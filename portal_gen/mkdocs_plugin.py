@@ -7,10 +7,8 @@ a second core, a forked process writes part of the generated pages (``_PageShare
 
 from __future__ import annotations
 
-import bisect
 import functools
 import gc
-import importlib.util
 import json
 import logging
 import re
@@ -52,53 +50,14 @@ from .engine import (
 )
 from .errors import PortalError
 from .home import HOME_PAGE
+from .mkdocs_nav import remember_nav_items
+from .mkdocs_search import search_text
 from .parallel import JobFailed, JobShare, can_share
 from .plan import NavSection, PlannedPage
 from .render.html import TocEntry
 from .render.page import RenderedPage
 
 log = logging.getLogger("mkdocs.plugins.portal")
-
-_CODE_BLOCK = re.compile(r'<div class="language-[a-z0-9+-]* highlight"><pre>.*?</pre></div>', re.S)
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)  # the pricing page's data and calculator
-_FACTS = re.compile(r'<div class="portal-facts">.*?</div>', re.S)
-_NESTED_OPEN = '<details class="portal-nested"'
-# Inline markup search neither keeps nor needs: its parser only keeps p, code, pre,
-# lists, sub and sup, and splits sections at headings, which inline elements never
-# hold. Their text stays (but a heading's permalink sign, which search leaves out);
-# dropping the tags halves what the parser has to walk.
-_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>[^<]*</a>')
-_INLINE_TAG = re.compile(r"""</?(?:a|abbr|b|em|i|input|label|small|span|strong)\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
-_SPACES = re.compile(r"\s{2,}")
-
-
-def search_text(html: str) -> str:
-    """What search indexes of a generated page: headings, descriptions, names.
-
-    Examples, constraint lines and nested property trees are left out: they make up
-    most of a reference page's markup (and of the time search takes to parse it) and
-    would bloat the index every reader downloads.
-    """
-    html = _INLINE_TAG.sub("", _PERMALINK.sub("", _FACTS.sub("", _CODE_BLOCK.sub("", _SCRIPT.sub("", html)))))
-    if "<pre" not in html:  # where spaces are text; elsewhere search makes one of many
-        html = _SPACES.sub(" ", html)
-    out: list[str] = []
-    position = 0
-    while (start := html.find(_NESTED_OPEN, position)) != -1:
-        out.append(html[position:start])
-        depth, cursor = 1, start + len(_NESTED_OPEN)
-        while depth:
-            close = html.find("</details>", cursor)
-            if close == -1:
-                return "".join(out)
-            opened = html.find("<details", cursor, close)
-            if opened != -1:
-                depth, cursor = depth + 1, opened + 8
-            else:
-                depth, cursor = depth - 1, close + len("</details>")
-        position = cursor
-    out.append(html[position:])
-    return "".join(out)
 
 
 def _default(f: Any) -> Any:
@@ -339,10 +298,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             for file in files.documentation_pages()
             if file.src_uri in self.pages and isinstance(file.page, _GeneratedPage)
         ]
-        env.loader = jinja2.ChoiceLoader(
-            [jinja2.DictLoader({_PLACEHOLDER: ""}), _NavItemLoader(env.loader)]  # type: ignore[arg-type]
-        )
-        env.globals[_NAV_ITEM_MEMO] = _nav_item_memo()
+        remember_nav_items(env)
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_PLACEHOLDER: ""}), env.loader])  # type: ignore[list-item]
         if self.cache is not None:
             self._outputs = _Outputs.start(self.cache, pages, config, self._nav)
             pages = [page for page in pages if not self._outputs.cached(page)]
@@ -633,123 +590,6 @@ class _PageShare:
         gc.unfreeze()
         for page in self._pages:
             page.meta = {}
-
-
-# Material's sidebar lists every page of the open section, on every page of it: a tag
-# of 200 operations renders 200 entries on each of its 200 pages, a sixth of a big
-# API's build. An entry for a page other than the one being rendered is the same
-# wherever its link (relative to the page) is the same, so it is rendered once per
-# link. Only Material's own template is changed, by one call: a user's override of it
-# knows nothing of this, and renders as it is.
-_NAV_ITEM = "partials/nav-item.html"
-_NAV_RECURSION = '{{ render(item, path ~ "_" ~ loop.index, level + 1, nav_item) }}'
-_NAV_ITEM_MEMO = "portal_nav_item"
-_NAV_MEMO_LIMIT = 100_000  # entries (a few hundred bytes each); then it starts again
-
-
-class _NavItemLoader(jinja2.BaseLoader):
-    """Material's ``nav-item.html``, its children rendered through :func:`_nav_item_memo`."""
-
-    def __init__(self, loader: jinja2.BaseLoader) -> None:
-        self._loader = loader
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
-        source, filename, uptodate = self._loader.get_source(environment, template)
-        if (
-            template == _NAV_ITEM
-            and filename is not None
-            and Path(filename).resolve() == _material_nav_item()
-            and source.count(_NAV_RECURSION) == 1
-        ):
-            call = _NAV_RECURSION.replace("render(", f"{_NAV_ITEM_MEMO}(render, ", 1)
-            source = source.replace(_NAV_RECURSION, call)
-        return source, filename, uptodate
-
-    def list_templates(self) -> list[str]:
-        return self._loader.list_templates()
-
-
-@functools.cache
-def _material_nav_item() -> Path | None:
-    spec = importlib.util.find_spec("material")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return (Path(next(iter(spec.submodule_search_locations))) / "templates" / _NAV_ITEM).resolve()
-
-
-def _nav_item_memo() -> Callable[..., Any]:
-    """``render`` for one navigation entry, remembered for the entries that neither are
-    nor contain the page being rendered.
-
-    What Material renders for such an entry depends on the entry itself (titles, URLs,
-    meta, its place in the tree) and on its links relative to the page, not on the page
-    otherwise. So an entry is rendered once per distinct set of links: a page's, keyed
-    by its link; a section's, keyed by the folder its links are relative to
-    (:func:`_links_base`). Entries holding something else (an external link, a blog
-    view that lists pages) are rendered every time.
-    """
-    outputs: dict[tuple[Any, ...], Any] = {}
-    subtrees: dict[int, tuple[str, ...] | None] = {}
-
-    @jinja2.pass_context
-    def nav_item(context: Any, render: Any, item: Any, path: Any, level: Any, parent: Any) -> Any:
-        page = context.get("page")
-        if item.active or page is None or item == page:
-            return render(item, path, level, parent)
-        if isinstance(item, Page):
-            if getattr(item, "children", None) or getattr(item, "pages", None):
-                return render(item, path, level, parent)
-            key: tuple[Any, ...] = (id(item), context.environment.filters["url"](context, item.url))
-        elif isinstance(item, Section):
-            if id(item) not in subtrees:
-                subtrees[id(item)] = _subtree_urls(item)
-            urls = subtrees[id(item)]
-            if urls is None:
-                return render(item, path, level, parent)
-            parent_active = bool(getattr(parent, "active", False))
-            key = (id(item), path, level, parent_active, _links_base(page.url, urls))
-        else:
-            return render(item, path, level, parent)
-        found = outputs.get(key)
-        if found is None:
-            if len(outputs) >= _NAV_MEMO_LIMIT:
-                outputs.clear()
-            found = outputs[key] = render(item, path, level, parent)
-        return found
-
-    return nav_item
-
-
-def _subtree_urls(section: Section) -> tuple[str, ...] | None:
-    """The URLs of every page under ``section``, sorted; ``None`` if it holds anything else."""
-    urls: list[str] = []
-    stack: list[Any] = list(section.children)
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Section):
-            stack.extend(item.children)
-        elif isinstance(item, Page) and not getattr(item, "pages", None) and not getattr(item, "children", None):
-            urls.append(item.url)
-        else:
-            return None
-    return tuple(sorted(urls))
-
-
-def _links_base(page_url: str, urls: tuple[str, ...]) -> tuple[str, str]:
-    """What links from ``page_url`` to ``urls`` are relative to, as MkDocs makes them.
-
-    Links from a page at ``folder/name/`` to anything outside ``folder/name/`` are the
-    links from ``folder/`` with one ``../`` more, the same from every page in ``folder``.
-    Otherwise links are relative to the page's own folder, as MkDocs computes it
-    (``get_relative_url`` drops a last part with a dot: a file).
-    """
-    if page_url.endswith("/"):
-        first = bisect.bisect_left(urls, page_url)  # the URLs under it sort right after it
-        if first < len(urls) and urls[first].startswith(page_url):
-            return ("in", page_url)
-        return ("beside", page_url[:-1].rpartition("/")[0])
-    folder, _, name = page_url.rpartition("/")
-    return ("in", folder if "." in name else page_url)
 
 
 class _PlaceholderMeta(dict[str, Any]):

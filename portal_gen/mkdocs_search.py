@@ -1,0 +1,51 @@
+"""What search indexes of a generated page.
+
+Search plugins read every page's HTML with Python's ``HTMLParser``, which on a big API
+took a fifth of a build: they are given a generated page without the markup that is
+most of it and that they would skip or drop anyway.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CODE_BLOCK = re.compile(r'<div class="language-[a-z0-9+-]* highlight"><pre>.*?</pre></div>', re.S)
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)  # the pricing page's data and calculator
+_FACTS = re.compile(r'<div class="portal-facts">.*?</div>', re.S)
+_NESTED_OPEN = '<details class="portal-nested"'
+# Inline markup search neither keeps nor needs: its parser only keeps p, code, pre,
+# lists, sub and sup, and splits sections at headings, which inline elements never
+# hold. Their text stays (but a heading's permalink sign, which search leaves out);
+# dropping the tags halves what the parser has to walk.
+_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>[^<]*</a>')
+_INLINE_TAG = re.compile(r"""</?(?:a|abbr|b|em|i|input|label|small|span|strong)\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_SPACES = re.compile(r"\s{2,}")
+
+
+def search_text(html: str) -> str:
+    """What search indexes of a generated page: headings, descriptions, names.
+
+    Examples, constraint lines and nested property trees are left out: they make up
+    most of a reference page's markup (and of the time search takes to parse it) and
+    would bloat the index every reader downloads.
+    """
+    html = _INLINE_TAG.sub("", _PERMALINK.sub("", _FACTS.sub("", _CODE_BLOCK.sub("", _SCRIPT.sub("", html)))))
+    if "<pre" not in html:  # where spaces are text; elsewhere search makes one of many
+        html = _SPACES.sub(" ", html)
+    out: list[str] = []
+    position = 0
+    while (start := html.find(_NESTED_OPEN, position)) != -1:
+        out.append(html[position:start])
+        depth, cursor = 1, start + len(_NESTED_OPEN)
+        while depth:
+            close = html.find("</details>", cursor)
+            if close == -1:
+                return "".join(out)
+            opened = html.find("<details", cursor, close)
+            if opened != -1:
+                depth, cursor = depth + 1, opened + 8
+            else:
+                depth, cursor = depth - 1, close + len("</details>")
+        position = cursor
+    out.append(html[position:])
+    return "".join(out)
