@@ -8,6 +8,9 @@ import re
 from pathlib import Path
 
 from conftest import run_portal
+from material.plugins.search.plugin import Parser
+
+from portal_gen.mkdocs_search import search_text
 
 
 def page(site: Path, path: str) -> str:
@@ -157,6 +160,27 @@ def test_plain_mkdocs_build_works_with_the_plugin(project) -> None:
     assert (root / "site/assets/portal/portal.css").exists()
     manager = page(root / "site", "reference/models/user/index.html")
     assert '<a href="./">User</a>' in manager  # the recursive `manager` links back to this page
+
+
+def search_sections(html: str) -> list[tuple[str | None, str, str]]:
+    """Material's search sections of ``html``: id, title and text, spaces collapsed."""
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [(s.id, " ".join("".join(s.title).split()), " ".join("".join(s.text).split())) for s in parser.data]
+
+
+def test_search_text_leaves_out_inline_tags_and_search_sees_the_same() -> None:
+    html = (
+        '<h1 id="t">Pets<a class="headerlink" href="#t" title="Permanent link">&para;</a></h1>\n'
+        '<p>A <strong>bold</strong>   <a href="/x" title="a > b">link</a>\n and <code>code</code>.</p>\n'
+        '<h2 id="s">Sec<span class="x">tion</span> <em>two</em><a class="headerlink" href="#s">&para;</a></h2>\n'
+        '<ul><li><b>one</b></li><li><label for="c">two</label><input id="c" type="checkbox"></li></ul>'
+    )
+    text = search_text(html)
+    assert not re.search(r"<(?:a|strong|span|em|b|label|input)\b", text)
+    assert search_sections(text) == search_sections(html)
+    assert search_sections(text)[1] == ("s", "Section two", "<ul><li>one</li><li>two</li></ul>")
 
 
 def test_search_indexes_the_reference_but_not_example_code(built) -> None:
