@@ -74,6 +74,24 @@ def code_digest() -> str:
     return hasher.hexdigest()
 
 
+@cache
+def validator_digest() -> str:
+    """The validator's code: what a spec's validation verdict depends on besides the spec."""
+    versions = []
+    for package in (
+        "openapi-spec-validator",
+        "openapi-schema-validator",
+        "jsonschema",
+        "jsonschema-path",
+        "jsonschema-rs",
+        "jsonschema-specifications",
+        "referencing",
+    ):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions.append(f"{package}={metadata.version(package)}")
+    return digest(code_digest(), versions)
+
+
 def folder_digest(folder: Path) -> str:
     """Every file under ``folder`` (the user's templates), by path and content."""
     hasher = hashlib.sha256()
@@ -228,6 +246,20 @@ class PageCache:
             for d in problems
         ]
         self._write("validation", key, records)
+
+    def mark_used(self, key: str) -> None:
+        """Keep the entry under ``key`` through :meth:`prune`, unread."""
+        self.used.add(key)
+
+    def schema_verdicts(self, key: str) -> list[str]:
+        """Hashes of the schemas that passed the meta-schema check (see :mod:`.validator_fix`)."""
+        self.used.add(key)
+        known = self._read("validation", key)
+        return [k for k in known if isinstance(k, str)] if isinstance(known, list) else []
+
+    def keep_schema_verdicts(self, key: str, hashes: Iterable[str]) -> None:
+        self.used.add(key)
+        self._write("validation", key, sorted(hashes))
 
     def jinja_directory(self) -> Path:
         """Where Jinja keeps compiled templates (its own cache, keyed by source)."""

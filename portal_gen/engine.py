@@ -20,7 +20,16 @@ from typing import Any
 
 import jinja2
 
-from .cache import PageCache, SpecDigests, code_digest, config_digest, digest, folder_digest, pointer_of
+from .cache import (
+    PageCache,
+    SpecDigests,
+    code_digest,
+    config_digest,
+    digest,
+    folder_digest,
+    pointer_of,
+    validator_digest,
+)
 from .case_studies import INDEX_PAGE as CASE_STUDY_INDEX
 from .case_studies import CaseStudy, load_case_studies, used_by
 from .config import PortalConfig
@@ -47,7 +56,7 @@ from .spec.load import RefPolicy, SpecSource, load_spec
 from .spec.model import Api
 from .spec.schemas import SchemaValidator
 from .spec.validate import iter_spec_problems
-from .validator_fix import install as install_validator_fix
+from .validator_fix import SchemaVerdicts
 
 CSS_PATH = "assets/portal/portal.css"
 GUIDE_SCHEMA_PATH = "schemas/guide.schema.json"  # published so editors can autocomplete guides
@@ -71,26 +80,31 @@ class Validation:
         self._reader: Any = None
         self._cache = cache
         self._key = ""
+        self._verdicts: SchemaVerdicts | None = None
         if cache is not None:
             # The verdict depends on the spec's files and the validator's code alone.
-            self._key = digest("validation", code_digest(), spec_key or spec_digest(source))
+            self._key = digest("validation", validator_digest(), spec_key or spec_digest(source))
             self._problems = cache.validation(self._key)
             if self._problems is not None:
+                cache.mark_used(_verdicts_key())  # kept for the next edit of the spec
                 return
-        install_validator_fix()
+            # A spec seen before but for an edit: its unchanged schemas pass again unchecked.
+            self._verdicts = SchemaVerdicts(cache.schema_verdicts(_verdicts_key()))
         if background and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._reader, writer = context.Pipe(duplex=False)
-            self._process = context.Process(target=_validate_into, args=(source, writer), daemon=True)
+            self._process = context.Process(target=_validate_into, args=(source, self._verdicts, writer), daemon=True)
             self._process.start()
             writer.close()
         else:
-            self._problems = list(iter_spec_problems(source))
-            self._keep()
+            self._problems = list(iter_spec_problems(source, self._verdicts))
+            self._keep(self._verdicts.used if self._verdicts is not None else None)
 
-    def _keep(self) -> None:
+    def _keep(self, passed: set[str] | None) -> None:
         if self._cache is not None and self._problems is not None:
             self._cache.keep_validation(self._key, self._problems)
+            if passed is not None:
+                self._cache.keep_schema_verdicts(_verdicts_key(), passed)
 
     def problems(self) -> list[Diagnostic]:
         """Every spec problem found; waits for the background process if there is one."""
@@ -103,8 +117,8 @@ class Validation:
             self._reader.close()
             if isinstance(outcome, BaseException):
                 raise outcome
-            self._problems = outcome
-            self._keep()
+            self._problems, passed = outcome
+            self._keep(passed)
         return self._problems
 
     def raise_problems(self) -> None:
@@ -113,9 +127,14 @@ class Validation:
             raise PortalError.from_diagnostics(problems)
 
 
-def _validate_into(source: SpecSource, writer: Any) -> None:
+def _verdicts_key() -> str:
+    return digest("schema-verdicts", validator_digest())
+
+
+def _validate_into(source: SpecSource, verdicts: SchemaVerdicts | None, writer: Any) -> None:
     try:
-        writer.send(list(iter_spec_problems(source)))
+        problems = list(iter_spec_problems(source, verdicts))
+        writer.send((problems, verdicts.used if verdicts is not None else None))
     except BaseException as exc:  # a bug in validation: hand it to the parent to raise
         writer.send(RuntimeError(f"spec validation failed: {exc!r}"))
     finally:
@@ -203,7 +222,7 @@ def load_project(
         )
         # Checking every call against the spec's schemas takes a while; a verdict of no
         # problems is kept, keyed by the guides, the spec's files and portal's code.
-        key = digest("guides", code_digest(), spec_key, repr(guides), sorted(reserved))
+        key = digest("guides", validator_digest(), spec_key, repr(guides), sorted(reserved))
         known = cache.validation(key) if cache is not None else None
         problems = known if known is not None else check_guides(guides, api, project.schema_validator, reserved)
         if cache is not None and not problems:

@@ -7,9 +7,9 @@ import json
 import re
 from pathlib import Path
 
-from conftest import run_portal
 from material.plugins.search.plugin import Parser
 
+from conftest import run_portal
 from portal_gen.mkdocs_search import search_text
 
 

@@ -3,6 +3,7 @@ the site a cold build makes, whichever kind of input changed."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -165,3 +166,36 @@ def test_the_cache_keeps_one_build_and_survives_damage(warm_demo: Path, tmp_path
     cold = run_portal("build", "-d", str(tmp_path / "cold"), cwd=demo, env={"PORTAL_CACHE": "0"})
     assert cold.returncode == 0
     assert _files(tmp_path / "cold") == _files(demo / "site")
+
+
+def _schema_verdicts(demo: Path) -> list[str]:
+    """The hashes of the schemas known to pass the meta-schema check (one cache entry)."""
+    found = []
+    for entry in (demo / ".portal-cache" / "validation").iterdir():
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        if data and all(isinstance(k, str) and re.fullmatch(r"[0-9a-f]{64}", k) for k in data):
+            found.append(data)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_schema_verdicts_outlive_rebuilds_and_never_hide_a_new_problem(warm_demo: Path, tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    shutil.copytree(warm_demo, demo)
+    known = _schema_verdicts(demo)
+    assert len(known) > 20  # every schema of the demo's spec passed
+    # A build that finds the whole verdict cached does not read them, and keeps them.
+    assert run_portal("build", cwd=demo).returncode == 0
+    assert _schema_verdicts(demo) == known
+    # An edit: validated again, the unchanged schemas from the memo, the new one checked.
+    site = _files(demo / "site")
+    _edit(demo / "openapi" / "openapi.yaml", "      pattern: '^[A-Z]{3}$'\n", "      minLength: three\n")
+    result = run_portal("build", cwd=demo)
+    assert result.returncode == 1, result.stderr
+    assert re.search(
+        r"openapi/openapi\.yaml:\d+:7: invalid OpenAPI: 'three' is not of type 'integer' "
+        r"\(at components → schemas → Currency → minLength\)",
+        result.stderr,
+    ), result.stderr
+    assert "Traceback" not in result.stderr
+    assert _files(demo / "site") == site  # the previous site stays

@@ -12,6 +12,8 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from ..errors import Diagnostic
+from ..validator_fix import SchemaVerdicts, remembering
+from ..validator_fix import install as install_validator_fix
 from .load import SpecSource
 
 _MAX_VALUE_CHARS = 60
@@ -21,16 +23,22 @@ _MAX_VALUE_CHARS = 60
 _RECURSION_LIMIT = 20_000
 
 
-def iter_spec_problems(source: SpecSource) -> Iterator[Diagnostic]:
-    """Yield one diagnostic per validation error, most specific cause first."""
+def iter_spec_problems(source: SpecSource, verdicts: SchemaVerdicts | None = None) -> Iterator[Diagnostic]:
+    """Yield one diagnostic per validation error, most specific cause first.
+
+    ``verdicts`` skips the meta-schema check of schemas known to pass it, and learns
+    the ones that pass now (see :mod:`portal_gen.validator_fix`).
+    """
     # Imported here: the validator pulls in a large dependency tree that a build whose
     # verdict is cached never needs.
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from openapi_spec_validator.schemas import get_validator_backend
 
     cls = OpenAPIV31SpecValidator if source.version.startswith("3.1") else OpenAPIV30SpecValidator
+    install_validator_fix()
     try:
-        errors = _errors(cls, source)
+        with remembering(verdicts):
+            errors = _errors(cls, source)
         if errors and get_validator_backend() != "jsonschema":
             # jsonschema-rs checks the document against the OpenAPI schema several times
             # faster, but its errors lose the path to the value and jsonschema's wording:

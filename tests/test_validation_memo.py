@@ -1,0 +1,81 @@
+"""Schemas that passed the meta-schema check once pass again unchecked (their verdict
+depends on their content alone), and nothing that fails is ever remembered."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from portal_gen.spec.load import RefPolicy, load_spec
+from portal_gen.spec.validate import iter_spec_problems
+from portal_gen.validator_fix import SchemaVerdicts
+
+
+def _spec(schemas: dict[str, Any], version: str = "3.1.0") -> dict[str, Any]:
+    return {
+        "openapi": version,
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "listThings",
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                        }
+                    },
+                }
+            }
+        },
+        "components": {"schemas": schemas},
+    }
+
+
+def _problems(tmp_path: Path, spec: dict[str, Any], verdicts: SchemaVerdicts) -> list[str]:
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
+    source = load_spec(path, tmp_path, RefPolicy(False, False))
+    return [f"{p.location}: {p.message}" for p in iter_spec_problems(source, verdicts)]
+
+
+GOOD = {
+    "Thing": {"type": "object", "properties": {"id": {"type": "string"}, "size": {"type": "integer"}}},
+    "Other": {"type": "string", "maxLength": 10},
+}
+
+
+def test_passes_are_remembered_and_used(tmp_path: Path) -> None:
+    first = SchemaVerdicts()
+    assert _problems(tmp_path, _spec(GOOD), first) == []
+    assert len(first.used) == 2 and first.known == first.used  # one verdict per component schema
+
+    again = SchemaVerdicts(first.used)
+    assert _problems(tmp_path, _spec(GOOD), again) == []
+    assert again.used == first.used and again.known == first.used  # answered from the memo, nothing new
+
+
+def test_a_failing_schema_is_reported_every_time_and_never_remembered(tmp_path: Path) -> None:
+    bad = {**GOOD, "Other": {"type": "string", "maxLength": "ten"}}
+    for version in ("3.1.0", "3.0.3"):
+        verdicts = SchemaVerdicts()
+        first = _problems(tmp_path, _spec(bad, version), verdicts)
+        # Located at the value, in the file (3.0's own schema also rejects the object).
+        meta = [p for p in first if "'ten' is not of type 'integer'" in p]
+        assert len(meta) == 1 and meta[0].startswith("openapi.json:41:9: "), first
+        assert "(at components → schemas → Other → maxLength)" in meta[0]
+        assert version == "3.0.3" or first == meta
+        assert len(verdicts.used) == 1  # Thing passed; Other did not
+        again = SchemaVerdicts(verdicts.used)
+        assert _problems(tmp_path, _spec(bad, version), again) == first
+
+
+def test_a_schema_that_passed_and_then_changed_is_checked_again(tmp_path: Path) -> None:
+    verdicts = SchemaVerdicts()
+    assert _problems(tmp_path, _spec(GOOD), verdicts) == []
+    # Same keys, another value type: 10 and 10.5, 10 and "10" hash apart.
+    for value in (10.5, "10", True):
+        edited = {**GOOD, "Other": {"type": "string", "maxLength": value}}
+        problems = _problems(tmp_path, _spec(edited), SchemaVerdicts(verdicts.known))
+        assert len(problems) == 1 and "is not of type 'integer'" in problems[0], (value, problems)
