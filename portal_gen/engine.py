@@ -180,6 +180,7 @@ def load_project(
     background_validation: bool = False,
     with_content: bool = True,
     cache: PageCache | None = None,
+    previous: Project | None = None,
 ) -> Project:
     """Read the spec and model it.
 
@@ -188,7 +189,9 @@ def load_project(
     callers must call ``project.validation.raise_problems()`` before publishing, and
     prefer its problems over any other failure (an invalid spec can trip the model).
     ``with_content=False`` reads the spec alone, not the guides and pricing. A
-    ``cache`` keeps the validation verdict of specs it has seen.
+    ``cache`` keeps the validation verdict of specs it has seen. A ``previous`` project
+    (of the last build of a live preview) lends its spec, model and validation when
+    the spec's files read exactly as they did then.
     """
     policy = RefPolicy(config.allow_external_refs, config.allow_remote_refs)
     if not config.spec_path.exists():
@@ -197,16 +200,21 @@ def load_project(
             Location(config.config_file),
             "set `spec:` for the portal plugin in mkdocs.yml to the path of your OpenAPI file",
         )
-    source = load_spec(config.spec_path, config.project_dir, policy)
-    spec_key = spec_digest(source) if cache is not None else ""
-    validation = Validation(source, background_validation, cache, spec_key)
-    if not background_validation:
-        validation.raise_problems()
-    try:
-        api = build_api(source)
-    except Exception:
-        validation.raise_problems()  # an invalid spec explains the failure: say so
-        raise
+    if previous is not None and _same_spec(previous, config):
+        source, api, validation, spec_key = previous.source, previous.api, previous.validation, previous.spec_digest
+        if not background_validation:
+            validation.raise_problems()
+    else:
+        source = load_spec(config.spec_path, config.project_dir, policy)
+        spec_key = spec_digest(source) if cache is not None else ""
+        validation = Validation(source, background_validation, cache, spec_key)
+        if not background_validation:
+            validation.raise_problems()
+        try:
+            api = build_api(source)
+        except Exception:
+            validation.raise_problems()  # an invalid spec explains the failure: say so
+            raise
     budget = Budget.from_config(config.quickstart_budget, Location(config.config_file))
     content_dir = config.project_dir / config.content_dir
     guides = load_guides(content_dir, config.project_dir) if with_content else ()
@@ -231,6 +239,26 @@ def load_project(
             validation.raise_problems()  # a broken spec explains broken guides better
             raise PortalError.from_diagnostics(problems)
     return project
+
+
+def _same_spec(previous: Project, config: PortalConfig) -> bool:
+    """Whether ``config`` reads the spec ``previous`` read, from files unchanged since."""
+    old = previous.config
+    if (old.spec_path, old.project_dir, old.allow_external_refs, old.allow_remote_refs) != (
+        config.spec_path,
+        config.project_dir,
+        config.allow_external_refs,
+        config.allow_remote_refs,
+    ):
+        return False
+    source = previous.source
+    for document in {id(d): d for d in (source.root, *source.documents.values())}.values():
+        try:
+            if document.path.read_text(encoding="utf-8") != document.text:
+                return False
+        except (OSError, UnicodeDecodeError):
+            return False
+    return True
 
 
 def spec_digest(source: SpecSource) -> str:

@@ -7,19 +7,22 @@ a second core, a forked process writes part of the generated pages (``_PageShare
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import json
 import logging
 import re
 import shutil
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from mkdocs.commands.build import get_context
+from mkdocs.commands.build import _build_page, _populate_page, get_context
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -52,6 +55,7 @@ from .errors import PortalError
 from .home import HOME_PAGE
 from .mkdocs_nav import remember_nav_items
 from .mkdocs_search import search_text
+from .mkdocs_serve import PortalInputs, SearchEntries, changed_files, changed_pages, site_shape, snapshot
 from .parallel import JobFailed, JobShare, can_share
 from .plan import NavSection, PlannedPage
 from .render.html import TocEntry
@@ -103,6 +107,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def __init__(self) -> None:
         self.portal_config: PortalConfig | None = None
         self.project: Project | None = None
+        self.previous: Project | None = None  # of the last build (serve): its spec may be reused
         self.validating: Project | None = None  # built, its validation not yet joined
         self.site: Site | None = None
         self.pages: set[str] = set()  # source paths of the generated pages
@@ -118,6 +123,12 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._quiet: _QuietSkips | None = None
         self.rendered = 0  # generated pages a template rendered in the last build
         self.reused = 0  # generated pages whose finished HTML came from the cache
+        self._serving = False
+        self._files: Files | None = None
+        self._env: jinja2.Environment | None = None
+        self._started: dict[str, tuple[int, int]] = {}  # the inputs as the build began (serve)
+        self._last: _LastBuild | None = None  # what a quick rebuild (serve) starts from
+        self._made_from: tuple[tuple[tuple[str, str], ...], bool] = ((), True)
 
     # -- loading (also called by the CLI before the build, to report errors early) --------
 
@@ -140,7 +151,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         portal_config = self.make_config(config)
         self.portal_config = portal_config
         self.cache = PageCache(portal_config.project_dir / CACHE_DIR) if cache_enabled() else None
-        self.project = load_project(portal_config, background_validation=True, cache=self.cache)
+        self.project = load_project(portal_config, background_validation=True, cache=self.cache, previous=self.previous)
         return self.project
 
     # -- MkDocs events -------------------------------------------------------------------
@@ -148,6 +159,13 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `serve` may build drafts and --dirty skips pages: keep those builds in one process.
         self._sharing_allowed = command != "serve" and not dirty
+        self._serving = command == "serve" and not dirty
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self._serving:
+            self._last = None
+            # Before anything is read: an edit made during the build is seen by the next.
+            self._started = snapshot(_input_roots(config, self.make_config(config)))
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if CSS_PATH not in config.extra_css:
@@ -155,25 +173,13 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        try:
-            project = self.project if self.project is not None else self.load(config)
-            self.project = None  # a later rebuild (serve) must read the files again
-            self.validating = project
-            try:
-                self.site = generate_site(
-                    project,
-                    template_loader(project.config),
-                    guides=_quickstarts(files),
-                    progress=self._report("Generating pages"),
-                    home=files.get_file_from_path(HOME_PAGE) is None,  # the user's own index.md wins
-                    cache=self.cache,
-                    share=self._sharing_allowed,  # no fork under `serve`: its threads
-                )
-            except Exception:
-                project.validation.raise_problems()  # an invalid spec explains the failure
-                raise
-        except PortalError as exc:
-            raise PortalPluginError(exc) from None
+        project = self.project if self.project is not None else self._load(config)
+        self.project = None  # a later rebuild (serve) must read the files again
+        # Before portal adds its own pages: the hand-written quickstarts, and whether the
+        # user wrote a home page (then portal makes none).
+        self._made_from = (_quickstarts(files), files.get_file_from_path(HOME_PAGE) is None)
+        self.site = self._generate(project, *self._made_from)
+        self._files = files
         self.pages = set()
         for page in self.site.pages:
             if files.get_file_from_path(page.path) is not None:
@@ -208,6 +214,32 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             ):
                 files.remove(file)
         return files
+
+    def _load(self, config: MkDocsConfig) -> Project:
+        try:
+            return self.load(config)
+        except PortalError as exc:
+            raise PortalPluginError(exc) from None
+
+    def _generate(self, project: Project, guides: tuple[tuple[str, str], ...], home: bool) -> Site:
+        """The project's pages (raises :class:`PortalPluginError` for the user's errors)."""
+        self.previous = self.validating = project
+        try:
+            try:
+                return generate_site(
+                    project,
+                    template_loader(project.config),
+                    guides=guides,
+                    progress=self._report("Generating pages"),
+                    home=home,
+                    cache=self.cache,
+                    share=self._sharing_allowed,  # no fork under `serve`: its threads
+                )
+            except Exception:
+                project.validation.raise_problems()  # an invalid spec explains the failure
+                raise
+        except PortalError as exc:
+            raise PortalPluginError(exc) from None
 
     def _add_reference(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         if self.site is None:
@@ -284,6 +316,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self._written = 0
         self._total = len(files.documentation_pages())
+        self._env = env
         self._outputs = None
         self._unquiet()
         self.rendered = self.reused = 0
@@ -355,6 +388,13 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._raise_spec_problems()
         if self.cache is not None:
             self.cache.prune()  # keep what this build used, nothing older
+        if self._serving and _quick_rebuilds_allowed(config):
+            self._remember_build(config)
+
+    def _remember_build(self, config: MkDocsConfig) -> None:
+        if self.site is not None and self._files is not None and self._env is not None and self._nav is not None:
+            last = (config, self._files, self._nav, self._env, self.site, self._made_from, self._started)
+            self._last = _LastBuild(*last)
 
     def _raise_spec_problems(self) -> None:
         if self.validating is not None:
@@ -370,6 +410,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             self._quiet = None
 
     def on_build_error(self, error: Exception) -> None:
+        self._last = None
         self._unquiet()
         share, self._share = self._share, None
         if share is not None:
@@ -387,7 +428,93 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         ):
             if path.exists():
                 server.watch(str(path))
+        full_rebuild = server.builder
+
+        def rebuild() -> None:
+            if not self._quick_rebuild():
+                full_rebuild()
+
+        server.builder = rebuild
         return server
+
+    def _quick_rebuild(self) -> bool:
+        """Rebuild the served site if only files portal alone reads changed and the site
+        keeps its shape (see :mod:`.mkdocs_serve`); ``False``: MkDocs must rebuild it all."""
+        last = self._last
+        if last is None or self.cache is None:  # the cache tells which pages changed
+            return False
+        config = last.config
+        portal_config = self.make_config(config)
+        now = snapshot(_input_roots(config, portal_config))
+        changed = changed_files(last.inputs, now)
+        inputs = PortalInputs(
+            portal_config.spec_path.parent,
+            portal_config.project_dir / portal_config.content_dir,
+            portal_config.project_dir / portal_config.content_dir / CASE_STUDY_SOURCES,
+            portal_config.project_dir / portal_config.verified_file,
+            Path(config.docs_dir),
+        )
+        if not changed or not all(inputs.only_portal_reads(path) for path in changed):
+            return False
+        start = time.monotonic()
+        log.info("Only portal's inputs changed: rebuilding the pages they make")
+        self._last = None  # until this rebuild succeeds, the next one is a full one
+        self._outputs = None
+        project = self._load(config)
+        self.project = None
+        site = self._generate(project, *last.made_from)
+        if site_shape(site) != site_shape(last.site):
+            log.info("The site's pages or navigation changed: rebuilding it all")
+            return False
+        changed_pages_ = changed_pages(last.site.pages, site.pages)
+        search = _material_search(config)
+        doc_files = last.files.documentation_pages()
+        for generated in changed_pages_:
+            file = last.files.get_file_from_path(generated.path)
+            page = file.page if file is not None else None
+            if not isinstance(page, _GeneratedPage):
+                return False
+            page.replace(generated)
+            entries = SearchEntries(search.search_index.entries, page.url) if search is not None else None
+            if entries is not None:
+                entries.remove_old()
+            _populate_page(page, config, last.files)
+            _build_page(page, config, doc_files, last.nav, last.env)
+            if entries is not None:
+                entries.put_new()
+        old_extras = dict(last.site.extra_files)
+        for path, content in site.extra_files:
+            if old_extras.get(path) != content:
+                write_file(content, str(Path(config.site_dir) / path))
+        if search is not None and changed_pages_:
+            search.on_post_build(config=config)
+        self.site = site
+        self._last = dataclasses.replace(last, site=site, inputs=now)
+        self._report_validation(project)
+        log.info(
+            f"Documentation rebuilt in {time.monotonic() - start:.2f} seconds: "
+            f"{len(changed_pages_)} of {len(site.pages)} generated pages changed"
+        )
+        return True
+
+    def _report_validation(self, project: Project) -> None:
+        """Log the spec's problems when its validation (in the background) finds any.
+
+        A quick rebuild shows the edit at once; ``portal build`` and ``portal check``
+        publish nothing until the spec passes.
+        """
+        self.validating = None
+
+        def wait() -> None:
+            try:
+                problems = project.validation.problems()
+            except Exception as exc:  # a bug in validation: say so, the preview goes on
+                log.error(f"spec validation failed: {exc!r}")
+                return
+            if problems and self.previous is project:  # not yet superseded by a later edit
+                log.error(PortalError.from_diagnostics(problems).format())
+
+        threading.Thread(target=wait, name="portal-validation", daemon=True).start()
 
 
 class _GeneratedPage(Page):
@@ -440,6 +567,12 @@ class _GeneratedPage(Page):
     def outline(self) -> tuple[TocEntry, ...]:
         return self._generated.toc
 
+    def replace(self, generated: RenderedPage) -> None:
+        """Show ``generated`` from now on (a quick rebuild under ``serve``)."""
+        self._generated = generated
+        self._content = self._lent = None
+        self._anchor_ids, self._rendered = None, False
+
     def read_source(self, config: MkDocsConfig) -> None:
         self.markdown, self.meta = "", {}
 
@@ -490,6 +623,47 @@ _HARMLESS_PAGE_HANDLERS = frozenset(
 _PAGE_TEMPLATE = "main.html"  # generated pages have no front matter to choose another
 _PLACEHOLDER = "portal-written-elsewhere.html"  # renders nothing; MkDocs then writes nothing
 _PAGE_WEIGHT = 1000  # search's work on a page, besides parsing its text, in characters of text
+
+
+@dataclasses.dataclass(frozen=True)
+class _LastBuild:
+    """What a quick rebuild under ``serve`` starts from: the last build's MkDocs objects."""
+
+    config: MkDocsConfig
+    files: Files
+    nav: Navigation
+    env: jinja2.Environment
+    site: Site
+    made_from: tuple[tuple[tuple[str, str], ...], bool]  # generate_site's guides and home
+    inputs: Mapping[str, tuple[int, int]]  # as that build began
+
+
+def _input_roots(config: MkDocsConfig, portal: PortalConfig) -> list[Path]:
+    """Every file and folder a build reads that serve watches."""
+    roots = [
+        Path(config.config_file_path or portal.project_dir / portal.config_file),
+        Path(config.docs_dir),
+        portal.project_dir / portal.content_dir,
+        portal.spec_path.parent,
+        portal.templates_path,
+        portal.project_dir / portal.verified_file,
+        *(Path(path) for path in config.watch),
+    ]
+    if config.theme.custom_dir:
+        roots.append(Path(config.theme.custom_dir))
+    return [root for root in dict.fromkeys(root.resolve() for root in roots) if root.exists()]
+
+
+def _quick_rebuilds_allowed(config: MkDocsConfig) -> bool:
+    """Whether a page built again alone comes out as a full build makes it: every other
+    plugin that acts on pages, or after the build, is one portal knows to be harmless."""
+    if not _events_allow_sharing(config):
+        return False
+    for handler in config.plugins.events["post_build"]:
+        owner = getattr(handler, "__self__", None)
+        if not isinstance(owner, PortalPlugin) and type(owner).__module__ != "material.plugins.search.plugin":
+            return False
+    return True
 
 
 def _events_allow_sharing(config: MkDocsConfig) -> bool:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+
+from conftest import copy_demo, site_files
 
 
 def free_port() -> int:
@@ -59,3 +64,150 @@ def test_serve_rebuilds_when_the_spec_changes(project) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+class Serve:
+    """`portal serve` of a project, its log read as it comes, its site folder found."""
+
+    def __init__(self, root: Path, tmp: Path) -> None:
+        tmp.mkdir()
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp)}
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "portal_gen", "serve", "-a", f"127.0.0.1:{self.port}"],
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.tmp = tmp
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for_line(self, text: str, after: int, timeout: float = 120) -> list[str]:
+        """The log from line ``after`` up to the first line holding ``text``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for index in range(after, len(self.lines)):
+                if text in self.lines[index]:
+                    return self.lines[after : index + 1]
+            assert self.proc.poll() is None, "\n".join(self.lines)
+            time.sleep(0.05)
+        raise AssertionError(f"no {text!r} in:\n" + "\n".join(self.lines[after:]))
+
+    def rebuild_after(self, change: Callable[[], None]) -> list[str]:
+        """The log of the rebuild ``change`` caused, to its "Reloading browsers" or error."""
+        mark = len(self.lines)
+        time.sleep(0.05)  # a new mtime
+        change()
+        log = self.wait_for_line("Detected file changes", mark)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            tail = self.lines[mark:]
+            if any("Reloading browsers" in line or "error happened during the rebuild" in line for line in tail):
+                return tail
+            time.sleep(0.05)
+        raise AssertionError("\n".join(log))
+
+    def site(self) -> dict[str, bytes]:
+        (folder,) = self.tmp.glob("mkdocs_*")
+        return site_files(folder)
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+def _edit(path: Path, old: str, new: str) -> Callable[[], None]:
+    def change() -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return change
+
+
+QUICK = "Documentation rebuilt in"
+FULL = "Documentation built in"
+
+
+def test_serve_rebuilds_only_the_changed_pages_and_they_match_a_full_rebuild(tmp_path: Path) -> None:
+    demo = copy_demo(tmp_path)
+    spec = demo / "openapi" / "openapi.yaml"
+    serve = Serve(demo, tmp_path / "tmp")
+    try:
+        serve.wait_for_line("Serving on", 0)
+        edits = [
+            ("description", _edit(spec, "Queues an SMS or MMS for delivery.", "Queues a text for delivery."), 2),
+            (
+                "guide",
+                _edit(
+                    demo / "content" / "quickstarts" / "send-your-first-message.yaml",
+                    "    text: |\n",
+                    "    text: |\n      Edited.\n",
+                ),
+                None,
+            ),
+            ("pricing", _edit(demo / "content" / "pricing.yaml", "unit_price: 0.0079}", "unit_price: 0.0081}"), None),
+            (
+                "case study",
+                _edit(demo / "content" / "case_studies" / "finch-bank.yaml", 'value: "1.9"', 'value: "2.1"'),
+                None,
+            ),
+        ]
+        for kind, change, expected in edits:
+            log = serve.rebuild_after(change)
+            quick = [line for line in log if QUICK in line]
+            assert quick and not any(FULL in line for line in log), (kind, log)
+            changed = int(re.search(r"(\d+) of \d+ generated pages changed", quick[0]).group(1))  # type: ignore[union-attr]
+            assert changed >= 1 and (expected is None or changed == expected), (kind, quick)
+            after_quick = serve.site()
+            # mkdocs.yml touched: MkDocs rebuilds everything from nothing.
+            full = serve.rebuild_after(
+                lambda: (demo / "mkdocs.yml").write_text((demo / "mkdocs.yml").read_text() + "\n")
+            )
+            assert any(FULL in line for line in full), full
+            after_full = serve.site()
+            assert sorted(after_quick) == sorted(after_full), kind
+            assert [name for name in after_full if after_full[name] != after_quick[name]] == [], kind
+    finally:
+        serve.stop()
+
+
+def test_serve_rebuilds_everything_when_the_navigation_changes_and_recovers_from_errors(tmp_path: Path) -> None:
+    demo = copy_demo(tmp_path)
+    spec = demo / "openapi" / "openapi.yaml"
+    serve = Serve(demo, tmp_path / "tmp")
+    try:
+        serve.wait_for_line("Serving on", 0)
+        # A summary is a page title in the navigation of every page.
+        log = serve.rebuild_after(_edit(spec, "summary: Send a message", "summary: Send one message"))
+        assert any("pages or navigation changed" in line for line in log) and any(FULL in line for line in log), log
+        url = f"http://127.0.0.1:{serve.port}/reference/messages/send-message/"
+        assert "Send one message" in (fetch(url) or "")
+        # A broken guide: the error, located, and no traceback; fixed: a quick rebuild again.
+        guide = demo / "content" / "quickstarts" / "send-your-first-message.yaml"
+        good = guide.read_text(encoding="utf-8")
+        log = serve.rebuild_after(lambda: guide.write_text(good + "\n  - [unclosed\n", encoding="utf-8"))
+        assert any("send-your-first-message.yaml:" in line for line in log), log
+        assert any("error happened during the rebuild" in line for line in log), log
+        log = serve.rebuild_after(lambda: guide.write_text(good, encoding="utf-8"))
+        assert any(FULL in line for line in log), log  # after an error, the next rebuild is a full one
+        log = serve.rebuild_after(_edit(spec, "Queues an SMS or MMS for delivery.", "Queues a text for delivery."))
+        assert any(QUICK in line for line in log), log
+        assert "Queues a text for delivery." in (fetch(url) or "")
+    finally:
+        serve.stop()
