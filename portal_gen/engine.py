@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -81,6 +82,8 @@ class Validation:
         self._cache = cache
         self._key = ""
         self._verdicts: SchemaVerdicts | None = None
+        self._lock = threading.Lock()
+        self._failure: BaseException | None = None
         if cache is not None:
             # The verdict depends on the spec's files and the validator's code alone.
             self._key = digest("validation", validator_digest(), spec_key or spec_digest(source))
@@ -107,8 +110,14 @@ class Validation:
                 self._cache.keep_schema_verdicts(_verdicts_key(), passed)
 
     def problems(self) -> list[Diagnostic]:
-        """Every spec problem found; waits for the background process if there is one."""
-        if self._problems is None:
+        """Every spec problem found; waits for the background process if there is one.
+
+        Safe from several threads (``serve`` waits for it in one while rebuilding)."""
+        with self._lock:
+            return self._wait()
+
+    def _wait(self) -> list[Diagnostic]:
+        if self._problems is None and self._failure is None:
             try:
                 outcome = self._reader.recv()
             except EOFError:
@@ -116,9 +125,13 @@ class Validation:
             self._process.join()
             self._reader.close()
             if isinstance(outcome, BaseException):
-                raise outcome
-            self._problems, passed = outcome
-            self._keep(passed)
+                self._failure = outcome  # raised to every caller, not read twice
+            else:
+                self._problems, passed = outcome
+                self._keep(passed)
+        if self._failure is not None:
+            raise self._failure
+        assert self._problems is not None
         return self._problems
 
     def raise_problems(self) -> None:
@@ -239,6 +252,17 @@ def load_project(
             validation.raise_problems()  # a broken spec explains broken guides better
             raise PortalError.from_diagnostics(problems)
     return project
+
+
+def _model_headings(data: Mapping[str, Any]) -> list[Any]:
+    components = data.get("components")
+    schemas = components.get("schemas") if isinstance(components, Mapping) else None
+    if not isinstance(schemas, Mapping):
+        return []
+    return [
+        [name, raw.get("title"), raw.get("description")] if isinstance(raw, Mapping) else [name, None, None]
+        for name, raw in schemas.items()
+    ]
 
 
 def _same_spec(previous: Project, config: PortalConfig) -> bool:
@@ -528,6 +552,12 @@ def page_keys(project: Project, plan: Plan, quickstarts: tuple[tuple[str, str], 
             )
         elif page.kind == "model":
             keys[page.path] = digest(site, page.path, spec.reach(pointer_of("components", "schemas", page.key)))
+        elif page.kind == "models":
+            # The index shows each model's name and its own title or description: keyed by
+            # those alone, an edit elsewhere does not model every schema to list them again.
+            own_template = (config.templates_path / "reference" / "models.html").is_file()  # may show more
+            shown = spec.reach(pointer_of("components", "schemas")) if own_template else _model_headings(data)
+            keys[page.path] = digest(site, page.path, shown)
         elif page.kind == "tag":
             members = plan.tag_operations.get(page.key, ())
             keys[page.path] = digest(site, page.path, tags.get(page.key), spec.reach(*(path_item(o) for o in members)))
@@ -546,6 +576,7 @@ def page_keys(project: Project, plan: Plan, quickstarts: tuple[tuple[str, str], 
     for page in plan.pages:
         if page.path not in keys:
             keys[page.path] = digest(content, page.path)
+    spec.remember()
     for path in (HOME_PAGE, PRICING_PAGE, CASE_STUDY_INDEX, *(s.page for s in project.case_studies)):
         keys[path] = digest(content, path)
     everyone = [(g.id, g.kind, g.title, g.page) for g in project.guides]

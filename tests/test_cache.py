@@ -15,6 +15,7 @@ from conftest import copy_demo, run_portal
 SEND = "reference/messages/send-message/index.html"
 ACCOUNT = "reference/account/get-account/index.html"
 QUICKSTART = "quickstarts/send-your-first-message/index.html"
+MODELS = "reference/models/index.html"
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +61,16 @@ EDITS = {
         ),
         SEND,
         ACCOUNT,
+    ),
+    "operation-description-not-in-models": (
+        lambda d: _edit(d / "openapi" / "openapi.yaml", "Queues an SMS or MMS for delivery.", "Queues a text."),
+        SEND,
+        MODELS,  # lists models by name and description: keyed by those alone
+    ),
+    "model-description": (
+        lambda d: _edit(d / "openapi" / "openapi.yaml", "description: ISO 4217 currency code.", "description: ISO."),
+        MODELS,
+        None,
     ),
     "schema-description": (
         lambda d: _edit(
@@ -199,3 +210,26 @@ def test_schema_verdicts_outlive_rebuilds_and_never_hide_a_new_problem(warm_demo
     ), result.stderr
     assert "Traceback" not in result.stderr
     assert _files(demo / "site") == site  # the previous site stays
+
+
+def test_a_models_index_of_the_users_own_is_keyed_by_every_schema(warm_demo: Path, tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    shutil.copytree(warm_demo, demo)
+    own = demo / "site_templates" / "reference" / "models.html"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_text(
+        '<h1 id="models">Models</h1>\n{% for name in plan.model_paths %}'
+        "<p>{{ name }}: {{ api.schemas[name].properties | length }} fields</p>{% endfor %}\n",
+        encoding="utf-8",
+    )
+    assert run_portal("build", cwd=demo).returncode == 0
+    before = _files(demo / "site")[MODELS]
+    assert b"<p>Message: 17 fields</p>" in before, before
+    # A field more, and no title or description changed: the index shows it all the same.
+    _edit(
+        demo / "openapi" / "openapi.yaml",
+        "      properties:\n        id:\n",
+        "      properties:\n        extra: {type: string}\n        id:\n",
+    )
+    assert run_portal("build", cwd=demo).returncode == 0
+    assert b"<p>Message: 18 fields</p>" in _files(demo / "site")[MODELS]

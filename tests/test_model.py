@@ -129,3 +129,17 @@ def test_spec_examples_come_first() -> None:
     assert example_for(Schema(types=("string",), default="d"), {}) == "d"
     assert example_for(Schema(types=("string",), enum=("x", "y")), {}) == "x"
     assert Schema().default is UNSET
+
+
+def test_named_schemas_are_modelled_when_first_asked_for(features: Api) -> None:
+    schemas = features.schemas
+    names = list(schemas)
+    assert len(schemas) == len(names) > 3 and "modelled" in repr(schemas)
+    api = load("features31")  # a fresh model: nothing asked yet
+    assert repr(api.schemas) == f"<{len(names)} named schemas, 0 modelled>"
+    first = api.schemas[names[0]]
+    assert first is api.schemas[names[0]] and first.name == names[0]  # modelled once, kept
+    assert repr(api.schemas) == f"<{len(names)} named schemas, 1 modelled>"
+    assert names[1] in api.schemas and "Nope" not in api.schemas and api.schemas.get("Nope") is None
+    assert repr(api.schemas) == f"<{len(names)} named schemas, 1 modelled>"  # asking by name models nothing
+    assert [api.schemas[n] for n in names] == [schemas[n] for n in names]  # the same model, whatever was asked first

@@ -209,5 +209,13 @@ def test_serve_rebuilds_everything_when_the_navigation_changes_and_recovers_from
         log = serve.rebuild_after(_edit(spec, "Queues an SMS or MMS for delivery.", "Queues a text for delivery."))
         assert any(QUICK in line for line in log), log
         assert "Queues a text for delivery." in (fetch(url) or "")
+        # An invalid spec: the quick rebuild shows the edit at once, and the spec's
+        # validation, done meanwhile, reports the problem where it is.
+        mark = len(serve.lines)
+        log = serve.rebuild_after(_edit(spec, "      pattern: '^[A-Z]{3}$'\n", "      minLength: three\n"))
+        assert any(QUICK in line for line in log), log
+        problem = serve.wait_for_line("'three' is not of type 'integer'", mark)[-1]
+        assert re.search(r"openapi/openapi\.yaml:\d+:7: ", problem), problem
+        assert not any("Traceback" in line for line in serve.lines), "\n".join(serve.lines)
     finally:
         serve.stop()

@@ -144,6 +144,8 @@ class _Bundler:
 
     def run(self) -> None:
         data = self.source.data
+        if self._only_sound_internal_refs():
+            return  # nothing to bundle, nothing broken: the walk below would change nothing
         self._claim_component_aliases()
         self._walk(data, self.source.root, (), (), in_schema=False)
         for ref, where in self.internal_refs:
@@ -153,6 +155,29 @@ class _Bundler:
                     self.source.locate((*where, "$ref")),
                     _missing_hint(data, parse_fragment(ref)),
                 )
+
+    def _only_sound_internal_refs(self) -> bool:
+        """Whether every ``$ref`` of the root document points into it, at something.
+
+        Most specs are one file: checking each distinct ``$ref`` once takes a fifth of
+        the walk's time on GitHub's (which tracks where each one is written, to bundle
+        external ones and to locate a broken one: it runs when this says no).
+        """
+        refs: set[str] = set()
+        stack: list[Any] = [self.source.data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str):
+                    if not ref.startswith("#"):
+                        return False
+                    refs.add(ref)
+                stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+            else:
+                stack.extend(v for v in node if isinstance(v, (dict, list)))
+        data = self.source.data
+        return all(resolve_pointer(data, parse_fragment(ref)) is not MISSING for ref in refs)
 
     def _claim_component_aliases(self) -> None:
         """Root components that are only an external $ref keep their own name.
