@@ -185,6 +185,7 @@ class Site:
     guide_nav: tuple[NavSection, ...] = ()  # Quickstarts, Tutorials, Case studies
     top_pages: tuple[PlannedPage, ...] = ()  # Pricing: at the top level of the navigation
     extra_files: tuple[tuple[str, bytes], ...] = ()  # published as they are (pricing.json, scripts)
+    keys: Mapping[str, str] = field(default_factory=dict)  # each page's cache key, by path
 
 
 def load_project(
@@ -328,6 +329,7 @@ def generate_site(
     home: bool = True,
     cache: PageCache | None = None,
     share: bool = True,
+    previous: Site | None = None,
 ) -> Site:
     """Plan and render every page (pure, given a template loader).
 
@@ -335,7 +337,8 @@ def generate_site(
     pages link to, besides the YAML quickstarts. ``home=False`` leaves the home page
     out: the site has its own ``index.md``. With a ``cache``, a page whose inputs are
     unchanged since it was last rendered comes from it (see :mod:`.cache`), and, with
-    ``share``, a forked helper renders part of the others on a second core.
+    ``share``, a forked helper renders part of the others on a second core. The
+    ``previous`` site (a live preview's) lends the pages whose key is unchanged.
     """
     config = project.config
     plan = plan_reference(project.api, config)
@@ -381,13 +384,21 @@ def generate_site(
             )
         )
     keys = page_keys(project, plan, quickstarts) if cache is not None else {}
+    # A live preview's last build: its pages of unchanged keys, without reading the cache.
+    known = {previous.keys[p.path]: p for p in previous.pages if p.path in previous.keys} if previous else {}
     helper = _HelperRenders.start(jobs, keys, cache) if cache is not None and share else None
     found: list[RenderedPage | None] = []
     total = len(jobs)
     try:
         for index, (path, render) in enumerate(jobs):
             key = keys.get(path)
-            page = cache.get(key) if cache is not None and key is not None else None
+            page = None
+            if cache is not None and key is not None:
+                page = known.get(key)
+                if page is not None:
+                    cache.mark_used(key)
+                else:
+                    page = cache.get(key)
             if page is None and (helper is None or helper.claim(index)):
                 page = _render(render, path, config)
                 if cache is not None and key is not None:
@@ -434,7 +445,7 @@ def generate_site(
         top_pages = (PlannedPage("pricing", page.path, plain_title(page.title)),)
         data = json.dumps(pricing_data(project.pricing), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         extra_files += [(PRICING_JSON, data.encode()), (PRICING_JS, read_asset("pricing.js"))]
-    return Site(tuple(pages), plan.nav, plan, guide_nav, top_pages, tuple(extra_files))
+    return Site(tuple(pages), plan.nav, plan, guide_nav, top_pages, tuple(extra_files), keys)
 
 
 def _render(render: Callable[[], RenderedPage], path: str, config: PortalConfig) -> RenderedPage:

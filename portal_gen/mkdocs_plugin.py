@@ -221,7 +221,9 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         except PortalError as exc:
             raise PortalPluginError(exc) from None
 
-    def _generate(self, project: Project, guides: tuple[tuple[str, str], ...], home: bool) -> Site:
+    def _generate(
+        self, project: Project, guides: tuple[tuple[str, str], ...], home: bool, previous: Site | None = None
+    ) -> Site:
         """The project's pages (raises :class:`PortalPluginError` for the user's errors)."""
         self.previous = self.validating = project
         try:
@@ -234,6 +236,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
                     home=home,
                     cache=self.cache,
                     share=self._sharing_allowed,  # no fork under `serve`: its threads
+                    previous=previous,
                 )
             except Exception:
                 project.validation.raise_problems()  # an invalid spec explains the failure
@@ -482,7 +485,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._outputs = None
         project = self._load(config)
         self.project = None
-        site = self._generate(project, *last.made_from)
+        site = self._generate(project, *last.made_from, previous=last.site)
         if site_shape(site) != site_shape(last.site):
             log.info("The site's pages or navigation changed: rebuilding it all")
             return False

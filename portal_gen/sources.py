@@ -7,6 +7,7 @@ when a diagnostic needs a location, so valid inputs never pay for it.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -75,6 +76,8 @@ class Document:
     text: str
     data: Any
     _positions: dict[Pointer, tuple[int, int]] | None = field(default=None, repr=False)
+    # Every "$ref" string in the document, when parsing saw them all on the way (JSON).
+    refs: frozenset[str] | None = field(default=None, repr=False)
 
     def locate(self, pointer: Iterable[str | int] = ()) -> Location:
         """Return where the value at ``pointer`` (or its nearest parent) is written."""
@@ -130,7 +133,7 @@ def config_section(path: Path, display: str, data: Any, key: str) -> Document:
     positions = _build_positions(text)
     entries = [p for p in positions if len(p) == 3 and p[0] == "plugins" and p[2] == "portal"]
     prefix = (*entries[0], key) if entries else ("plugins", "portal", key)
-    return _Section(path, display, text, data, positions, prefix)
+    return _Section(path, display, text, data, positions, prefix=prefix)
 
 
 def load_document(path: Path, display: str) -> Document:
@@ -147,14 +150,21 @@ def load_document(path: Path, display: str) -> Document:
         ) from None
     except IsADirectoryError:
         raise PortalError(f"{display} is a directory, expected a file", Location(display)) from None
-    return Document(path, display, text, parse_text(text, display, json_first=path.suffix == ".json"))
+    data, refs = _parse(text, display, json_first=path.suffix == ".json")
+    return Document(path, display, text, data, refs=refs)
 
 
 def parse_text(text: str, display: str, *, json_first: bool = False) -> Any:
     """Parse YAML (or JSON, which the fast json module reads first when it is JSON)."""
+    return _parse(text, display, json_first=json_first)[0]
+
+
+def _parse(text: str, display: str, *, json_first: bool) -> tuple[Any, frozenset[str] | None]:
+    """The parsed text and, for JSON, every ``"$ref"`` string in it (noted as parsed)."""
     if json_first or text.lstrip().startswith("{"):
+        refs: set[str] = set()
         try:
-            return json.loads(text, object_pairs_hook=_unique_pairs)
+            return json.loads(text, object_pairs_hook=functools.partial(_unique_pairs, refs)), frozenset(refs)
         except json.JSONDecodeError as exc:
             if json_first:
                 raise PortalError(
@@ -165,7 +175,7 @@ def parse_text(text: str, display: str, *, json_first: bool = False) -> Any:
         except _DuplicateKey:
             pass  # parse again as YAML below, which knows where the duplicate is
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_Loader), None
     except _DuplicateKey as exc:
         raise PortalError(
             f"duplicate key '{exc.key}'",
@@ -186,10 +196,13 @@ def parse_text(text: str, display: str, *, json_first: bool = False) -> Any:
         raise PortalError(f"invalid YAML: {exc}", Location(display, 1, 1)) from None
 
 
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _unique_pairs(refs: set[str], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
         raise _DuplicateKey("", 0, 0)
+    ref = result.get("$ref")
+    if type(ref) is str:
+        refs.add(ref)
     return result
 
 

@@ -128,3 +128,34 @@ def test_unsupported_version(tmp_path: Path) -> None:
     spec.write_text("openapi: 4.0.0\ninfo: {title: T, version: '1'}\n")
     with pytest.raises(PortalError, match=r"^a.yaml:1:1: unsupported OpenAPI version '4.0.0'"):
         load_spec(spec, tmp_path)
+
+
+def _json_spec(tmp_path: Path, schema_ref: str) -> Path:
+    # The key written with a JSON escape: parsing decodes it to "$ref" like any other.
+    text = (
+        '{\n  "openapi": "3.1.0",\n  "info": {"title": "T", "version": "1"},\n  "paths": {"/a": {"get": {\n'
+        '    "responses": {"200": {"description": "OK", "content": {"application/json": {\n'
+        f'      "schema": {{"\\u0024ref": "{schema_ref}"}}}}}}}}}}}}}}}},\n'
+        '  "components": {"schemas": {"Here": {"type": "string"}}}\n}\n'
+    )
+    path = tmp_path / "openapi.json"
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / "common.json").write_text('{"Thing": {"type": "integer", "title": "A thing"}}', encoding="utf-8")
+    return path
+
+
+def test_a_json_spec_is_bundled_whatever_its_refs_look_like(tmp_path: Path) -> None:
+    # One-file JSON specs skip the bundler's walk when every $ref is internal and sound:
+    # the $refs are noted as the JSON is parsed, escaped keys included.
+    source = load_spec(_json_spec(tmp_path, "common.json#/Thing"), tmp_path)
+    schema = source.data["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/Thing"}
+    assert source.data["components"]["schemas"]["Thing"] == {"type": "integer", "title": "A thing"}
+
+    source = load_spec(_json_spec(tmp_path, "#/components/schemas/Here"), tmp_path)
+    assert build_api(source).operations[0].responses[0].content[0].schema.ref == "Here"
+
+    with pytest.raises(PortalError) as caught:
+        load_spec(_json_spec(tmp_path, "#/components/schemas/Nowhere"), tmp_path)
+    assert str(caught.value.location) == "openapi.json:6:18"  # the key, escaped as it is
+    assert "broken $ref '#/components/schemas/Nowhere'" in str(caught.value)

@@ -163,8 +163,11 @@ class _Bundler:
         the walk's time on GitHub's (which tracks where each one is written, to bundle
         external ones and to locate a broken one: it runs when this says no).
         """
-        refs: set[str] = set()
-        stack: list[Any] = [self.source.data]
+        root = self.source.root
+        refs: set[str] = set(root.refs) if root.refs is not None else set()
+        if any(not ref.startswith("#") for ref in refs):
+            return False
+        stack: list[Any] = [self.source.data] if root.refs is None else []  # JSON: parsing noted them
         while stack:
             node = stack.pop()
             if isinstance(node, dict):
