@@ -421,6 +421,9 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         if isinstance(error, PortalPluginError):
             self.error = error.error
 
+    # Last: it puts its own builder in the server's, and a plugin's on_serve may still pass
+    # MkDocs' builder to server.watch(), which accepts no other.
+    @event_priority(-100)
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         portal_config = self.portal_config or self.make_config(config)
         for path in (
