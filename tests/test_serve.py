@@ -11,8 +11,10 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 from conftest import copy_demo, site_files
 
@@ -144,78 +146,80 @@ QUICK = "Documentation rebuilt in"
 FULL = "Documentation built in"
 
 
-def test_serve_rebuilds_only_the_changed_pages_and_they_match_a_full_rebuild(tmp_path: Path) -> None:
+@pytest.fixture
+def served_demo(tmp_path: Path) -> Iterator[tuple[Path, Serve]]:
+    """A copy of the demo under `portal serve`, up and serving."""
     demo = copy_demo(tmp_path)
-    spec = demo / "openapi" / "openapi.yaml"
     serve = Serve(demo, tmp_path / "tmp")
     try:
         serve.wait_for_line("Serving on", 0)
-        edits = [
-            ("description", _edit(spec, "Queues an SMS or MMS for delivery.", "Queues a text for delivery."), 2),
-            (
-                "guide",
-                _edit(
-                    demo / "content" / "quickstarts" / "send-your-first-message.yaml",
-                    "    text: |\n",
-                    "    text: |\n      Edited.\n",
-                ),
-                None,
-            ),
-            ("pricing", _edit(demo / "content" / "pricing.yaml", "unit_price: 0.0079}", "unit_price: 0.0081}"), None),
-            (
-                "case study",
-                _edit(demo / "content" / "case_studies" / "finch-bank.yaml", 'value: "1.9"', 'value: "2.1"'),
-                None,
-            ),
-        ]
-        for kind, change, expected in edits:
-            log = serve.rebuild_after(change)
-            quick = [line for line in log if QUICK in line]
-            assert quick and not any(FULL in line for line in log), (kind, log)
-            changed = int(re.search(r"(\d+) of \d+ generated pages changed", quick[0]).group(1))  # type: ignore[union-attr]
-            assert changed >= 1 and (expected is None or changed == expected), (kind, quick)
-            after_quick = serve.site()
-            # mkdocs.yml touched: MkDocs rebuilds everything from nothing.
-            full = serve.rebuild_after(
-                lambda: (demo / "mkdocs.yml").write_text((demo / "mkdocs.yml").read_text() + "\n")
-            )
-            assert any(FULL in line for line in full), full
-            after_full = serve.site()
-            assert sorted(after_quick) == sorted(after_full), kind
-            assert [name for name in after_full if after_full[name] != after_quick[name]] == [], kind
+        yield demo, serve
     finally:
         serve.stop()
 
 
-def test_serve_rebuilds_everything_when_the_navigation_changes_and_recovers_from_errors(tmp_path: Path) -> None:
-    demo = copy_demo(tmp_path)
+def test_serve_rebuilds_only_the_changed_pages_and_they_match_a_full_rebuild(served_demo: tuple[Path, Serve]) -> None:
+    demo, serve = served_demo
     spec = demo / "openapi" / "openapi.yaml"
-    serve = Serve(demo, tmp_path / "tmp")
-    try:
-        serve.wait_for_line("Serving on", 0)
-        # A summary is a page title in the navigation of every page.
-        log = serve.rebuild_after(_edit(spec, "summary: Send a message", "summary: Send one message"))
-        assert any("pages or navigation changed" in line for line in log) and any(FULL in line for line in log), log
-        url = f"http://127.0.0.1:{serve.port}/reference/messages/send-message/"
-        assert "Send one message" in (fetch(url) or "")
-        # A broken guide: the error, located, and no traceback; fixed: a quick rebuild again.
-        guide = demo / "content" / "quickstarts" / "send-your-first-message.yaml"
-        good = guide.read_text(encoding="utf-8")
-        log = serve.rebuild_after(lambda: guide.write_text(good + "\n  - [unclosed\n", encoding="utf-8"))
-        assert any("send-your-first-message.yaml:" in line for line in log), log
-        assert any("error happened during the rebuild" in line for line in log), log
-        log = serve.rebuild_after(lambda: guide.write_text(good, encoding="utf-8"))
-        assert any(FULL in line for line in log), log  # after an error, the next rebuild is a full one
-        log = serve.rebuild_after(_edit(spec, "Queues an SMS or MMS for delivery.", "Queues a text for delivery."))
-        assert any(QUICK in line for line in log), log
-        assert "Queues a text for delivery." in (fetch(url) or "")
-        # An invalid spec: the quick rebuild shows the edit at once, and the spec's
-        # validation, done meanwhile, reports the problem where it is.
-        mark = len(serve.lines)
-        log = serve.rebuild_after(_edit(spec, "      pattern: '^[A-Z]{3}$'\n", "      minLength: three\n"))
-        assert any(QUICK in line for line in log), log
-        problem = serve.wait_for_line("'three' is not of type 'integer'", mark)[-1]
-        assert re.search(r"openapi/openapi\.yaml:\d+:7: ", problem), problem
-        assert not any("Traceback" in line for line in serve.lines), "\n".join(serve.lines)
-    finally:
-        serve.stop()
+    edits = [
+        ("description", _edit(spec, "Queues an SMS or MMS for delivery.", "Queues a text for delivery."), 2),
+        (
+            "guide",
+            _edit(
+                demo / "content" / "quickstarts" / "send-your-first-message.yaml",
+                "    text: |\n",
+                "    text: |\n      Edited.\n",
+            ),
+            None,
+        ),
+        ("pricing", _edit(demo / "content" / "pricing.yaml", "unit_price: 0.0079}", "unit_price: 0.0081}"), None),
+        (
+            "case study",
+            _edit(demo / "content" / "case_studies" / "finch-bank.yaml", 'value: "1.9"', 'value: "2.1"'),
+            None,
+        ),
+    ]
+    for kind, change, expected in edits:
+        log = serve.rebuild_after(change)
+        quick = [line for line in log if QUICK in line]
+        assert quick and not any(FULL in line for line in log), (kind, log)
+        changed = int(re.search(r"(\d+) of \d+ generated pages changed", quick[0]).group(1))  # type: ignore[union-attr]
+        assert changed >= 1 and (expected is None or changed == expected), (kind, quick)
+        after_quick = serve.site()
+        # mkdocs.yml touched: MkDocs rebuilds everything from nothing.
+        full = serve.rebuild_after(lambda: (demo / "mkdocs.yml").write_text((demo / "mkdocs.yml").read_text() + "\n"))
+        assert any(FULL in line for line in full), full
+        after_full = serve.site()
+        assert sorted(after_quick) == sorted(after_full), kind
+        assert [name for name in after_full if after_full[name] != after_quick[name]] == [], kind
+
+
+def test_serve_rebuilds_everything_when_the_navigation_changes_and_recovers_from_errors(
+    served_demo: tuple[Path, Serve],
+) -> None:
+    demo, serve = served_demo
+    spec = demo / "openapi" / "openapi.yaml"
+    # A summary is a page title in the navigation of every page.
+    log = serve.rebuild_after(_edit(spec, "summary: Send a message", "summary: Send one message"))
+    assert any("pages or navigation changed" in line for line in log) and any(FULL in line for line in log), log
+    url = f"http://127.0.0.1:{serve.port}/reference/messages/send-message/"
+    assert "Send one message" in (fetch(url) or "")
+    # A broken guide: the error, located, and no traceback; fixed: a quick rebuild again.
+    guide = demo / "content" / "quickstarts" / "send-your-first-message.yaml"
+    good = guide.read_text(encoding="utf-8")
+    log = serve.rebuild_after(lambda: guide.write_text(good + "\n  - [unclosed\n", encoding="utf-8"))
+    assert any("send-your-first-message.yaml:" in line for line in log), log
+    assert any("error happened during the rebuild" in line for line in log), log
+    log = serve.rebuild_after(lambda: guide.write_text(good, encoding="utf-8"))
+    assert any(FULL in line for line in log), log  # after an error, the next rebuild is a full one
+    log = serve.rebuild_after(_edit(spec, "Queues an SMS or MMS for delivery.", "Queues a text for delivery."))
+    assert any(QUICK in line for line in log), log
+    assert "Queues a text for delivery." in (fetch(url) or "")
+    # An invalid spec: the quick rebuild shows the edit at once, and the spec's
+    # validation, done meanwhile, reports the problem where it is.
+    mark = len(serve.lines)
+    log = serve.rebuild_after(_edit(spec, "      pattern: '^[A-Z]{3}$'\n", "      minLength: three\n"))
+    assert any(QUICK in line for line in log), log
+    problem = serve.wait_for_line("'three' is not of type 'integer'", mark)[-1]
+    assert re.search(r"openapi/openapi\.yaml:\d+:7: ", problem), problem
+    assert not any("Traceback" in line for line in serve.lines), "\n".join(serve.lines)
