@@ -223,3 +223,62 @@ def test_serve_rebuilds_everything_when_the_navigation_changes_and_recovers_from
     problem = serve.wait_for_line("'three' is not of type 'integer'", mark)[-1]
     assert re.search(r"openapi/openapi\.yaml:\d+:7: ", problem), problem
     assert not any("Traceback" in line for line in serve.lines), "\n".join(serve.lines)
+
+
+def test_which_files_only_portal_reads(tmp_path: Path) -> None:
+    from portal_gen.mkdocs_serve import PortalInputs
+
+    content = tmp_path / "content"
+    inputs = PortalInputs(tmp_path / "openapi", content, content / "case_studies", tmp_path / "verified.json", content)
+    assert inputs.only_portal_reads(tmp_path / "openapi" / "paths" / "users.yaml")
+    assert inputs.only_portal_reads(content / "quickstarts" / "first.yaml")
+    assert inputs.only_portal_reads(content / "case_studies" / "logos" / "acme.svg")
+    assert inputs.only_portal_reads(tmp_path / "verified.json")
+    assert not inputs.only_portal_reads(content / "index.md")  # MkDocs publishes it
+    assert not inputs.only_portal_reads(content / "images" / "diagram.png")
+    assert not inputs.only_portal_reads(tmp_path / "mkdocs.yml")
+    assert not inputs.only_portal_reads(tmp_path / "site_templates" / "reference" / "operation.html")
+    # A spec inside the docs folder is also a file MkDocs copies into the site.
+    inside = PortalInputs(content / "api", content, content / "case_studies", tmp_path / "v.json", content)
+    assert inside.only_portal_reads(content / "api" / "openapi.yaml")  # YAML under content: never published
+    assert not inside.only_portal_reads(content / "api" / "openapi.json")
+
+
+def test_changed_files_sees_edits_additions_and_removals(tmp_path: Path) -> None:
+    from portal_gen.mkdocs_serve import changed_files, snapshot
+
+    (tmp_path / "a.yaml").write_text("a: 1\n")
+    (tmp_path / "b.yaml").write_text("b: 1\n")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x").write_text("x")
+    before = snapshot([tmp_path])
+    assert sorted(Path(p).name for p in before) == ["a.yaml", "b.yaml"]  # hidden folders are not walked
+    assert changed_files(before, snapshot([tmp_path])) == []
+    time.sleep(0.01)
+    (tmp_path / "a.yaml").write_text("a: 22\n")
+    (tmp_path / "b.yaml").unlink()
+    (tmp_path / "c.yaml").write_text("c: 1\n")
+    assert [p.name for p in changed_files(before, snapshot([tmp_path]))] == ["a.yaml", "b.yaml", "c.yaml"]
+
+
+def test_search_entries_of_a_page_built_again_take_the_old_ones_place() -> None:
+    from portal_gen.mkdocs_serve import SearchEntries
+
+    entries = [
+        {"location": "", "title": "Home"},
+        {"location": "#why", "title": "Why"},
+        {"location": "ref/a/", "title": "A"},
+        {"location": "ref/a/#body", "title": "Body"},
+        {"location": "ref/ab/", "title": "AB"},  # a longer URL with the same start: another page
+    ]
+    page = SearchEntries(entries, "ref/a/")
+    page.remove_old()
+    assert [e["title"] for e in entries] == ["Home", "Why", "AB"]
+    entries += [{"location": "ref/a/", "title": "A2"}]  # what search appends as the page is built
+    page.put_new()
+    assert [e["title"] for e in entries] == ["Home", "Why", "A2", "AB"]
+    home = SearchEntries(entries, "")
+    home.remove_old()
+    entries += [{"location": "", "title": "Home2"}]
+    home.put_new()
+    assert [e["title"] for e in entries] == ["Home2", "A2", "AB"]
