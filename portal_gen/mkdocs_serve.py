@@ -1,4 +1,4 @@
-"""Quick rebuilds for ``portal serve`` (the plugin's ``QuickRebuild`` uses these).
+"""Quick rebuilds for ``portal serve`` (``PortalPlugin._quick_rebuild`` uses these).
 
 MkDocs rebuilds a served site from nothing after every edit: it cleans the folder,
 reads every file and writes every page again. On a big API that is seconds of work
@@ -106,15 +106,13 @@ class SearchEntries:
 
 
 def changed_pages(old: Sequence[Any], new: Sequence[Any]) -> list[Any]:
-    """The pages of ``new`` whose HTML or outline differ from the same page in ``old``."""
+    """The pages of ``new`` whose HTML or outline differ from the same page in ``old``
+    (their titles are the same: :func:`site_shape` compares them)."""
     before = {page.path: page for page in old}
     return [
         page
         for page in new
-        if page.digest is None
-        or before[page.path].digest != page.digest
-        or before[page.path].toc != page.toc
-        or before[page.path].title != page.title
+        if page.digest is None or before[page.path].digest != page.digest or before[page.path].toc != page.toc
     ]
 
 

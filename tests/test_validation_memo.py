@@ -53,7 +53,19 @@ def test_passes_are_remembered_and_used(tmp_path: Path) -> None:
 
     again = SchemaVerdicts(first.used)
     assert _problems(tmp_path, _spec(GOOD), again) == []
-    assert again.used == first.used and again.known == first.used  # answered from the memo, nothing new
+    assert again.used == first.used and again.known == first.used  # nothing new learnt
+
+
+def test_a_schema_known_to_pass_is_not_checked_again(tmp_path: Path) -> None:
+    class Everything(SchemaVerdicts):
+        """Says every schema is one already known to pass."""
+
+        def key(self, validator: Any, schema: Any, value: Any) -> str | None:
+            return "known"
+
+    bad = {**GOOD, "Other": {"type": "string", "maxLength": "ten"}}
+    assert len(_problems(tmp_path, _spec(bad), SchemaVerdicts())) == 1  # checked, it fails
+    assert _problems(tmp_path, _spec(bad), Everything(["known"])) == []  # the memo answered instead
 
 
 def test_a_failing_schema_is_reported_every_time_and_never_remembered(tmp_path: Path) -> None:
