@@ -12,6 +12,13 @@ they take validation from about 30 s of CPU to about 13 s:
   Subscriptable)``, a runtime-checkable Protocol, which Python 3.11 answers slowly
   (about 2 s). Dicts and lists, which a loaded document is made of, skip the check:
   they pass it anyway.
+* jsonschema-path resolves each path into the document (``paths → /x → get →
+  responses → 200 → …``, following ``$ref``s) from its longest cached prefix, keeps
+  whole paths in a 128-entry LRU, and pays for ``typing.cast(Resolved[...])`` on every
+  step; the validator asks for 480,000 paths, 80,000 of them distinct. An unbounded
+  dict of whole paths, each resolved one step from its parent's entry, answers the
+  same ``Resolved`` for each: about a third of what validation costs (GitHub's spec,
+  memo filled: 4.4 s to 2.8 s; cold: 13.9 s to 10.4 s).
 
 And one memo, :class:`SchemaVerdicts`: checking each schema against the JSON Schema
 meta-schema is two thirds of what is left (about 7 s of GitHub's 10), and its verdict
@@ -80,6 +87,7 @@ def install() -> None:
     """Apply the fixes (idempotent; a library version without the slow code is left alone)."""
     _use_id_sets()
     _skip_protocol_check()
+    _cache_resolved_paths()
     _remember_meta_checks()
 
 
@@ -151,3 +159,60 @@ def _skip_protocol_check() -> None:
 
     _get_subnode._portal_fix = True  # type: ignore[attr-defined]
     cls._get_subnode = classmethod(_get_subnode)
+
+
+def _cache_resolved_paths() -> None:
+    try:
+        from jsonschema_path.accessors import SchemaAccessor
+        from jsonschema_path.nodes import SchemaNode
+        from referencing._core import Resolved
+    except ImportError:
+        return
+    cls: Any = SchemaAccessor
+    original = getattr(cls, "get_resolved", None)
+    if original is None or getattr(original, "_portal_fix", False):
+        return
+    resolve_node = SchemaNode._resolve_node
+    get_subnode = SchemaNode._get_subnode
+
+    def get_resolved(self: Any, parts: Any) -> Any:
+        # What the original computes: the parent path's Resolved, one step into its
+        # contents, and the $ref chain there followed by the parent's resolver. The
+        # entries hold as long as the registry does (it grows when a $ref retrieves
+        # another document); a new registry starts the dict afresh.
+        registry = self._path_resolver.resolver._registry
+        cache = self.__dict__.get("_portal_resolved")
+        if cache is None or cache[None] is not registry:
+            cache = self.__dict__["_portal_resolved"] = {None: registry}
+        try:
+            return cache[parts]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable parts: not a path this dict can hold
+            return original(self, parts)
+        if not parts:
+            resolved = original(self, parts)
+        else:
+            parent = get_resolved(self, parts[:-1])
+            contents = parent.contents
+            part = parts[-1]
+            if type(contents) is dict or type(contents) is list:
+                try:
+                    node = contents[part]
+                except (KeyError, IndexError, TypeError) as exc:
+                    raise KeyError(part) from exc
+            else:
+                node = get_subnode(contents, part)
+            if isinstance(node, dict) and isinstance(node.get("$ref"), str):  # is_ref()
+                resolved = resolve_node(node, parent.resolver)
+                if resolved.resolver._registry is not registry:
+                    # The $ref retrieved a document: let the original record it.
+                    self.__dict__.pop("_portal_resolved", None)
+                    return original(self, parts)
+            else:
+                resolved = Resolved(node, parent.resolver)
+        cache[parts] = resolved
+        return resolved
+
+    get_resolved._portal_fix = True  # type: ignore[attr-defined]
+    cls.get_resolved = get_resolved

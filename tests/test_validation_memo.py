@@ -91,3 +91,78 @@ def test_a_schema_that_passed_and_then_changed_is_checked_again(tmp_path: Path) 
         edited = {**GOOD, "Other": {"type": "string", "maxLength": value}}
         problems = _problems(tmp_path, _spec(edited), SchemaVerdicts(verdicts.known))
         assert len(problems) == 1 and "is not of type 'integer'" in problems[0], (value, problems)
+
+
+_COMPARE = """
+import json, sys
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+spec = json.loads(sys.argv[1])
+cls = OpenAPIV31SpecValidator if spec["openapi"].startswith("3.1") else OpenAPIV30SpecValidator
+
+def errors():
+    found = cls(spec).iter_errors()
+    return [[type(e).__name__, str(getattr(e, "message", e))] for e in found]
+
+before = errors()
+from portal_gen.validator_fix import install
+install()
+from jsonschema_path.accessors import SchemaAccessor
+assert SchemaAccessor.get_resolved._portal_fix
+print(json.dumps([before, errors()]))
+"""
+
+
+def _tangled_spec(version: str) -> dict[str, Any]:
+    """Every kind of keyword error openapi-spec-validator finds, behind $ref chains."""
+    ok = {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}
+    param = {"$ref": "#/components/parameters/Id"}
+    return {
+        "openapi": version,
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/things/{id}": {
+                "parameters": [param],
+                "get": {"operationId": "same", "responses": ok},
+                "put": {"operationId": "same", "parameters": [param, param], "responses": ok},
+            },
+            "/other/{missing}": {"get": {"operationId": "other", "responses": {"$ref": "#/components/x-responses"}}},
+            "/nodes": {
+                "post": {
+                    "operationId": "nodes",
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}},
+                    "responses": ok,
+                }
+            },
+        },
+        "components": {
+            "x-responses": ok,
+            "parameters": {"Id": {"name": "id", "in": "path", "required": True, "schema": {"$ref": "#/components/schemas/C"}}},
+            "schemas": {
+                "A": {"$ref": "#/components/schemas/B"},
+                "B": {"allOf": [{"$ref": "#/components/schemas/C"}], "required": ["nowhere"], "properties": {"b": {"type": "string"}}},
+                "C": {"type": "string", "default": 5},
+                "Node": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}},
+                "Bad": {"type": "string", "maxLength": "ten"},
+            },
+        },
+    }
+
+
+def test_the_speed_fixes_change_no_error() -> None:
+    """The same spec gives the same errors, in order, before and after ``install()``
+    (run in a fresh interpreter: the fixes cannot be taken back once installed)."""
+    import subprocess
+    import sys
+
+    for version in ("3.0.3", "3.1.0"):
+        spec = json.dumps(_tangled_spec(version))
+        out = subprocess.run([sys.executable, "-c", _COMPARE, spec], capture_output=True, text=True, check=True)
+        before, after = json.loads(out.stdout)
+        assert before == after
+        kinds = {kind for kind, _ in before}
+        # The spec really exercises the checks: duplicate ids and parameters, unresolved
+        # path parameters, required properties no allOf part defines, a bad default.
+        assert {"DuplicateOperationIDError", "ParameterDuplicateError", "UnresolvableParameterError"} <= kinds, before
+        assert {"ExtraParametersError"} <= kinds, before
+        assert any("5 is not of type 'string'" in message for _, message in before), before
