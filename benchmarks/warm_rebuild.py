@@ -160,10 +160,11 @@ def measure_build(project: Path, runs: int) -> None:
             times.append(portal("build", cwd=project))
             rendered.append(written_entries(project, since))
         rows.append((label, times, max(rendered)))
-    print(f"\n{'build':<36}{'wall (s), median':>18}{'runs':>28}{'pages rendered':>16}")
+    width = max(28, *(len(", ".join(f"{t:.2f}" for t in times)) + 2 for _, times, _ in rows))
+    print(f"\n{'build':<36}{'wall (s), median':>18}{'runs':>{width}}{'pages rendered':>16}")
     for label, times, count in rows:
         runs_ = ", ".join(f"{t:.2f}" for t in times)
-        print(f"{label:<36}{statistics.median(times):>18.2f}{runs_:>28}{count:>16}")
+        print(f"{label:<36}{statistics.median(times):>18.2f}{runs_:>{width}}{count:>16}")
     print(f"\n{pages} generated pages; target: a warm rebuild after one edit in under 2 s")
 
 

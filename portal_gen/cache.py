@@ -322,6 +322,16 @@ class PageCache:
         self.used.add(key)
         self._write("search", key, entries)
 
+    def site_files(self, site: Path) -> dict[str, list[Any]]:
+        """What the last build published in ``site``: for each generated page's file
+        (by its path in the site), the key of its finished page and the file's size,
+        modification time (ns) and inode then."""
+        data = self._read("sites", digest("site", str(site)))
+        return data if isinstance(data, dict) else {}
+
+    def keep_site_files(self, site: Path, files: Mapping[str, list[Any]]) -> None:
+        self._write("sites", digest("site", str(site)), files)
+
     def prune(self) -> None:
         """Remove every entry this build did not use."""
         if self.directory is None:

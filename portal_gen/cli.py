@@ -125,6 +125,7 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool,
         plugin = _portal_plugin(config)
         plugin.load(config)  # report spec problems before MkDocs starts
         target = site_dir.resolve() if site_dir else Path(config.site_dir)
+        plugin.previous_site = target  # unchanged pages are linked from it, not copied
         try:
             with _quiet_portal_errors(plugin), _progress(plugin), atomic_directory(target) as staging:
                 config.site_dir = str(staging)
@@ -133,6 +134,7 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool,
             if plugin.error is None:
                 raise
             raise plugin.error from None
+        plugin.remember_published(target)
     click.echo(f"Built {target} ({_page_counts(plugin)})", err=True)
 
 

@@ -35,7 +35,7 @@ from .case_studies import INDEX_PAGE as CASE_STUDY_INDEX
 from .case_studies import CaseStudy, load_case_studies, used_by
 from .config import PortalConfig
 from .errors import Diagnostic, Location, PortalError, display_path
-from .guides import Budget, Guide, check_guides, load_guides
+from .guides import Budget, Guide, check_guides, load_guides, operations_named
 from .home import HOME_PAGE, Home, plan_home
 from .markdown import plain_title
 from .parallel import JobFailed, JobShare, can_share
@@ -242,17 +242,51 @@ def load_project(
         reserved = frozenset(
             name for scheme in api.security_schemes for name in env_names(scheme, snippet_settings(config))
         )
-        # Checking every call against the spec's schemas takes a while; a verdict of no
-        # problems is kept, keyed by the guides, the spec's files and portal's code.
-        key = digest("guides", validator_digest(), spec_key, repr(guides), sorted(reserved))
-        known = cache.validation(key) if cache is not None else None
-        problems = known if known is not None else check_guides(guides, api, project.schema_validator, reserved)
-        if cache is not None and not problems:
-            cache.keep_validation(key, [])
+        problems = _check_guides(project, reserved, cache)
         if problems:
             validation.raise_problems()  # a broken spec explains broken guides better
             raise PortalError.from_diagnostics(problems)
     return project
+
+
+def _check_guides(project: Project, reserved: frozenset[str], cache: PageCache | None) -> list[Diagnostic]:
+    """Every problem of the guides against the spec, each guide checked unless known to pass.
+
+    Checking a call against the spec's schemas imports a validator and takes a while;
+    a guide's pass is kept, keyed by the guide, every guide's id, the credentials'
+    variables, portal's and the validator's code, and each operation it names: where it
+    is and everything it and its path's parameters reach. An edit elsewhere in the spec
+    checks no guide again.
+    """
+    guides, api = project.guides, project.api
+    ids = frozenset(g.id for g in guides)
+    if cache is None:
+        return check_guides(guides, api, project.schema_validator, reserved)
+    spec = SpecDigests(project.source.data)
+    common = digest("guide-check", validator_digest(), project.source.version, sorted(ids), sorted(reserved))
+    validator: SchemaValidator | None = None
+    problems: list[Diagnostic] = []
+    for guide in guides:
+        named: list[list[Any]] = []
+        for name in operations_named(guide):
+            op = api.operation(name)
+            if op is None:
+                named.append([name])
+                continue
+            # The operation and the parameters its path item gives every operation.
+            reach = spec.reach(pointer_of(*op.pointer), pointer_of(*op.pointer[:-1], "parameters"))
+            named.append([name, list(op.pointer), reach])
+        key = digest(common, repr(guide), named)
+        if cache.validation(key) == []:
+            continue
+        validator = validator or project.schema_validator
+        found = check_guides((guide,), api, validator, reserved, ids)
+        if found:
+            problems.extend(found)
+        else:
+            cache.keep_validation(key, [])
+    spec.remember()
+    return sorted(problems, key=lambda d: d.location or Location(""))
 
 
 def _model_headings(data: Mapping[str, Any]) -> list[Any]:

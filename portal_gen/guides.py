@@ -269,14 +269,19 @@ def _with_references(value: Any) -> Any:
 
 
 def check_guides(
-    guides: tuple[Guide, ...], api: Api, validator: SchemaValidator, reserved: frozenset[str] = frozenset()
+    guides: tuple[Guide, ...],
+    api: Api,
+    validator: SchemaValidator,
+    reserved: frozenset[str] = frozenset(),
+    ids: frozenset[str] | None = None,
 ) -> list[Diagnostic]:
     """Every way the guides disagree with the spec or with each other.
 
     ``reserved`` are environment variables snippets already use (credentials): a
-    capture may not shadow them.
+    capture may not shadow them. ``ids`` are the ids of every guide, when ``guides``
+    are some of them (default: theirs).
     """
-    ids = {g.id for g in guides}
+    ids = ids if ids is not None else frozenset(g.id for g in guides)
     problems: list[Diagnostic] = []
     for guide in guides:
         captured: set[str] = set()
@@ -325,6 +330,12 @@ def check_guides(
                 problems.append(unknown_operation(item.operation, api, item.location))
     ordered = sorted(problems, key=lambda d: d.location or Location(""))
     return [d if d.rule else replace(d, rule="guide-reference") for d in ordered]
+
+
+def operations_named(guide: Guide) -> list[str]:
+    """The operations ``guide`` calls or points to, as written: what its check reads of the spec."""
+    called = [step.call.operation for step in guide.steps if step.call is not None]
+    return [*called, *(item.operation for item in guide.next_steps if item.operation is not None)]
 
 
 def _mixed_references(step: Step, call: Call) -> Iterator[Diagnostic]:

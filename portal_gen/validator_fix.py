@@ -210,7 +210,7 @@ def _cache_resolved_paths() -> None:
                     self.__dict__.pop("_portal_resolved", None)
                     return original(self, parts)
             else:
-                resolved = Resolved(node, parent.resolver)
+                resolved = Resolved(node, parent.resolver)  # type: ignore[call-arg]  # attrs, as jsonschema-path calls it
         cache[parts] = resolved
         return resolved
 

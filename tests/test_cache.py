@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -233,3 +234,76 @@ def test_a_models_index_of_the_users_own_is_keyed_by_every_schema(warm_demo: Pat
     )
     assert run_portal("build", cwd=demo).returncode == 0
     assert b"<p>Message: 18 fields</p>" in _files(demo / "site")[MODELS]
+
+
+def test_a_guide_is_checked_again_only_when_what_it_names_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each guide's pass is kept apart, keyed by the operations it names and all they
+    reach: an edit elsewhere in the spec checks no guide; an edit of a schema a call
+    sends checks that guide again, and its new problem is found."""
+    from portal_gen import engine
+    from portal_gen.cache import PageCache
+    from portal_gen.config import PortalConfig
+    from portal_gen.errors import PortalError
+
+    demo = copy_demo(tmp_path)
+    checked: list[str] = []
+    real = engine.check_guides
+
+    def counting(guides: Any, *args: Any, **kwargs: Any) -> Any:
+        checked.extend(g.id for g in guides)
+        return real(guides, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "check_guides", counting)
+
+    def load() -> list[str]:
+        checked.clear()
+        engine.load_project(PortalConfig(project_dir=demo), cache=PageCache(demo / ".portal-cache"))
+        return sorted(checked)
+
+    everyone = ["paginate-message-history", "receive-delivery-webhooks", "send-your-first-message"]
+    assert load() == everyone
+    assert load() == []
+    spec = demo / "openapi" / "openapi.yaml"
+    _edit(spec, "Returns the account that owns the credentials", "Returns the account behind the credentials")
+    assert load() == []  # getAccount: no guide names it
+    _edit(spec, "Queues an SMS or MMS for delivery.", "Queues a text for delivery.")
+    assert load() == ["send-your-first-message"]  # it calls sendMessage (and points to it)
+    # The quickstart sends "Hello from Relay!": a schema it reaches through a $ref now
+    # refuses it, and the check that runs again says so.
+    _edit(spec, "          minLength: 1\n          maxLength: 1600\n", "          minLength: 1\n          maxLength: 5\n")
+    with pytest.raises(PortalError) as raised:
+        load()
+    assert checked == ["send-your-first-message"]
+    assert "send-your-first-message.yaml" in str(raised.value) and "too long" in str(raised.value), raised.value
+    _edit(spec, "          maxLength: 5\n", "          maxLength: 1600\n")
+    assert load() == []  # as it was when it passed
+    # A guide's own edit checks it alone; the others' ids are still known to it.
+    tutorial = demo / "content" / "tutorials" / "paginate-message-history.yaml"
+    tutorial.write_text(tutorial.read_text(encoding="utf-8") + "  - title: Start here\n    guide: send-your-first-message\n")
+    assert load() == ["paginate-message-history"]
+
+
+def test_unchanged_pages_are_linked_from_the_site_they_replace(warm_demo: Path, tmp_path: Path) -> None:
+    """`portal build` links each unchanged page's file from the previous site instead of
+    copying it, unless that file was touched since; the site is a cold build's all the same."""
+    demo = tmp_path / "demo"
+    shutil.copytree(warm_demo, demo)  # copies: new inodes, so nothing is linked at first
+    assert run_portal("build", cwd=demo).returncode == 0
+    site = demo / "site"
+    inodes = {path: (site / path).stat().st_ino for path in (SEND, ACCOUNT, QUICKSTART)}
+    tampered = site / "reference" / "account" / "get-usage" / "index.html"  # unchanged by the edit
+    right = tampered.read_bytes()
+    with tampered.open("ab") as out:  # edited in place: same inode, new size and time
+        out.write(b"<!-- edited by hand -->")
+
+    _edit(demo / "openapi" / "openapi.yaml", "Queues an SMS or MMS for delivery.", "Queues a text for delivery.")
+    assert run_portal("build", cwd=demo).returncode == 0
+    assert (site / ACCOUNT).stat().st_ino == inodes[ACCOUNT]  # unchanged: linked
+    assert (site / SEND).stat().st_ino != inodes[SEND]  # its description changed: written
+    assert b"Queues a text for delivery." in (site / SEND).read_bytes()
+    assert tampered.read_bytes() == right  # not linked: copied from the cache again
+
+    cold = tmp_path / "cold"
+    shutil.copytree(demo, cold, ignore=shutil.ignore_patterns("site", ".portal-cache"))
+    assert run_portal("build", cwd=cold, env={"PORTAL_CACHE": "0"}).returncode == 0
+    assert _files(site) == _files(cold / "site")

@@ -137,12 +137,21 @@ def _tangled_spec(version: str) -> dict[str, Any]:
         },
         "components": {
             "x-responses": ok,
-            "parameters": {"Id": {"name": "id", "in": "path", "required": True, "schema": {"$ref": "#/components/schemas/C"}}},
+            "parameters": {
+                "Id": {"name": "id", "in": "path", "required": True, "schema": {"$ref": "#/components/schemas/C"}}
+            },
             "schemas": {
                 "A": {"$ref": "#/components/schemas/B"},
-                "B": {"allOf": [{"$ref": "#/components/schemas/C"}], "required": ["nowhere"], "properties": {"b": {"type": "string"}}},
+                "B": {
+                    "allOf": [{"$ref": "#/components/schemas/C"}],
+                    "required": ["nowhere"],
+                    "properties": {"b": {"type": "string"}},
+                },
                 "C": {"type": "string", "default": 5},
-                "Node": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}},
+                "Node": {
+                    "type": "object",
+                    "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}},
+                },
                 "Bad": {"type": "string", "maxLength": "ten"},
             },
         },
