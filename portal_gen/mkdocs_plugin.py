@@ -571,6 +571,7 @@ class _GeneratedPage(Page):
     is_index: bool = False
     typeset: None = None
     pages: None = None
+
     def __init__(self, generated: RenderedPage, file: File, config: MkDocsConfig) -> None:
         self._generated = generated
         self._content: str | None = None

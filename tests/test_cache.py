@@ -236,7 +236,9 @@ def test_a_models_index_of_the_users_own_is_keyed_by_every_schema(warm_demo: Pat
     assert b"<p>Message: 18 fields</p>" in _files(demo / "site")[MODELS]
 
 
-def test_a_guide_is_checked_again_only_when_what_it_names_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_guide_is_checked_again_only_when_what_it_names_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each guide's pass is kept apart, keyed by the operations it names and all they
     reach: an edit elsewhere in the spec checks no guide; an edit of a schema a call
     sends checks that guide again, and its new problem is found."""
@@ -270,16 +272,18 @@ def test_a_guide_is_checked_again_only_when_what_it_names_changes(tmp_path: Path
     assert load() == ["send-your-first-message"]  # it calls sendMessage (and points to it)
     # The quickstart sends "Hello from Relay!": a schema it reaches through a $ref now
     # refuses it, and the check that runs again says so.
-    _edit(spec, "          minLength: 1\n          maxLength: 1600\n", "          minLength: 1\n          maxLength: 5\n")
+    limit = "          minLength: 1\n          maxLength: {}\n"
+    _edit(spec, limit.format(1600), limit.format(5))
     with pytest.raises(PortalError) as raised:
         load()
     assert checked == ["send-your-first-message"]
     assert "send-your-first-message.yaml" in str(raised.value) and "too long" in str(raised.value), raised.value
-    _edit(spec, "          maxLength: 5\n", "          maxLength: 1600\n")
+    _edit(spec, limit.format(5), limit.format(1600))
     assert load() == []  # as it was when it passed
     # A guide's own edit checks it alone; the others' ids are still known to it.
     tutorial = demo / "content" / "tutorials" / "paginate-message-history.yaml"
-    tutorial.write_text(tutorial.read_text(encoding="utf-8") + "  - title: Start here\n    guide: send-your-first-message\n")
+    more = "  - title: Start here\n    guide: send-your-first-message\n"
+    tutorial.write_text(tutorial.read_text(encoding="utf-8") + more, encoding="utf-8")
     assert load() == ["paginate-message-history"]
 
 
