@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from material.plugins.search.plugin import Parser
 
 from conftest import run_portal
@@ -181,6 +182,39 @@ def test_search_text_leaves_out_inline_tags_and_search_sees_the_same() -> None:
     assert not re.search(r"<(?:a|strong|span|em|b|label|input)\b", text)
     assert search_sections(text) == search_sections(html)
     assert search_sections(text)[1] == ("s", "Section two", "<ul><li>one</li><li>two</li></ul>")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p>a</p><div class="language-python highlight"><pre>x</pre></div><p>b</p>',
+        '<div class="language-c++ highlight"><pre>1</pre></div><div class="language-go highlight"><pre>2</pre></div>',
+        '<p>a</p><div class="language-python highlight"><pre>never closed',  # nothing cut
+        '<div class="language-Go highlight"><pre>upper case: not a code block</pre></div>',
+        '<div class="language-x highlight"><pre>a</pre></div> <div class="language-x highlight"><pre>open',
+        '<script>var a = "</div>";</script><scripts>kept</scripts><script type="x">b</script>c',
+        "<script>one<script>two</script>three</script>",
+        '<div class="portal-facts"><div>nested</div> rest</div> after',
+        "<script>a</script" + ">" * 3 + '<div class="portal-facts">',
+    ],
+)
+def test_search_text_cuts_blocks_as_the_lazy_regexes_would(html: str) -> None:
+    # search_text finds code blocks, scripts and facts with str.find, not ``.*?``: the
+    # same text must come out as from the regexes it replaced.
+    old = html
+    for pattern in (
+        r"<script\b.*?</script>",
+        r'<div class="language-[a-z0-9+-]* highlight"><pre>.*?</pre></div>',
+        r'<div class="portal-facts">.*?</div>',
+    ):
+        old = re.sub(pattern, "", old, flags=re.S)
+    assert _cut_all(html) == old
+
+
+def _cut_all(html: str) -> str:
+    from portal_gen.mkdocs_search import _CODE_BLOCK, _FACTS, _SCRIPT, _cut
+
+    return _cut(_cut(_cut(html, _SCRIPT), _CODE_BLOCK), _FACTS)
 
 
 def test_search_indexes_the_reference_but_not_example_code(built) -> None:
