@@ -35,6 +35,7 @@ import json
 import marshal
 import os
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
 from functools import cache
@@ -160,13 +161,15 @@ def _value_digest(value: Any) -> str:
 
 
 def pointer_of(*parts: str) -> str:
-    """``("paths", "/pets")`` -> ``#/paths/~1pets``."""
-    return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+    """``("paths", "/pets")`` -> ``#/paths/~1pets`` (a ``%`` as ``%25``: a fragment is
+    percent-decoded before it is read as a pointer, as a ``$ref``'s is)."""
+    return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1").replace("%", "%25") for p in parts)
 
 
 def _resolve(data: Any, pointer: str) -> Any:
     value = data
-    for raw in pointer.removeprefix("#/").split("/") if pointer != "#" else ():
+    fragment = urllib.parse.unquote(pointer.removeprefix("#"))  # as parse_fragment reads a $ref
+    for raw in fragment.lstrip("/").split("/") if fragment else ():
         part = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(value, Mapping) and part in value:
             value = value[part]
@@ -178,13 +181,22 @@ def _resolve(data: Any, pointer: str) -> Any:
 
 
 def _refs(value: Any) -> Iterable[str]:
+    """The pointers what ``value`` shows or checks may depend on: its ``$ref``s, and
+    more where a plain pointer cannot say which value is meant."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, Mapping):
             ref = item.get("$ref")
             if isinstance(ref, str) and ref.startswith("#"):
-                yield ref
+                # "#name" names a 3.1 $anchor, wherever it is: the whole document.
+                yield ref if ref == "#" or ref.startswith("#/") else "#"
+            if any(isinstance(item.get(k), str) for k in ("$id", "$anchor", "$dynamicRef", "$dynamicAnchor")):
+                yield "#"  # refs then resolve against other bases or scopes: all of it
+            if isinstance(item.get("discriminator"), Mapping):
+                # A discriminator picks a schema by a name in its mapping, or by the name
+                # of any component schema: strings, not $refs.
+                yield "#/components/schemas"
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)

@@ -130,11 +130,12 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool,
             with _quiet_portal_errors(plugin), _progress(plugin), atomic_directory(target) as staging:
                 config.site_dir = str(staging)
                 mkdocs_build(config)
+                published = plugin.published_files(staging)
         except Abort:
             if plugin.error is None:
                 raise
             raise plugin.error from None
-        plugin.remember_published(target)
+        plugin.remember_published(target, published)
     click.echo(f"Built {target} ({_page_counts(plugin)})", err=True)
 
 

@@ -285,7 +285,7 @@ def _check_guides(project: Project, reserved: frozenset[str], cache: PageCache |
             problems.extend(found)
         else:
             cache.keep_validation(key, [])
-    spec.remember()
+    # No spec.remember(): it would replace what page_keys learnt of the whole spec.
     return sorted(problems, key=lambda d: d.location or Location(""))
 
 

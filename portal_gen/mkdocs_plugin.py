@@ -117,6 +117,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self.progress: Any = None  # set by the CLI: callable(phase, done, total)
         self.cache: PageCache | None = None
         self.previous_site: Path | None = None  # set by `portal build`: the site it replaces
+        self._linking = False  # this build links unchanged pages from previous_site
         self._written = 0
         self._total = 0
         self._sharing_allowed = True  # not when serving or building dirty (see on_startup)
@@ -340,7 +341,10 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         remember_nav_items(env)
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_PLACEHOLDER: ""}), env.loader])  # type: ignore[list-item]
         if self.cache is not None:
-            previous = self.previous_site
+            # Links only when nothing after portal changes a page's file: no other plugin
+            # or hook writes pages, or rewrites them after the build.
+            self._linking = self.previous_site is not None and _quick_rebuilds_allowed(config)
+            previous = self.previous_site if self._linking else None
             published = self.cache.site_files(previous) if previous is not None else {}
             self._outputs = _Outputs.start(self.cache, pages, config, self._nav, (previous, published))
             pages = [page for page in pages if not self._outputs.cached(page)]
@@ -375,11 +379,19 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             self.progress("Writing pages", self._written, self._total)
         return output
 
-    def remember_published(self, site: Path) -> None:
-        """After ``portal build`` put the site in place at ``site``: note what it holds,
-        so the next build links its unchanged pages from there (:class:`_Outputs`)."""
-        if self._outputs is not None and self.cache is not None:
-            self.cache.keep_site_files(site, self._outputs.published(site))
+    def published_files(self, staging: Path) -> dict[str, list[Any]]:
+        """What this build wrote into ``staging``, as the site will hold it once moved
+        into place (a rename keeps each file's inode and times): read there, before the
+        move, it cannot be another build's files. Empty when this build could not link."""
+        if self._outputs is None or not self._linking:
+            return {}
+        return self._outputs.published(staging)
+
+    def remember_published(self, site: Path, files: Mapping[str, list[Any]]) -> None:
+        """After ``portal build`` moved its site to ``site``: note what it holds there,
+        so the next build links its unchanged pages from it (:class:`_Outputs`)."""
+        if self.cache is not None:
+            self.cache.keep_site_files(site, files)
 
     def _report(self, phase: str) -> Any:
         if self.progress is None:
@@ -941,8 +953,10 @@ class _Outputs:
 
         Writing 2,000 copies of a big API's unchanged pages (250 MB) cost most of a
         second of each rebuild; a hard link is a name, not a copy. Only a file this key
-        made, untouched since (its size, modification time and inode as the last build
-        left them, as rsync's quick check), in the site being replaced, is linked: that
+        made, untouched since (its size, modification time, inode, mode and owner as the
+        last build left them: rsync's quick check, and more), in the site being replaced,
+        is linked, and only when no other plugin or hook writes pages or acts after the
+        build (:func:`_quick_rebuilds_allowed`), so a file is what portal wrote. That
         site is deleted once the new one is in place, so the file is not shared for long,
         and never with the cache. Otherwise (another file system, say) it is copied."""
         site, published = self._previous
@@ -954,7 +968,7 @@ class _Outputs:
         old = site / page.file.dest_uri
         try:
             found = os.lstat(old)
-            if not stat.S_ISREG(found.st_mode) or [found.st_size, found.st_mtime_ns, found.st_ino] != record[1:]:
+            if not stat.S_ISREG(found.st_mode) or _file_facts(found) != record[1:]:
                 return False
             os.link(old, target)
         except OSError:
@@ -974,8 +988,14 @@ class _Outputs:
             except OSError:
                 continue
             if stat.S_ISREG(written.st_mode):
-                found[destination] = [key, written.st_size, written.st_mtime_ns, written.st_ino]
+                found[destination] = [key, *_file_facts(written)]
         return found
+
+
+def _file_facts(found: os.stat_result) -> list[int]:
+    """What says a file is the one written then, untouched: its size, modification time
+    and inode; and its mode and owner, so a site chmod-ed or chown-ed since is not mixed."""
+    return [found.st_size, found.st_mtime_ns, found.st_ino, found.st_mode, found.st_uid, found.st_gid]
 
 
 class _CachedMeta(_PlaceholderMeta):

@@ -276,7 +276,9 @@ def test_a_guide_is_checked_again_only_when_what_it_names_changes(
     _edit(spec, limit.format(1600), limit.format(5))
     with pytest.raises(PortalError) as raised:
         load()
-    assert checked == ["send-your-first-message"]
+    # The webhooks tutorial is checked again too: it reaches a discriminator, which may
+    # pick any component schema by name, so every schema edit reaches it.
+    assert sorted(checked) == ["receive-delivery-webhooks", "send-your-first-message"]
     assert "send-your-first-message.yaml" in str(raised.value) and "too long" in str(raised.value), raised.value
     _edit(spec, limit.format(5), limit.format(1600))
     assert load() == []  # as it was when it passed
@@ -311,3 +313,80 @@ def test_unchanged_pages_are_linked_from_the_site_they_replace(warm_demo: Path, 
     shutil.copytree(demo, cold, ignore=shutil.ignore_patterns("site", ".portal-cache"))
     assert run_portal("build", cwd=cold, env={"PORTAL_CACHE": "0"}).returncode == 0
     assert _files(site) == _files(cold / "site")
+
+
+def test_a_post_build_hook_turns_linking_off(warm_demo: Path, tmp_path: Path) -> None:
+    """A hook that rewrites pages after the build: a linked file would carry last build's
+    rewrite into this one's, so pages are copied from the cache and rewritten once."""
+    demo = tmp_path / "demo"
+    shutil.copytree(warm_demo, demo)
+    (demo / "stamp.py").write_text(
+        "from pathlib import Path\n\n"
+        "def on_post_build(config):\n"
+        "    for page in Path(config.site_dir).rglob('index.html'):\n"
+        "        with page.open('a', encoding='utf-8') as out:\n"
+        "            out.write('<!-- stamped -->')\n",
+        encoding="utf-8",
+    )
+    with (demo / "mkdocs.yml").open("a", encoding="utf-8") as out:
+        out.write("hooks:\n  - stamp.py\n")
+    for _ in range(2):
+        result = run_portal("build", cwd=demo)
+        assert result.returncode == 0, result.stderr
+    assert (demo / "site" / ACCOUNT).read_text(encoding="utf-8").count("<!-- stamped -->") == 1
+
+
+def test_spec_digests_follow_what_a_plain_pointer_does_not_name() -> None:
+    """Percent-encoded $refs, 3.1 anchors and discriminators: an edit behind each changes
+    the digest of what reaches it (a page or a guide's check would be stale otherwise)."""
+    import copy
+
+    from portal_gen.cache import SpecDigests, pointer_of
+
+    spec: dict[str, Any] = {
+        "paths": {
+            "/a": {"get": {"parameters": [{"$ref": "#/components/parameters/Caf%C3%A9"}]}},
+            "/b": {"get": {"responses": {"200": {"$ref": "#/components/responses/Ok"}}}},
+            "/c": {"get": {"requestBody": {"$ref": "#/components/requestBodies/Pet"}}},
+            "/d%e": {"get": {"summary": "a path with a percent sign"}},
+        },
+        "components": {
+            "parameters": {"Café": {"name": "q", "in": "query", "schema": {"type": "string"}}},
+            "responses": {"Ok": {"description": "OK", "content": {"a/b": {"schema": {"$ref": "#thing"}}}}},
+            "requestBodies": {
+                "Pet": {
+                    "content": {
+                        "a/b": {
+                            "schema": {
+                                "oneOf": [{"$ref": "#/components/schemas/Cat"}],
+                                "discriminator": {"propertyName": "kind", "mapping": {"cat": "CatV2"}},
+                            }
+                        }
+                    }
+                }
+            },
+            "schemas": {
+                "Thing": {"$anchor": "thing", "type": "string"},
+                "Cat": {"type": "object"},
+                "CatV2": {"type": "object"},
+            },
+        },
+    }
+
+    def reach(data: dict[str, Any], path: str) -> str:
+        return SpecDigests(data).reach(pointer_of("paths", path, "get"))
+
+    for path, keys, value in (
+        ("/a", ("parameters", "Café", "schema", "type"), "integer"),
+        ("/b", ("schemas", "Thing", "type"), "integer"),
+        ("/c", ("schemas", "CatV2", "type"), "array"),
+    ):
+        edited = copy.deepcopy(spec)
+        target = edited["components"]
+        for key in keys[:-1]:
+            target = target[key]
+        target[keys[-1]] = value
+        assert reach(edited, path) != reach(spec, path), path
+    edited = copy.deepcopy(spec)
+    edited["paths"]["/d%e"]["get"]["summary"] = "changed"
+    assert reach(edited, "/d%e") != reach(spec, "/d%e")
