@@ -180,6 +180,9 @@ def _resolve(data: Any, pointer: str) -> Any:
     return value
 
 
+_SCOPED = frozenset({"$id", "$anchor", "$dynamicRef", "$dynamicAnchor", "discriminator"})
+
+
 def _refs(value: Any) -> Iterable[str]:
     """The pointers what ``value`` shows or checks may depend on: its ``$ref``s, and
     more where a plain pointer cannot say which value is meant."""
@@ -191,12 +194,13 @@ def _refs(value: Any) -> Iterable[str]:
             if isinstance(ref, str) and ref.startswith("#"):
                 # "#name" names a 3.1 $anchor, wherever it is: the whole document.
                 yield ref if ref == "#" or ref.startswith("#/") else "#"
-            if any(isinstance(item.get(k), str) for k in ("$id", "$anchor", "$dynamicRef", "$dynamicAnchor")):
-                yield "#"  # refs then resolve against other bases or scopes: all of it
-            if isinstance(item.get("discriminator"), Mapping):
-                # A discriminator picks a schema by a name in its mapping, or by the name
-                # of any component schema: strings, not $refs.
-                yield "#/components/schemas"
+            if not _SCOPED.isdisjoint(item):  # rare: one C call answers for most values
+                if any(isinstance(item.get(k), str) for k in ("$id", "$anchor", "$dynamicRef", "$dynamicAnchor")):
+                    yield "#"  # refs then resolve against other bases or scopes: all of it
+                if isinstance(item.get("discriminator"), Mapping):
+                    # A discriminator picks a schema by a name in its mapping, or by the
+                    # name of any component schema: strings, not $refs.
+                    yield "#/components/schemas"
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
