@@ -678,6 +678,9 @@ _HARMLESS_PAGE_HANDLERS = frozenset(
         "mkdocs.contrib.search.SearchPlugin",
     }
 )
+# After the build, search writes its index and nothing else (and a quick rebuild puts
+# entries back into Material's index: its own, not MkDocs' built-in search's).
+_HARMLESS_POST_BUILD = frozenset({"material.plugins.search.plugin.SearchPlugin"})
 _PAGE_TEMPLATE = "main.html"  # generated pages have no front matter to choose another
 _PLACEHOLDER = "portal-written-elsewhere.html"  # renders nothing; MkDocs then writes nothing
 _PAGE_WEIGHT = 1000  # search's work on a page, besides parsing its text, in characters of text
@@ -715,23 +718,23 @@ def _input_roots(config: MkDocsConfig, portal: PortalConfig) -> list[Path]:
 def _quick_rebuilds_allowed(config: MkDocsConfig) -> bool:
     """Whether a page built again alone comes out as a full build makes it: every other
     plugin that acts on pages, or after the build, is one portal knows to be harmless."""
-    if not _events_allow_sharing(config):
-        return False
-    for handler in config.plugins.events["post_build"]:
-        owner = getattr(handler, "__self__", None)
-        if not isinstance(owner, PortalPlugin) and type(owner).__module__ != "material.plugins.search.plugin":
-            return False
-    return True
+    return _events_allow_sharing(config) and _only_handlers(config, ("post_build",), _HARMLESS_POST_BUILD)
 
 
 def _events_allow_sharing(config: MkDocsConfig) -> bool:
     """Whether every handler of the per-page events is portal's own or known harmless."""
-    for event in ("page_context", "post_page"):
+    return _only_handlers(config, ("page_context", "post_page"), _HARMLESS_PAGE_HANDLERS)
+
+
+def _only_handlers(config: MkDocsConfig, events: Sequence[str], harmless: frozenset[str]) -> bool:
+    """Whether every handler of ``events`` is portal's own or a method of a class in
+    ``harmless`` (a hook, a plain function, is neither)."""
+    for event in events:
         for handler in config.plugins.events[event]:
             owner = getattr(handler, "__self__", None)
             if isinstance(owner, PortalPlugin):
                 continue
-            if f"{type(owner).__module__}.{type(owner).__qualname__}" not in _HARMLESS_PAGE_HANDLERS:
+            if f"{type(owner).__module__}.{type(owner).__qualname__}" not in harmless:
                 return False
     return True
 
@@ -853,6 +856,7 @@ class _Outputs:
         hits: dict[str, tuple[Path, Any]],
         search: Any,
         previous: tuple[Path | None, Mapping[str, list[Any]]] = (None, {}),
+        destinations: Mapping[str, str] | None = None,
     ) -> None:
         self._cache = cache
         self._keys = keys
@@ -860,7 +864,7 @@ class _Outputs:
         self._index = search.search_index if search is not None else None
         self._indexing: tuple[Page, int] | None = None
         self._previous = previous
-        self._destinations: dict[str, str] = {}  # source path -> path in the site
+        self._destinations = destinations or {}  # source path -> path in the site
 
     @classmethod
     def start(
@@ -899,9 +903,8 @@ class _Outputs:
                 # Now, not in page_context: MkDocs chooses the page's template before
                 # that event, and a page from the cache must get the empty one.
                 page.meta = _CachedMeta()
-        outputs = cls(cache, keys, hits, _material_search(config), previous)
-        outputs._destinations = {page.file.src_uri: page.file.dest_uri for page in pages}
-        return outputs
+        destinations = {page.file.src_uri: page.file.dest_uri for page in pages}
+        return cls(cache, keys, hits, _material_search(config), previous, destinations)
 
     @property
     def reused(self) -> frozenset[str]:

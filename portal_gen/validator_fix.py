@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -92,20 +93,22 @@ def install() -> None:
     _remember_meta_checks()
 
 
-def _unfixed(cls: Any, name: str) -> Any:
-    """``cls``'s ``name`` as the library defines it; ``None`` when it has none (another
-    version) or it is already replaced (``install`` ran before)."""
+def _unfixed(module: str, cls_name: str, name: str) -> tuple[Any, Any] | None:
+    """The class ``module.cls_name`` and its ``name`` as the library defines it; ``None``
+    when another version has neither, or it is already replaced (``install`` ran)."""
+    try:
+        cls = getattr(importlib.import_module(module), cls_name)
+    except (ImportError, AttributeError):
+        return None
     original = getattr(cls, name, None)
-    return None if original is None or getattr(original, "_portal_fix", False) else original
+    return None if original is None or getattr(original, "_portal_fix", False) else (cls, original)
 
 
 def _remember_meta_checks() -> None:
-    from openapi_spec_validator.validation import keywords
-
-    cls: Any = keywords.SchemaValidator
-    original = _unfixed(cls, "_validate_schema_meta")
-    if original is None:
+    found = _unfixed("openapi_spec_validator.validation.keywords", "SchemaValidator", "_validate_schema_meta")
+    if found is None:
         return
+    cls, original = found
 
     def _validate_schema_meta(self: Any, schema: Any, schema_value: Any) -> Any:
         verdicts = _verdicts
@@ -148,14 +151,10 @@ def _use_id_sets() -> None:
 
 
 def _skip_protocol_check() -> None:
-    try:
-        from pathable.accessors import SubscriptableAccessor
-    except ImportError:
+    found = _unfixed("pathable.accessors", "SubscriptableAccessor", "_get_subnode")
+    if found is None:
         return
-    cls: Any = SubscriptableAccessor
-    original = _unfixed(cls, "_get_subnode")
-    if original is None:
-        return
+    cls, original = found
 
     def _get_subnode(accessor: Any, node: Any, part: Any) -> Any:
         if type(node) is dict or type(node) is list:
@@ -170,16 +169,13 @@ def _skip_protocol_check() -> None:
 
 
 def _cache_resolved_paths() -> None:
-    try:
-        from jsonschema_path.accessors import SchemaAccessor
-        from jsonschema_path.nodes import SchemaNode
-        from referencing._core import Resolved
-    except ImportError:
+    found = _unfixed("jsonschema_path.accessors", "SchemaAccessor", "get_resolved")
+    if found is None:
         return
-    cls: Any = SchemaAccessor
-    original = _unfixed(cls, "get_resolved")
-    if original is None:
-        return
+    cls, original = found
+    from jsonschema_path.nodes import SchemaNode  # jsonschema-path's own, as its resolver
+    from referencing._core import Resolved
+
     resolve_node = SchemaNode._resolve_node
     get_subnode = SchemaNode._get_subnode  # dicts and lists fast: _skip_protocol_check ran first
 
