@@ -36,7 +36,7 @@ import marshal
 import os
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields
 from functools import cache
 from importlib import metadata, resources
@@ -112,10 +112,13 @@ class SpecDigests:
     # here instead of walking the spec again (content-addressed, so never stale).
     _remembered: ClassVar[dict[str, tuple[str, ...]]] = {}
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any], known: Mapping[str, Any] | None = None) -> None:
+        """``known``: the ``$ref``s of values by their hash, as :meth:`learnt` gave them
+        (the last build's, from the cache: never stale, as a hash names one value)."""
         self.data = data
         self._nodes: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._refs: dict[str, tuple[str, ...]] = {}
+        self._known = known or {}
 
     def reach(self, *pointers: str) -> str:
         """A hash of the values at ``pointers`` (JSON pointers like ``#/paths/~1pets``) and
@@ -132,6 +135,15 @@ class SpecDigests:
         text = "\n".join(f"{pointer}\t{own}" for pointer, own in sorted(seen.items()))
         return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
+    def learnt(self) -> Mapping[str, tuple[str, ...]]:
+        """The ``$ref``s of each value hashed so far, by the value's hash."""
+        return self._refs
+
+    @classmethod
+    def remembers(cls) -> bool:
+        """Whether an instance remembered what it learnt in this process (``serve``)."""
+        return bool(cls._remembered)
+
     def remember(self) -> None:
         """Keep what this instance learnt for the next one (and only that: bounded)."""
         SpecDigests._remembered = self._refs
@@ -141,12 +153,24 @@ class SpecDigests:
         if found is None:
             value = _resolve(self.data, pointer)
             own = _value_digest(value)
-            refs = self._refs.get(own) or self._remembered.get(own)
+            refs = self._refs.get(own)
+            if refs is None:
+                refs = self._remembered.get(own)
+            if refs is None:
+                refs = _strings(self._known.get(own))
             if refs is None:
                 refs = tuple(sorted(set(_refs(value))))
             self._refs[own] = refs
             found = self._nodes[pointer] = (own, refs)
         return found
+
+
+def _strings(found: Any) -> tuple[str, ...] | None:
+    """``found`` as a tuple of strings, or ``None`` when it is not a list of them (a
+    record this code did not write)."""
+    if isinstance(found, list) and all(isinstance(item, str) for item in found):
+        return tuple(found)
+    return None
 
 
 def _value_digest(value: Any) -> str:
@@ -304,6 +328,17 @@ class PageCache:
     def keep_schema_verdicts(self, key: str, hashes: Iterable[str]) -> None:
         self.used.add(key)
         self._write("validation", key, sorted(hashes))
+
+    def spec_refs(self) -> dict[str, Any]:
+        """What :meth:`SpecDigests.learnt` gave the last build (unchecked JSON)."""
+        data = self._read("memo", "spec-refs")
+        return data if isinstance(data, dict) else {}
+
+    def keep_spec_refs(self, refs: Mapping[str, Sequence[str]]) -> None:
+        """Keep the ``$ref``s of the values this build hashed, and nothing older: a
+        rebuild finds there most of what it would walk the spec for (a tenth of a
+        warm build on GitHub's spec)."""
+        self._write("memo", "spec-refs", refs)
 
     def jinja_directory(self) -> Path:
         """Where Jinja keeps compiled templates (its own cache, keyed by source)."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import logging
+import multiprocessing
 import os
 import sys
 from collections.abc import Iterator
@@ -59,6 +62,35 @@ def _setup_logging(verbose: bool) -> None:
         logger.handlers[:] = [handler]
         logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
         logger.propagate = False
+
+
+def run() -> None:
+    """The ``portal`` command: :func:`main`, ending the process quickly after a build.
+
+    When a build is over, Python's teardown would free every object of the spec, its
+    model and the pages one by one: half a second of a three-second rebuild of GitHub's
+    portal. The exit handlers still run (logging, ``multiprocessing``, ``weakref``
+    finalizers) and the output is flushed; only the freeing is skipped, as the system
+    takes the memory back at once.
+    """
+    try:
+        main()
+    except SystemExit as exc:
+        if not _skip_teardown:
+            raise
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        if not isinstance(exc.code, int) and exc.code is not None:
+            click.echo(exc.code, err=True)  # as SystemExit would print it
+        for child in multiprocessing.active_children():  # none after a build, normally
+            child.terminate()
+            child.join()
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+_skip_teardown = False  # set by the commands that leave nothing to tear down
 
 
 @click.group()
@@ -119,11 +151,16 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool,
 
     from .output import atomic_directory
 
+    global _skip_teardown
+    _skip_teardown = True
     _setup_logging(verbose)
     with _errors(debug):
         config = _load_config(config_file, strict=strict or None)
         plugin = _portal_plugin(config)
         plugin.load(config)  # report spec problems before MkDocs starts
+        # The project lives until the build ends: collections need not walk its millions
+        # of objects (a tenth of a second each on GitHub's spec), nor can they free them.
+        gc.freeze()
         target = site_dir.resolve() if site_dir else Path(config.site_dir)
         plugin.previous_site = target  # unchanged pages are linked from it, not copied
         try:

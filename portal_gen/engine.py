@@ -9,6 +9,7 @@ Adapters (the MkDocs plugin, the CLI) call :func:`load_project` and
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import logging
@@ -145,6 +146,7 @@ def _verdicts_key() -> str:
 
 
 def _validate_into(source: SpecSource, verdicts: SchemaVerdicts | None, writer: Any) -> None:
+    gc.freeze()  # in the forked process: what it inherited is never garbage there
     try:
         problems = list(iter_spec_problems(source, verdicts))
         writer.send((problems, verdicts.used if verdicts is not None else None))
@@ -417,7 +419,7 @@ def generate_site(
                 ),
             )
         )
-    keys = page_keys(project, plan, quickstarts) if cache is not None else {}
+    keys = page_keys(project, plan, quickstarts, cache) if cache is not None else {}
     # A live preview's last build: its pages of unchanged keys, without reading the cache.
     known = {previous.keys[p.path]: p for p in previous.pages if p.path in previous.keys} if previous else {}
     helper = _HelperRenders.start(jobs, keys, cache) if cache is not None and share else None
@@ -554,12 +556,17 @@ _HELPER_MIN_PAGES = 32  # fewer cold pages are not worth a fork
 log = logging.getLogger("portal.engine")
 
 
-def page_keys(project: Project, plan: Plan, quickstarts: tuple[tuple[str, str], ...]) -> dict[str, str]:
+def page_keys(
+    project: Project, plan: Plan, quickstarts: tuple[tuple[str, str], ...], cache: PageCache | None = None
+) -> dict[str, str]:
     """The cache key of every page rendered from a part of the project (reference
-    operations, webhooks, models and tags; guides): a hash of what it shows."""
+    operations, webhooks, models and tags; guides): a hash of what it shows.
+
+    ``cache`` keeps, between builds, which ``$ref``s each part of the spec holds."""
     config = project.config
     data = project.source.data
-    spec = SpecDigests(data)
+    known = cache.spec_refs() if cache is not None and not SpecDigests.remembers() else None
+    spec = SpecDigests(data, known)
     frame = {k: v for k, v in data.items() if k not in ("paths", "webhooks", "components", "tags")}
     if isinstance(frame.get("info"), dict):
         frame["info"] = {k: v for k, v in frame["info"].items() if k not in ("description", "summary")}
@@ -622,6 +629,8 @@ def page_keys(project: Project, plan: Plan, quickstarts: tuple[tuple[str, str], 
         if page.path not in keys:
             keys[page.path] = digest(content, page.path)
     spec.remember()
+    if cache is not None and (known is None or spec.learnt().keys() != known.keys()):
+        cache.keep_spec_refs(spec.learnt())
     for path in (HOME_PAGE, PRICING_PAGE, CASE_STUDY_INDEX, *(s.page for s in project.case_studies)):
         keys[path] = digest(content, path)
     everyone = [(g.id, g.kind, g.title, g.page) for g in project.guides]

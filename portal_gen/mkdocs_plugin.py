@@ -58,6 +58,7 @@ from .home import HOME_PAGE
 from .mkdocs_nav import remember_nav_items
 from .mkdocs_search import search_text
 from .mkdocs_serve import PortalInputs, SearchEntries, changed_files, changed_pages, site_shape, snapshot
+from .output import Folders
 from .parallel import JobFailed, JobShare, can_share
 from .plan import NavSection, PlannedPage
 from .render.html import TocEntry
@@ -124,6 +125,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._nav: Navigation | None = None
         self._share: _PageShare | None = None
         self._outputs: _Outputs | None = None
+        self._folders: Folders | None = None  # the site's folders, being made meanwhile
         self._quiet: _QuietSkips | None = None
         self.rendered = 0  # generated pages a template rendered in the last build
         self.reused = 0  # generated pages whose finished HTML came from the cache
@@ -217,7 +219,17 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
                 file.src_uri.endswith((".yaml", ".yml")) or file.src_uri.startswith(f"{CASE_STUDY_SOURCES}/")
             ):
                 files.remove(file)
+        if self._sharing_allowed:  # not under `serve` or --dirty: their folders exist
+            self._stop_folders()
+            self._folders = Folders.start({os.path.dirname(file.abs_dest_path) for file in files})
         return files
+
+    def _stop_folders(self, *, wait: bool = False) -> None:
+        folders, self._folders = self._folders, None
+        if folders is not None and wait:
+            folders.finish()
+        elif folders is not None:
+            folders.stop()
 
     def _load(self, config: MkDocsConfig) -> Project:
         try:
@@ -405,6 +417,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         # valid: `portal build` discards its staging folder when this raises.
         share, self._share = self._share, None
         self._unquiet()
+        self._stop_folders(wait=True)  # before the site is moved: none is made after
         try:
             if share is not None:
                 self.rendered += share.finish()
@@ -438,6 +451,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def on_build_error(self, error: Exception) -> None:
         self._last = None
         self._unquiet()
+        self._stop_folders()
         share, self._share = self._share, None
         if share is not None:
             share.stop()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import subprocess
+import sys
+import tempfile
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -81,3 +84,58 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+class Folders:
+    """Folders made by another process while this one renders what goes in them.
+
+    A site of 2,000 pages with folder URLs is 2,000 folders, and on an ext4 volume of a
+    cloud machine each ``mkdir`` can cost half a millisecond of kernel time (seen here:
+    a second of a three-second rebuild of GitHub's portal). Here a small Python process
+    makes them on the other core, from the start of the build. Whoever writes a file
+    still makes its folder if it is not there yet, so this only moves work, and if the
+    process cannot start nothing changes. Stop it before the site is published or
+    removed.
+    """
+
+    _MIN_FOLDERS = 32  # fewer are made in less time than starting a process takes
+    # -I -S: no site-packages, no environment, no user's code: the standard library only.
+    _CODE = (
+        "import os, sys\n"
+        "for folder in sys.stdin.buffer.read().split(b'\\0'):\n"
+        "    try:\n"
+        "        os.makedirs(folder, exist_ok=True)\n"
+        "    except OSError:\n"
+        "        pass\n"  # made by whoever writes there, or reported then
+    )
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self._process = process
+
+    @classmethod
+    def start(cls, folders: Collection[str]) -> Folders | None:
+        if len(folders) < cls._MIN_FOLDERS or not sys.executable:
+            return None
+        with tempfile.TemporaryFile() as listing:  # a pipe would block this process
+            listing.write(b"\0".join(os.fsencode(folder) for folder in sorted(folders)))
+            listing.seek(0)
+            try:
+                process = subprocess.Popen(
+                    [sys.executable, "-I", "-S", "-c", cls._CODE],
+                    stdin=listing,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            except OSError:
+                return None
+        return cls(process)
+
+    def finish(self) -> None:
+        """Wait until every folder is made (it is long done when the pages are)."""
+        self._process.wait()
+
+    def stop(self) -> None:
+        """Stop making folders (the build failed: its site is about to be removed)."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()

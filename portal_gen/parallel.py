@@ -15,6 +15,7 @@ itself when its parent dies.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -196,6 +197,9 @@ class JobShare:
 
     def _serve(self, parent: int) -> None:
         status = 1
+        # What this copy of the parent holds is never garbage here: collections skip it
+        # (and so write to none of its pages, which stay shared with the parent).
+        gc.freeze()
         try:
             self._reader.close()
             records = _capture_warnings()

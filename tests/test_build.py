@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,44 @@ def test_search_indexes_the_reference_but_not_example_code(built) -> None:
     assert request and "name" in request[0]["text"] and "min length" not in request[0]["text"]
     assert not any("highlight" in d["text"] or "&quot;Rex&quot;" in d["text"] for d in docs)
     assert "language-json highlight" in page(site, "reference/pets/create-pet/index.html")
+
+
+def test_another_process_makes_the_sites_folders_and_is_stopped_with_the_build(tmp_path: Path) -> None:
+    from portal_gen.output import Folders
+
+    site = tmp_path / "site"
+    odd = [site / "-p", site / "a space", site / "new\nline", site / "café"]  # NUL-separated, after --
+    wanted = {str(site / f"section-{i % 7}" / f"page-{i}") for i in range(300)} | {str(p) for p in odd}
+    folders = Folders.start(wanted)
+    assert folders is not None
+    folders.finish()
+    assert all(Path(folder).is_dir() for folder in wanted)
+    assert sorted(p.name for p in site.iterdir() if not p.name.startswith("section-")) == sorted(p.name for p in odd)
+    assert Folders.start(sorted(wanted)[:10]) is None  # too few to be worth a process
+
+    many = Folders.start({str(tmp_path / "other" / f"{i:05}" / "deep" / "er") for i in range(20_000)})
+    assert many is not None
+    many.stop()  # a failed build: nothing more is made once it returns
+
+    def made() -> int:
+        return len(list((tmp_path / "other").iterdir())) if (tmp_path / "other").exists() else 0
+
+    before = made()
+    time.sleep(0.3)
+    assert made() == before < 20_000
+
+
+def test_exit_handlers_run_after_a_build(tmp_path: Path) -> None:
+    """`portal build` ends without freeing its objects one by one, yet exit handlers
+    (a hook's, logging's) still run and the output is all there."""
+    from conftest import MKDOCS_YML, make_project
+
+    project = make_project(tmp_path / "project", operations=20)
+    (project / "hooks.py").write_text(
+        "import atexit, pathlib\natexit.register(lambda: pathlib.Path('exit-handler-ran').write_text('yes'))\n"
+    )
+    (project / "mkdocs.yml").write_text(MKDOCS_YML + "hooks:\n  - hooks.py\n")
+    result = run_portal("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.rstrip().endswith("generated pages rendered)")
+    assert (project / "exit-handler-ran").read_text() == "yes"

@@ -390,3 +390,46 @@ def test_spec_digests_follow_what_a_plain_pointer_does_not_name() -> None:
     edited = copy.deepcopy(spec)
     edited["paths"]["/d%e"]["get"]["summary"] = "changed"
     assert reach(edited, "/d%e") != reach(spec, "/d%e")
+
+
+def test_the_refs_of_spec_values_are_kept_between_builds_and_only_ever_help(warm_demo: Path, monkeypatch) -> None:
+    """What ``$ref``s each value holds is kept by the value's hash: a rebuild walks none of
+    the values it knows, and a record of another spec, or a torn one, changes nothing."""
+    import yaml
+
+    from portal_gen import cache as cache_module
+    from portal_gen.cache import PageCache, SpecDigests, pointer_of
+
+    kept = PageCache(warm_demo / ".portal-cache").spec_refs()
+    assert kept and all(isinstance(refs, list) for refs in kept.values())
+    data = yaml.safe_load((warm_demo / "openapi" / "openapi.yaml").read_text(encoding="utf-8"))
+    pointers = [pointer_of("paths", path) for path in data["paths"]]
+    monkeypatch.setattr(SpecDigests, "_remembered", {})  # what another test's build left here
+    expected = [SpecDigests(data).reach(p) for p in pointers]
+
+    walked: list[Any] = []
+    real_refs = cache_module._refs
+
+    def counting(value: Any) -> Any:
+        walked.append(value)
+        return real_refs(value)
+
+    monkeypatch.setattr(cache_module, "_refs", counting)
+    assert [SpecDigests(data, kept).reach(p) for p in pointers] == expected
+    assert walked == []  # every value the pages reach was known
+
+    # What a build of another spec learnt (here: with one description edited, so that
+    # value has another hash), or records this code did not write: the same digests.
+    import copy
+
+    edited = copy.deepcopy(data)
+    edited["paths"]["/messages"]["post"]["description"] = "Edited."
+    other = SpecDigests(edited)
+    for pointer in pointers:
+        other.reach(pointer)
+    foreign = {own: list(refs) for own, refs in other.learnt().items()}
+    assert foreign.keys() != kept.keys()
+    for known in (foreign, {own: "#/components/schemas/Message" for own in kept}, {own: [1, 2] for own in kept}):
+        assert [SpecDigests(data, known).reach(p) for p in pointers] == expected
+    monkeypatch.undo()
+    assert SpecDigests(edited, kept).reach(pointer_of("paths", "/messages")) != expected[0]
