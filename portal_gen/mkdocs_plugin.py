@@ -47,6 +47,7 @@ from .engine import (
     PRICING_SCHEMA_PATH,
     Project,
     Site,
+    collector_paused,
     generate_site,
     load_project,
     read_css,
@@ -502,21 +503,17 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         # Every page, the navigation and the spec twice over are in memory: each full
         # collection walks them all, and one rebuild triggers dozens (a second on
         # GitHub's spec) while making little cyclic garbage. It is collected after.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return self._rebuild_quickly(last, config, now)
-        except Exception as error:
-            # As MkDocs' own build: plugins hear of it, and the user's error is told
-            # without a traceback.
-            config.plugins.on_build_error(error=error)
-            if isinstance(error, BuildError):
-                log.error(str(error))
-                raise Abort("Aborted with a BuildError!") from None
-            raise
-        finally:
-            if collecting:
-                gc.enable()
+        with collector_paused():
+            try:
+                return self._rebuild_quickly(last, config, now)
+            except Exception as error:
+                # As MkDocs' own build: plugins hear of it, and the user's error is told
+                # without a traceback.
+                config.plugins.on_build_error(error=error)
+                if isinstance(error, BuildError):
+                    log.error(str(error))
+                    raise Abort("Aborted with a BuildError!") from None
+                raise
 
     def _rebuild_quickly(self, last: _LastBuild, config: MkDocsConfig, now: dict[str, tuple[int, int]]) -> bool:
         start = time.monotonic()
