@@ -119,6 +119,7 @@ class SpecDigests:
         self._nodes: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._refs: dict[str, tuple[str, ...]] = {}
         self._known = known or {}
+        self.walked = 0  # values whose $refs were not known, found by walking them
 
     def reach(self, *pointers: str) -> str:
         """A hash of the values at ``pointers`` (JSON pointers like ``#/paths/~1pets``) and
@@ -160,6 +161,7 @@ class SpecDigests:
                 refs = _strings(self._known.get(own))
             if refs is None:
                 refs = tuple(sorted(set(_refs(value))))
+                self.walked += 1
             self._refs[own] = refs
             found = self._nodes[pointer] = (own, refs)
         return found
@@ -330,15 +332,19 @@ class PageCache:
         self._write("validation", key, sorted(hashes))
 
     def spec_refs(self) -> dict[str, Any]:
-        """What :meth:`SpecDigests.learnt` gave the last build (unchecked JSON)."""
+        """What :meth:`SpecDigests.learnt` gave the last build (unchecked JSON), if
+        portal's code was the same then: which refs a value holds is for the code to say."""
         data = self._read("memo", "spec-refs")
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict) or data.get("code") != code_digest():
+            return {}
+        refs = data.get("refs")
+        return refs if isinstance(refs, dict) else {}
 
     def keep_spec_refs(self, refs: Mapping[str, Sequence[str]]) -> None:
         """Keep the ``$ref``s of the values this build hashed, and nothing older: a
         rebuild finds there most of what it would walk the spec for (a tenth of a
         warm build on GitHub's spec)."""
-        self._write("memo", "spec-refs", refs)
+        self._write("memo", "spec-refs", {"code": code_digest(), "refs": refs})
 
     def jinja_directory(self) -> Path:
         """Where Jinja keeps compiled templates (its own cache, keyed by source)."""

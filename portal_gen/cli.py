@@ -5,9 +5,9 @@ from __future__ import annotations
 import atexit
 import gc
 import logging
-import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -64,6 +64,9 @@ def _setup_logging(verbose: bool) -> None:
         logger.propagate = False
 
 
+_skip_teardown = False  # set by the commands that leave nothing to tear down
+
+
 def run() -> None:
     """The ``portal`` command: :func:`main`, ending the process quickly after a build.
 
@@ -71,26 +74,25 @@ def run() -> None:
     model and the pages one by one: half a second of a three-second rebuild of GitHub's
     portal. The exit handlers still run (logging, ``multiprocessing``, ``weakref``
     finalizers) and the output is flushed; only the freeing is skipped, as the system
-    takes the memory back at once.
+    takes the memory back at once. Not while a thread that Python would wait for (a
+    hook's, say) is still running: then the process ends as usual.
     """
+    global _skip_teardown
+    _skip_teardown = False
     try:
         main()
     except SystemExit as exc:
-        if not _skip_teardown:
+        others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+        if not _skip_teardown or others:
             raise
         code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
         if not isinstance(exc.code, int) and exc.code is not None:
             click.echo(exc.code, err=True)  # as SystemExit would print it
-        for child in multiprocessing.active_children():  # none after a build, normally
-            child.terminate()
-            child.join()
         atexit._run_exitfuncs()
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            with suppress(AttributeError, OSError, ValueError):
+                stream.flush()
         os._exit(code)
-
-
-_skip_teardown = False  # set by the commands that leave nothing to tear down
 
 
 @click.group()
@@ -166,7 +168,11 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool,
         try:
             with _quiet_portal_errors(plugin), _progress(plugin), atomic_directory(target) as staging:
                 config.site_dir = str(staging)
-                mkdocs_build(config)
+                try:
+                    mkdocs_build(config)
+                except BaseException:  # Ctrl-C too, which MkDocs tells no plugin of
+                    plugin.stop_folders()
+                    raise
                 published = plugin.published_files(staging)
         except Abort:
             if plugin.error is None:

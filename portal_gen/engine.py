@@ -437,7 +437,14 @@ def generate_site(
                 ),
             )
         )
-    keys = page_keys(project, plan, quickstarts, cache) if cache is not None else {}
+    keys: dict[str, str] = {}
+    if cache is not None:
+        # Which $refs each part of the spec holds, as the last build (or, under `serve`,
+        # the last rebuild in this process) found: only what changed is walked again.
+        spec = SpecDigests(project.source.data, None if SpecDigests.remembers() else cache.spec_refs())
+        keys = page_keys(project, plan, quickstarts, spec)
+        if spec.walked:
+            cache.keep_spec_refs(spec.learnt())
     # A live preview's last build: its pages of unchanged keys, without reading the cache.
     known = {previous.keys[p.path]: p for p in previous.pages if p.path in previous.keys} if previous else {}
     helper = _HelperRenders.start(jobs, keys, cache) if cache is not None and share else None
@@ -575,16 +582,15 @@ log = logging.getLogger("portal.engine")
 
 
 def page_keys(
-    project: Project, plan: Plan, quickstarts: tuple[tuple[str, str], ...], cache: PageCache | None = None
+    project: Project, plan: Plan, quickstarts: tuple[tuple[str, str], ...], spec: SpecDigests | None = None
 ) -> dict[str, str]:
     """The cache key of every page rendered from a part of the project (reference
     operations, webhooks, models and tags; guides): a hash of what it shows.
 
-    ``cache`` keeps, between builds, which ``$ref``s each part of the spec holds."""
+    ``spec``: the spec's digests, perhaps told what the last build learnt of it."""
     config = project.config
     data = project.source.data
-    known = cache.spec_refs() if cache is not None and not SpecDigests.remembers() else None
-    spec = SpecDigests(data, known)
+    spec = spec or SpecDigests(data)
     frame = {k: v for k, v in data.items() if k not in ("paths", "webhooks", "components", "tags")}
     if isinstance(frame.get("info"), dict):
         frame["info"] = {k: v for k, v in frame["info"].items() if k not in ("description", "summary")}
@@ -646,9 +652,6 @@ def page_keys(
     for page in plan.pages:
         if page.path not in keys:
             keys[page.path] = digest(content, page.path)
-    spec.remember()
-    if cache is not None and (known is None or spec.learnt().keys() != known.keys()):
-        cache.keep_spec_refs(spec.learnt())
     for path in (HOME_PAGE, PRICING_PAGE, CASE_STUDY_INDEX, *(s.page for s in project.case_studies)):
         keys[path] = digest(content, path)
     everyone = [(g.id, g.kind, g.title, g.page) for g in project.guides]
@@ -662,6 +665,7 @@ def page_keys(
             everyone,
             spec.reach(*(path_item(op) for op in called if op is not None)),
         )
+    spec.remember()
     return keys
 
 

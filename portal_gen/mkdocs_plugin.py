@@ -179,7 +179,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             config.extra_css.append(CSS_PATH)
         return config
 
-    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+    def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
         project = self.project if self.project is not None else self._load(config)
         self.project = None  # a later rebuild (serve) must read the files again
         # Before portal adds its own pages: the hand-written quickstarts, and whether the
@@ -220,16 +220,33 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
                 file.src_uri.endswith((".yaml", ".yml")) or file.src_uri.startswith(f"{CASE_STUDY_SOURCES}/")
             ):
                 files.remove(file)
-        if self._sharing_allowed:  # not under `serve` or --dirty: their folders exist
-            self._stop_folders()
-            self._folders = Folders.start({os.path.dirname(file.abs_dest_path) for file in files})
         return files
 
-    def _stop_folders(self, *, wait: bool = False) -> None:
+    @event_priority(-1000)  # last: the files MkDocs will write
+    def _start_folders(self, files: Files, config: MkDocsConfig) -> Files:
+        self.stop_folders()
+        if self._sharing_allowed:  # not under `serve` or --dirty: their folders exist
+            # The generated pages' folders alone: MkDocs writes each, and they are most.
+            self._folders = Folders.start(
+                {
+                    os.path.dirname(file.abs_dest_path)
+                    for file in files.documentation_pages()
+                    if file.src_uri in self.pages and file.inclusion.is_included()
+                },
+                config.site_dir,
+            )
+        return files
+
+    on_files = CombinedEvent(_add_pages, _start_folders)
+
+    def stop_folders(self, *, wait: bool = False) -> None:
+        """Stop making the site's folders; ``wait``: until every one is made."""
         folders, self._folders = self._folders, None
-        if folders is not None and wait:
+        if folders is None:
+            return
+        if wait:
             folders.finish()
-        elif folders is not None:
+        else:
             folders.stop()
 
     def _load(self, config: MkDocsConfig) -> Project:
@@ -418,7 +435,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         # valid: `portal build` discards its staging folder when this raises.
         share, self._share = self._share, None
         self._unquiet()
-        self._stop_folders(wait=True)  # before the site is moved: none is made after
+        self.stop_folders(wait=True)  # before the site is moved: none is made after
         try:
             if share is not None:
                 self.rendered += share.finish()
@@ -452,7 +469,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def on_build_error(self, error: Exception) -> None:
         self._last = None
         self._unquiet()
-        self._stop_folders()
+        self.stop_folders()
         share, self._share = self._share, None
         if share is not None:
             share.stop()
@@ -770,6 +787,7 @@ class _PageShare:
         self._env = env
         self._nav = nav
         self._claimed: tuple[Page, Any] | None = None
+        self._thaw = True  # whether the end of the share unfreezes what start() froze
 
     @classmethod
     def start(
@@ -787,6 +805,7 @@ class _PageShare:
             page.meta = _PlaceholderMeta()
         jobs = JobShare(functools.partial(_write_page, pages, config, doc_files, nav, env, keep), len(pages))
         share = cls(pages, jobs, env, nav)
+        share._thaw = gc.get_freeze_count() == 0  # not when `portal build` froze the project
         gc.freeze()  # the collector skips what exists now: less to scan here, less to copy there
         jobs.start()
         # What this process does for each page, whoever writes it, is mostly search's
@@ -833,7 +852,8 @@ class _PageShare:
         self._end()
 
     def _end(self) -> None:
-        gc.unfreeze()
+        if self._thaw:
+            gc.unfreeze()
         for page in self._pages:
             page.meta = {}
 

@@ -94,15 +94,20 @@ class Folders:
     a second of a three-second rebuild of GitHub's portal). Here a small Python process
     makes them on the other core, from the start of the build. Whoever writes a file
     still makes its folder if it is not there yet, so this only moves work, and if the
-    process cannot start nothing changes. Stop it before the site is published or
-    removed.
+    process cannot start nothing changes. Linux only: that is where it was measured to
+    help; elsewhere starting an interpreter may cost more than it saves. Stop it before
+    the site is published or removed; it makes nothing once the site's own folder is
+    gone (removed after a failure: it never makes that one).
     """
 
     _MIN_FOLDERS = 32  # fewer are made in less time than starting a process takes
     # -I -S: no site-packages, no environment, no user's code: the standard library only.
     _CODE = (
         "import os, sys\n"
-        "for folder in sys.stdin.buffer.read().split(b'\\0'):\n"
+        "root, *folders = sys.stdin.buffer.read().split(b'\\0')\n"
+        "for folder in folders:\n"
+        "    if not os.path.isdir(root):\n"
+        "        break\n"
         "    try:\n"
         "        os.makedirs(folder, exist_ok=True)\n"
         "    except OSError:\n"
@@ -113,21 +118,24 @@ class Folders:
         self._process = process
 
     @classmethod
-    def start(cls, folders: Collection[str]) -> Folders | None:
-        if len(folders) < cls._MIN_FOLDERS or not sys.executable:
+    def start(cls, folders: Collection[str], root: str) -> Folders | None:
+        """Make ``folders`` (under ``root``, which must exist) in another process."""
+        if len(folders) < cls._MIN_FOLDERS or not sys.platform.startswith("linux"):
             return None
-        with tempfile.TemporaryFile() as listing:  # a pipe would block this process
-            listing.write(b"\0".join(os.fsencode(folder) for folder in sorted(folders)))
-            listing.seek(0)
-            try:
+        if not sys.executable or getattr(sys, "frozen", False):  # -c would run the app
+            return None
+        try:
+            with tempfile.TemporaryFile() as listing:  # a pipe would block this process
+                listing.write(b"\0".join(os.fsencode(folder) for folder in [root, *sorted(folders)]))
+                listing.seek(0)
                 process = subprocess.Popen(
                     [sys.executable, "-I", "-S", "-c", cls._CODE],
                     stdin=listing,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
-            except OSError:
-                return None
+        except OSError:  # no temporary file, no process: the writers make the folders
+            return None
         return cls(process)
 
     def finish(self) -> None:

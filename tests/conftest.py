@@ -146,3 +146,16 @@ def assert_same_site(one: Path, shared: Path) -> None:
     assert sorted(got) == sorted(expected)
     different = [name for name in expected if expected[name] != got[name]]
     assert different == []
+
+
+def processes_in(directory: Path) -> list[int]:
+    """Processes whose working directory is ``directory`` (a build's leftovers would be)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if Path(os.readlink(entry / "cwd")) == directory:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found

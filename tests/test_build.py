@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from material.plugins.search.plugin import Parser
 
-from conftest import run_portal
+from conftest import MKDOCS_YML, make_project, processes_in, run_portal
 from portal_gen.mkdocs_search import search_text
 
 
@@ -232,32 +232,66 @@ def test_another_process_makes_the_sites_folders_and_is_stopped_with_the_build(t
     from portal_gen.output import Folders
 
     site = tmp_path / "site"
-    odd = [site / "-p", site / "a space", site / "new\nline", site / "café"]  # NUL-separated, after --
+    site.mkdir()
+    odd = [site / "-p", site / "a space", site / "new\nline", site / "café"]  # NUL-separated names
     wanted = {str(site / f"section-{i % 7}" / f"page-{i}") for i in range(300)} | {str(p) for p in odd}
-    folders = Folders.start(wanted)
+    folders = Folders.start(wanted, str(site))
     assert folders is not None
     folders.finish()
     assert all(Path(folder).is_dir() for folder in wanted)
     assert sorted(p.name for p in site.iterdir() if not p.name.startswith("section-")) == sorted(p.name for p in odd)
-    assert Folders.start(sorted(wanted)[:10]) is None  # too few to be worth a process
+    assert Folders.start(sorted(wanted)[:10], str(site)) is None  # too few to be worth a process
 
-    many = Folders.start({str(tmp_path / "other" / f"{i:05}" / "deep" / "er") for i in range(20_000)})
+    other = tmp_path / "other"
+    other.mkdir()
+    many = Folders.start({str(other / f"{i:05}" / "deep" / "er") for i in range(20_000)}, str(other))
     assert many is not None
     many.stop()  # a failed build: nothing more is made once it returns
-
-    def made() -> int:
-        return len(list((tmp_path / "other").iterdir())) if (tmp_path / "other").exists() else 0
-
-    before = made()
+    before = len(list(other.iterdir()))
     time.sleep(0.3)
-    assert made() == before < 20_000
+    assert len(list(other.iterdir())) == before < 20_000
+
+    gone = tmp_path / "gone"  # the site's folder was removed (a failed build): none is made
+    late = Folders.start({str(gone / f"{i}") for i in range(100)}, str(gone))
+    assert late is not None
+    late.finish()
+    assert not gone.exists()
+
+
+def test_a_build_makes_no_folder_it_does_not_fill(tmp_path: Path) -> None:
+    """The folders made ahead are the generated pages' own: none for a page MkDocs
+    leaves out (a dot-folder's), none left empty."""
+    project = make_project(tmp_path / "project")
+    (project / "content" / ".hidden").mkdir()
+    (project / "content" / ".hidden" / "note.md").write_text("# Note\n")
+    result = run_portal("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert not (site / ".hidden").exists()
+    assert len(list((site / "reference").rglob("index.html"))) > 32  # enough for the second process
+    assert [p for p in site.rglob("*") if p.is_dir() and not any(p.iterdir())] == []
+
+
+def test_a_build_stopped_by_a_hook_publishes_nothing_and_leaves_nothing(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    (project / "hooks.py").write_text(
+        "import sys\n\ndef on_env(env, config, files):\n    sys.exit('stopped by a hook')\n"
+    )
+    (project / "mkdocs.yml").write_text(MKDOCS_YML + "hooks:\n  - hooks.py\n")
+    (project / "site").mkdir()
+    (project / "site" / "old.html").write_text("the previous site")
+    result = run_portal("build", cwd=project)
+    assert result.returncode == 1
+    assert "stopped by a hook" in result.stderr
+    assert [p.name for p in (project / "site").iterdir()] == ["old.html"]
+    time.sleep(0.3)  # a process left making folders would make them now
+    assert [p.name for p in project.iterdir() if p.name.startswith(".portal-") and p.name != ".portal-cache"] == []
+    assert processes_in(project) == []
 
 
 def test_exit_handlers_run_after_a_build(tmp_path: Path) -> None:
     """`portal build` ends without freeing its objects one by one, yet exit handlers
     (a hook's, logging's) still run and the output is all there."""
-    from conftest import MKDOCS_YML, make_project
-
     project = make_project(tmp_path / "project", operations=20)
     (project / "hooks.py").write_text(
         "import atexit, pathlib\natexit.register(lambda: pathlib.Path('exit-handler-ran').write_text('yes'))\n"

@@ -3,6 +3,7 @@ the site a cold build makes, whichever kind of input changed."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -395,14 +396,15 @@ def test_spec_digests_follow_what_a_plain_pointer_does_not_name() -> None:
 def test_the_refs_of_spec_values_are_kept_between_builds_and_only_ever_help(warm_demo: Path, monkeypatch) -> None:
     """What ``$ref``s each value holds is kept by the value's hash: a rebuild walks none of
     the values it knows, and a record of another spec, or a torn one, changes nothing."""
-    import yaml
-
     from portal_gen import cache as cache_module
-    from portal_gen.cache import PageCache, SpecDigests, pointer_of
+    from portal_gen.cache import PageCache, SpecDigests, code_digest, pointer_of
+    from portal_gen.sources import parse_text
 
+    memo = warm_demo / ".portal-cache" / "memo" / "spec-refs.json"
+    assert json.loads(memo.read_text(encoding="utf-8"))["code"] == code_digest()
     kept = PageCache(warm_demo / ".portal-cache").spec_refs()
     assert kept and all(isinstance(refs, list) for refs in kept.values())
-    data = yaml.safe_load((warm_demo / "openapi" / "openapi.yaml").read_text(encoding="utf-8"))
+    data = parse_text((warm_demo / "openapi" / "openapi.yaml").read_text(encoding="utf-8"), "openapi.yaml")
     pointers = [pointer_of("paths", path) for path in data["paths"]]
     monkeypatch.setattr(SpecDigests, "_remembered", {})  # what another test's build left here
     expected = [SpecDigests(data).reach(p) for p in pointers]
@@ -420,8 +422,6 @@ def test_the_refs_of_spec_values_are_kept_between_builds_and_only_ever_help(warm
 
     # What a build of another spec learnt (here: with one description edited, so that
     # value has another hash), or records this code did not write: the same digests.
-    import copy
-
     edited = copy.deepcopy(data)
     edited["paths"]["/messages"]["post"]["description"] = "Edited."
     other = SpecDigests(edited)
@@ -433,3 +433,19 @@ def test_the_refs_of_spec_values_are_kept_between_builds_and_only_ever_help(warm
         assert [SpecDigests(data, known).reach(p) for p in pointers] == expected
     monkeypatch.undo()
     assert SpecDigests(edited, kept).reach(pointer_of("paths", "/messages")) != expected[0]
+
+
+def test_the_refs_memo_of_another_version_of_portal_is_not_used(tmp_path: Path) -> None:
+    """Which refs a value holds is for portal's code to say: another version may have
+    found fewer (before it followed discriminators, say), and keys would miss them."""
+    from portal_gen.cache import PageCache
+
+    cache = PageCache(tmp_path / "cache")
+    cache.keep_spec_refs({"a" * 64: ["#/components/schemas/Pet"]})
+    assert cache.spec_refs() == {"a" * 64: ["#/components/schemas/Pet"]}
+    memo = tmp_path / "cache" / "memo" / "spec-refs.json"
+    record = json.loads(memo.read_text(encoding="utf-8"))
+    memo.write_text(json.dumps({**record, "code": "another version"}), encoding="utf-8")
+    assert cache.spec_refs() == {}
+    memo.write_text(json.dumps(record["refs"]), encoding="utf-8")  # no stamp at all
+    assert cache.spec_refs() == {}

@@ -6,29 +6,15 @@ process, the reference the shared build must match file for file.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
 
-from conftest import MKDOCS_YML, assert_same_site, copy_demo, make_project, run_portal
+from conftest import MKDOCS_YML, assert_same_site, copy_demo, make_project, processes_in, run_portal
 from portal_gen.parallel import usable_cores
 
 SHARED = re.compile(r"(\d+) of (\d+) generated pages written by a second process")
 RENDERED = re.compile(r"(\d+) of (\d+) pages not in the cache rendered by a second process")
-
-
-def processes_in(directory: Path) -> list[int]:
-    """Processes whose working directory is ``directory`` (a build's leftovers would be)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if Path(os.readlink(entry / "cwd")) == directory:
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
 
 
 def build_both_ways(project: Path, tmp_path: Path) -> str:
