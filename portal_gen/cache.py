@@ -114,11 +114,12 @@ class SpecDigests:
 
     def __init__(self, data: Mapping[str, Any], known: Mapping[str, Any] | None = None) -> None:
         """``known``: the ``$ref``s of values by their hash, as :meth:`learnt` gave them
-        (the last build's, from the cache: never stale, as a hash names one value)."""
+        (the last build's, from the cache: never stale, as a hash names one value); by
+        default what the last instance that called :meth:`remember` learnt."""
         self.data = data
         self._nodes: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._refs: dict[str, tuple[str, ...]] = {}
-        self._known = known or {}
+        self._known = known if known is not None else self._remembered
         self.walked = 0  # values whose $refs were not known, found by walking them
 
     def reach(self, *pointers: str) -> str:
@@ -156,8 +157,6 @@ class SpecDigests:
             own = _value_digest(value)
             refs = self._refs.get(own)
             if refs is None:
-                refs = self._remembered.get(own)
-            if refs is None:
                 refs = _strings(self._known.get(own))
             if refs is None:
                 refs = tuple(sorted(set(_refs(value))))
@@ -168,9 +167,9 @@ class SpecDigests:
 
 
 def _strings(found: Any) -> tuple[str, ...] | None:
-    """``found`` as a tuple of strings, or ``None`` when it is not a list of them (a
-    record this code did not write)."""
-    if isinstance(found, list) and all(isinstance(item, str) for item in found):
+    """``found`` as a tuple of strings, or ``None`` when it is not a sequence of them
+    (a record this code did not write)."""
+    if isinstance(found, (list, tuple)) and all(isinstance(item, str) for item in found):
         return tuple(found)
     return None
 

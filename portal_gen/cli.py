@@ -82,12 +82,15 @@ def run() -> None:
     try:
         main()
     except SystemExit as exc:
-        others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
-        if not _skip_teardown or others:
+        waited_for = (t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon)
+        if not _skip_teardown or any(waited_for):
             raise
-        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
-        if not isinstance(exc.code, int) and exc.code is not None:
-            click.echo(exc.code, err=True)  # as SystemExit would print it
+        code = exc.code
+        if code is None:
+            code = 0
+        elif not isinstance(code, int):
+            click.echo(code, err=True)  # as SystemExit would print it
+            code = 1
         atexit._run_exitfuncs()
         for stream in (sys.stdout, sys.stderr):
             with suppress(AttributeError, OSError, ValueError):

@@ -787,7 +787,9 @@ class _PageShare:
         self._env = env
         self._nav = nav
         self._claimed: tuple[Page, Any] | None = None
-        self._thaw = True  # whether the end of the share unfreezes what start() froze
+        # start() freezes what exists; the end unfreezes it unless something (`portal
+        # build`, freezing the project) was frozen before.
+        self._thaw = gc.get_freeze_count() == 0
 
     @classmethod
     def start(
@@ -805,7 +807,6 @@ class _PageShare:
             page.meta = _PlaceholderMeta()
         jobs = JobShare(functools.partial(_write_page, pages, config, doc_files, nav, env, keep), len(pages))
         share = cls(pages, jobs, env, nav)
-        share._thaw = gc.get_freeze_count() == 0  # not when `portal build` froze the project
         gc.freeze()  # the collector skips what exists now: less to scan here, less to copy there
         jobs.start()
         # What this process does for each page, whoever writes it, is mostly search's

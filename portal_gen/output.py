@@ -92,7 +92,7 @@ class Folders:
     A site of 2,000 pages with folder URLs is 2,000 folders, and on an ext4 volume of a
     cloud machine each ``mkdir`` can cost half a millisecond of kernel time (seen here:
     a second of a three-second rebuild of GitHub's portal). Here a small Python process
-    makes them on the other core, from the start of the build. Whoever writes a file
+    makes them on the other core once the files are known, before any page is written. Whoever writes a file
     still makes its folder if it is not there yet, so this only moves work, and if the
     process cannot start nothing changes. Linux only: that is where it was measured to
     help; elsewhere starting an interpreter may cost more than it saves. Stop it before

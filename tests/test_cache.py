@@ -147,9 +147,12 @@ def test_a_rebuild_without_changes_renders_nothing(warm_demo: Path, tmp_path: Pa
     shutil.copytree(warm_demo, demo)
     cached = _outputs(demo)
     before = _files(demo / "site")
+    memo = demo / ".portal-cache" / "memo" / "spec-refs.json"
+    memo_written = memo.stat().st_mtime_ns
     result = run_portal("build", cwd=demo)
     assert result.returncode == 0, result.stderr
     assert _outputs(demo) == cached  # every page came from the cache, none was rewritten
+    assert memo.stat().st_mtime_ns == memo_written  # every $ref was known: nothing walked, nothing kept anew
     assert _files(demo / "site") == before
     # Counted from what Material's template produced: none was rendered, not even to be
     # thrown away (MkDocs picks a page's template before page_context).
@@ -340,8 +343,6 @@ def test_a_post_build_hook_turns_linking_off(warm_demo: Path, tmp_path: Path) ->
 def test_spec_digests_follow_what_a_plain_pointer_does_not_name() -> None:
     """Percent-encoded $refs, 3.1 anchors and discriminators: an edit behind each changes
     the digest of what reaches it (a page or a guide's check would be stale otherwise)."""
-    import copy
-
     from portal_gen.cache import SpecDigests, pointer_of
 
     spec: dict[str, Any] = {
