@@ -76,8 +76,9 @@ REDOCLY_ENV = {
     "DO_NOT_TRACK": "1",
 }
 
-# The targets of the foundation issue.
+# The targets of the foundation issue, and the performance issue's tighter time target.
 MAX_TIME_RATIO = 10.0
+MAX_TIME_RATIO_FAST = 3.0
 MAX_PEAK_RSS = 1_500_000_000  # bytes (1.5 GB)
 MAX_SITE_SIZE = 400_000_000  # bytes (400 MB)
 
@@ -449,18 +450,28 @@ def figures(measurement: Measurement, **extra: Any) -> dict[str, Any]:
     }
 
 
+def set_aside(project: Path, attempt: int, paths: tuple[Path, ...]) -> None:
+    """Move ``paths`` into a folder beside ``project`` that is deleted with the rest."""
+    aside = project.parent / f"set-aside-{attempt}"
+    for path in paths:
+        if path.exists():
+            aside.mkdir(exist_ok=True)
+            path.rename(aside / path.name)
+
+
 def check_targets(report: Report) -> list[Target]:
-    """Compare the run with the targets of the foundation issue."""
+    """Compare the run with the targets of the foundation and performance issues."""
     build = report.portal_build
     assert build is not None and report.portal_new is not None
     targets: list[Target] = []
 
     ratio = report.ratio_build_to_redocly
-    if ratio is None:
-        targets.append(Target("cold build within 10x Redocly's wall time", "<= 10.0x", "not measured", "SKIP"))
-    else:
-        status = "PASS" if ratio <= MAX_TIME_RATIO else "FAIL"
-        targets.append(Target("cold build within 10x Redocly's wall time", "<= 10.0x", f"{ratio:.1f}x", status))
+    for limit in (MAX_TIME_RATIO, MAX_TIME_RATIO_FAST):
+        name = f"cold build within {limit:g}x Redocly's wall time"
+        if ratio is None:
+            targets.append(Target(name, f"<= {limit:.1f}x", "not measured", "SKIP"))
+        else:
+            targets.append(Target(name, f"<= {limit:.1f}x", f"{ratio:.1f}x", "PASS" if ratio <= limit else "FAIL"))
 
     peak = max(build["peak_memory_bytes"], report.portal_new["peak_memory_bytes"])
     status = "PASS" if peak < MAX_PEAK_RSS else "FAIL"
@@ -523,7 +534,7 @@ def render(report: Report) -> str:
         lines.append(f"portal build / redocly wall time:              {report.ratio_build_to_redocly:.1f}x")
         lines.append(f"(portal new + portal build) / redocly wall time: {report.ratio_new_and_build_to_redocly:.1f}x")
         lines.append("")
-    lines.append("Targets (foundation issue):")
+    lines.append("Targets (foundation issue; the 3x one is the performance issue's):")
     for target in report.targets:
         lines.append(f"  [{target.status}] {target.name}: {target.value} (target {target.limit})")
     return "\n".join(lines)
@@ -583,8 +594,13 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
             )
             progress(f"redocly build-docs: {redocly_runs[-1].wall_s:.1f} s")
         # Every build is cold: no previous site, and no page cache (`.portal-cache/`).
-        shutil.rmtree(site_dir, ignore_errors=True)
-        shutil.rmtree(project / ".portal-cache", ignore_errors=True)
+        # The last run's are moved aside, not deleted, until the end: on ext4 without a
+        # journal (this project's machines), the inode allocator skips every inode freed
+        # in the last minute or more, one by one, so a build that creates 7,000 files
+        # right after 10,000 were deleted pays up to 0.8 ms of kernel time per file
+        # (measured: the same cold build 10.9 s a minute after such a delete, 13.2 s
+        # right after it). That is the harness's cost, not the build's.
+        set_aside(project, attempt, (site_dir, project / ".portal-cache"))
         progress(f"running portal build, cold ({attempt}/{args.repeat}) ...")
         build_runs.append(measure([*portal, "build"], cwd=project, log=workdir / "portal-build.log"))
         progress(f"portal build: {build_runs[-1].wall_s:.1f} s")

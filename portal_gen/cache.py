@@ -17,12 +17,16 @@ Keys over-approximate: a change may re-render a page that comes out the same, ne
 the reverse. Pages that summarise the whole site (home, landing, indexes, pricing,
 case studies) are few and cheap, and are keyed by all of the content and the spec.
 
-A page's HTML is kept in its own file and read back when asked for
-(:attr:`RenderedPage.body`), so the build holds a few pages' HTML, not the site's.
+A page's HTML is kept in its own file (after a first line that describes it) and read
+back when asked for (:attr:`RenderedPage.body`), so the build holds a few pages' HTML,
+not the site's.
 
 Entries live in ``.portal-cache/`` as one file per key, written atomically; a build
 removes the entries it did not use (:meth:`PageCache.prune`), so the cache holds one
-build's worth. ``PORTAL_CACHE=0`` turns it off.
+build's worth. Small records read by every build (search's entries for each finished
+page, the ``$ref``s of the spec's values) are kept in one file each, in ``memo/``:
+each file created costs kernel time, and a big API has thousands of pages.
+``PORTAL_CACHE=0`` turns it off.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import marshal
 import os
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from functools import cache
 from importlib import metadata, resources
@@ -236,6 +240,16 @@ def config_digest(config: PortalConfig) -> str:
     return digest({f.name: getattr(config, f.name) for f in fields(config) if f.name != "project_dir"})
 
 
+_ENTRIES = (".json", ".html", ".page")  # what prune removes when unused (".page": pages)
+
+
+def _read_body(path: Path) -> str:
+    """The HTML of a page kept by :meth:`PageCache.put`: all but the first line."""
+    with open(path, encoding="utf-8", errors="surrogatepass", newline="") as entry:
+        entry.readline()
+        return entry.read()
+
+
 class PageCache:
     """Rendered pages on disk, by key; ``None`` as the directory keeps nothing."""
 
@@ -243,24 +257,28 @@ class PageCache:
         self.directory = directory
         self.used: set[str] = set()
         self._folders: set[str] = set()  # the kinds whose folder exists
+        self._search: dict[str, Any] | None = None  # search entries by page key, as kept
+        self._new_search: dict[str, Any] = {}  # made by this build, not kept yet
 
     def get(self, key: str) -> RenderedPage | None:
         """The page rendered under ``key``, its HTML read from disk when asked for."""
         self.used.add(key)
-        data = self._read("pages", key)
-        body = self._body(key) if data is not None else None
-        if body is None:
+        if self.directory is None:
             return None
+        path = self._page_path(key)
         try:
+            with open(path, "rb") as entry:
+                data = json.loads(entry.readline())
             toc = tuple(TocEntry(level, anchor, title) for level, anchor, title in data["toc"])
             kind, in_nav, html_digest, size = data["kind"], data["in_nav"], data["digest"], data["size"]
+            body = functools.partial(_read_body, path)
             return RenderedPage(data["path"], data["title"], body, toc, kind, in_nav, html_digest, size)
-        except (KeyError, TypeError, ValueError):  # not what this code writes
+        except (OSError, KeyError, TypeError, ValueError):  # missing, or not what this code writes
             return None
 
     def has_page(self, key: str) -> bool:
         """Whether a page is kept under ``key`` (without reading it)."""
-        return self.directory is not None and (self.directory / "pages" / f"{key}.json").is_file()
+        return self.directory is not None and self._page_path(key).is_file()
 
     def put(self, key: str, page: RenderedPage) -> RenderedPage:
         """Keep ``page``; return it with its HTML to be read back from disk (or as it
@@ -269,7 +287,6 @@ class PageCache:
         if self.directory is None:
             return page
         html = page.html
-        self._write("pages", key, html, suffix=".html")
         toc = [[entry.level, entry.id, entry.title] for entry in page.toc]
         html_digest = hashlib.sha256(html.encode("utf-8", errors="surrogatepass")).hexdigest()
         record = {
@@ -281,17 +298,16 @@ class PageCache:
             "digest": html_digest,
             "size": len(html),
         }
-        self._write("pages", key, record)
-        body = self._body(key)
-        return dataclasses.replace(page, body=body or html, digest=html_digest, size=len(html))
+        # One file: the record on the first line (JSON escapes every newline), the HTML
+        # after it. A file per page, not two: on a big API each file created costs a
+        # cold build a fraction of a millisecond of kernel time, thousands of times.
+        self._write("pages", key, json.dumps(record, ensure_ascii=False) + "\n" + html, suffix=".page")
+        body = functools.partial(_read_body, self._page_path(key))
+        return dataclasses.replace(page, body=body, digest=html_digest, size=len(html))
 
-    def _body(self, key: str) -> Callable[[], str] | None:
-        """A reader of the HTML kept under ``key``, or ``None`` when there is none."""
+    def _page_path(self, key: str) -> Path:
         assert self.directory is not None
-        path = self.directory / "pages" / f"{key}.html"
-        if not path.is_file():
-            return None
-        return functools.partial(path.read_text, encoding="utf-8", errors="surrogatepass")
+        return self.directory / "pages" / f"{key}.page"
 
     def validation(self, key: str) -> list[Diagnostic] | None:
         data = self._read("validation", key)
@@ -359,7 +375,7 @@ class PageCache:
         self.used.add(key)
         if self.directory is None:
             return None
-        entries = self._read("search", key)
+        entries = self._search_entries().get(key)
         path = self.directory / "output" / f"{key}.html"
         try:
             empty = path.stat().st_size == 0
@@ -375,8 +391,26 @@ class PageCache:
         self._write("output", key, html.encode("utf-8", errors="xmlcharrefreplace"), suffix=".html")
 
     def keep_search(self, key: str, entries: Any) -> None:
+        """Note what search made of the page under ``key``: kept by :meth:`save_search`."""
         self.used.add(key)
-        self._write("search", key, entries)
+        self._new_search[key] = entries
+
+    def save_search(self) -> None:
+        """Keep the search entries of every page this build used, in one file (one file
+        per page was a file created per page on a cold build, and read per page on a
+        warm one); untouched when this build made none and dropped none."""
+        known = self._search_entries()
+        kept = {key: entries for key, entries in known.items() if key in self.used}
+        if self._new_search or len(kept) != len(known):
+            kept.update(self._new_search)
+            self._write("memo", "search-entries", kept)
+            self._search, self._new_search = kept, {}
+
+    def _search_entries(self) -> dict[str, Any]:
+        if self._search is None:
+            found = self._read("memo", "search-entries")
+            self._search = found if isinstance(found, dict) else {}
+        return self._search
 
     def site_files(self, site: Path) -> dict[str, list[Any]]:
         """What the last build published in ``site``: for each generated page's file
@@ -398,7 +432,7 @@ class PageCache:
                 for path in folder.iterdir():
                     # A ".tmp" file is a write a crash interrupted (builds of one project
                     # do not run at once: they would share the site folder too).
-                    if path.suffix == ".tmp" or (path.stem not in self.used and path.suffix in (".json", ".html")):
+                    if path.suffix == ".tmp" or (path.stem not in self.used and path.suffix in _ENTRIES):
                         path.unlink(missing_ok=True)
 
     def _read(self, kind: str, key: str) -> Any:

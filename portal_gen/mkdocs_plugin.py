@@ -442,6 +442,10 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         except Exception:
             self._raise_spec_problems()  # an invalid spec explains a failed page better
             raise
+        if self.cache is not None:
+            # Kept even if the spec is invalid: pages are kept by what they are made of,
+            # and the next build, once the spec is fixed, needs them all the same.
+            self.cache.save_search()
         self._raise_spec_problems()
         if self.cache is not None:
             self.cache.prune()  # keep what this build used, nothing older

@@ -149,10 +149,13 @@ def test_a_rebuild_without_changes_renders_nothing(warm_demo: Path, tmp_path: Pa
     before = _files(demo / "site")
     memo = demo / ".portal-cache" / "memo" / "spec-refs.json"
     memo_written = memo.stat().st_mtime_ns
+    search = demo / ".portal-cache" / "memo" / "search-entries.json"
+    search_written = search.stat().st_mtime_ns
     result = run_portal("build", cwd=demo)
     assert result.returncode == 0, result.stderr
     assert _outputs(demo) == cached  # every page came from the cache, none was rewritten
     assert memo.stat().st_mtime_ns == memo_written  # every $ref was known: nothing walked, nothing kept anew
+    assert search.stat().st_mtime_ns == search_written  # every page's search entries were kept already
     assert _files(demo / "site") == before
     # Counted from what Material's template produced: none was rendered, not even to be
     # thrown away (MkDocs picks a page's template before page_context).
@@ -173,12 +176,27 @@ def test_the_cache_keeps_one_build_and_survives_damage(warm_demo: Path, tmp_path
         "Queues a text for delivery.",
     )
     # A torn entry (a crash mid-write leaves a temporary file; a truncated one reads as missing).
-    victim = sorted(outputs.iterdir())[0]
+    victim, other = sorted(outputs.iterdir())[:2]
     victim.write_text("")
-    (demo / ".portal-cache" / "search" / f"{victim.stem}.json").write_text("{not json")
+    # A page's search entries that are not what this code writes: that page is written again.
+    search = demo / ".portal-cache" / "memo" / "search-entries.json"
+    entries = json.loads(search.read_text(encoding="utf-8"))
+    entries[other.stem] = {"not": "a list"}
+    search.write_text(json.dumps(entries), encoding="utf-8")
+    # Left by an older portal: one file of search entries per page, removed once unused.
+    (demo / ".portal-cache" / "search").mkdir(exist_ok=True)
+    (demo / ".portal-cache" / "search" / "0123abcd.json").write_text("[]")
+    # Torn or foreign page records: rendered again.
+    pages = sorted((demo / ".portal-cache" / "pages").iterdir())
+    pages[0].write_text("")
+    pages[1].write_text("{not json\n<p>")
     result = run_portal("build", cwd=demo)
     assert result.returncode == 0, result.stderr
     assert len(list(outputs.iterdir())) == count  # entries of the old description are gone
+    assert list((demo / ".portal-cache" / "search").iterdir()) == []
+    kept = json.loads(search.read_text(encoding="utf-8"))
+    assert set(kept) == {p.stem for p in outputs.iterdir()}  # one entry per kept page, all lists
+    assert all(isinstance(value, list) for value in kept.values())
     cold = run_portal("build", "-d", str(tmp_path / "cold"), cwd=demo, env={"PORTAL_CACHE": "0"})
     assert cold.returncode == 0
     assert _files(tmp_path / "cold") == _files(demo / "site")
