@@ -75,7 +75,7 @@ def written_entries(project: Path, since: float) -> int:
     folder = project / ".portal-cache" / "pages"
     if not folder.is_dir():
         return 0
-    return sum(1 for p in folder.iterdir() if p.suffix == ".json" and p.stat().st_mtime > since)
+    return sum(1 for p in folder.iterdir() if p.suffix == ".page" and p.stat().st_mtime > since)
 
 
 def spec_file(project: Path) -> Path:

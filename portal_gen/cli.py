@@ -168,14 +168,23 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool,
         gc.freeze()
         target = site_dir.resolve() if site_dir else Path(config.site_dir)
         plugin.previous_site = target  # unchanged pages are linked from it, not copied
+        # The replaced site's folders are kept, emptied, for the next build (with the
+        # cache: they are of its kind, disposable, and deleted with it).
+        spare = plugin.cache.directory / "spare-site" if plugin.cache and plugin.cache.directory else None
+        plugin.spare = spare
         try:
-            with _quiet_portal_errors(plugin), _progress(plugin), atomic_directory(target) as staging:
+            with (
+                _quiet_portal_errors(plugin),
+                _progress(plugin),
+                atomic_directory(target, spare) as staging,
+            ):
                 config.site_dir = str(staging)
                 try:
                     mkdocs_build(config)
                 except BaseException:  # Ctrl-C too, which MkDocs tells no plugin of
                     plugin.stop_folders()
                     raise
+                plugin.drop_unused_folders(staging)
                 published = plugin.published_files(staging)
         except Abort:
             if plugin.error is None:

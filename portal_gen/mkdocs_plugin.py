@@ -59,7 +59,7 @@ from .home import HOME_PAGE
 from .mkdocs_nav import remember_nav_items
 from .mkdocs_search import search_text
 from .mkdocs_serve import PortalInputs, SearchEntries, changed_files, changed_pages, site_shape, snapshot
-from .output import Folders
+from .output import Folders, drop_unused, recycle
 from .parallel import JobFailed, JobShare, can_share
 from .plan import NavSection, PlannedPage
 from .render.html import TocEntry
@@ -127,6 +127,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._share: _PageShare | None = None
         self._outputs: _Outputs | None = None
         self._folders: Folders | None = None  # the site's folders, being made meanwhile
+        self.spare: Path | None = None  # set by `portal build`: the last site's folders, kept
+        self._recycled: list[str] = []  # the folders this build took from the spare
         self._quiet: _QuietSkips | None = None
         self.rendered = 0  # generated pages a template rendered in the last build
         self.reused = 0  # generated pages whose finished HTML came from the cache
@@ -225,6 +227,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     @event_priority(-1000)  # last: the files MkDocs will write
     def _start_folders(self, files: Files, config: MkDocsConfig) -> Files:
         self.stop_folders()
+        if self.spare is not None:  # after MkDocs emptied the site: it would delete them
+            self._recycled = recycle(self.spare, Path(config.site_dir))
         if self._sharing_allowed:  # not under `serve` or --dirty: their folders exist
             # The generated pages' folders alone: MkDocs writes each, and they are most.
             self._folders = Folders.start(
@@ -238,6 +242,12 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         return files
 
     on_files = CombinedEvent(_add_pages, _start_folders)
+
+    def drop_unused_folders(self, site: Path) -> None:
+        """Once the site is written: remove the folders taken from the spare that it
+        left empty, so it holds what a build into a new folder would."""
+        recycled, self._recycled = self._recycled, []
+        drop_unused(site, recycled)
 
     def stop_folders(self, *, wait: bool = False) -> None:
         """Stop making the site's folders; ``wait``: until every one is made."""

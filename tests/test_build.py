@@ -301,3 +301,88 @@ def test_exit_handlers_run_after_a_build(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr.rstrip().endswith("generated pages rendered)")
     assert (project / "exit-handler-ran").read_text() == "yes"
+
+
+def test_an_old_site_becomes_a_spare_of_folders_and_only_folders(tmp_path: Path) -> None:
+    from portal_gen.output import _MANIFEST, _keep_folders, drop_unused, recycle
+
+    old = tmp_path / "old"
+    (old / "a" / "b").mkdir(parents=True)
+    (old / "a" / "b" / "index.html").write_text("page")
+    (old / "c").mkdir()
+    (old / "index.html").write_text("home")
+    (old / ".git" / "objects").mkdir(parents=True)  # hidden: MkDocs never writes one
+    (old / ".git" / "objects" / "x").write_text("object")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the site's")
+    (old / "link").symlink_to(outside, target_is_directory=True)
+    spare = tmp_path / "cache" / "spare-site"
+    assert _keep_folders(old, spare)
+    assert not old.exists()
+    assert (outside / "keep.txt").read_text() == "not the site's"  # a link is removed, never followed
+    found = sorted(str(p.relative_to(spare)) for p in spare.rglob("*"))
+    assert found == [_MANIFEST, "a", "a/b", "c"]
+    # A second old site while a spare is kept: it is not made a spare (the caller deletes it).
+    other = tmp_path / "other"
+    (other / "d").mkdir(parents=True)
+    assert not _keep_folders(other, spare)
+
+    # The next build: MkDocs has made "c" already; the spare's other folders move in.
+    site = tmp_path / "site"
+    (site / "c").mkdir(parents=True)
+    (site / "c" / "made.txt").write_text("by the build")
+    folders = recycle(spare, site)
+    assert sorted(folders) == ["a", "a/b"]
+    assert not spare.exists()
+    assert (site / "a" / "b").is_dir() and (site / "c" / "made.txt").is_file()
+    # The build filled "a" but not "a/b": only the empty one goes.
+    (site / "a" / "index.html").write_text("page")
+    drop_unused(site, folders)
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*")) == ["a", "a/index.html", "c", "c/made.txt"]
+
+    # A manifest naming folders outside the site is not followed.
+    bad = tmp_path / "bad-spare"
+    (bad / "x").mkdir(parents=True)
+    (bad / _MANIFEST).write_bytes(b"x\0../outside\0/tmp\0x/../../outside")
+    elsewhere = tmp_path / "site2"
+    elsewhere.mkdir()
+    assert recycle(bad, elsewhere) == ["x"]
+    assert recycle(tmp_path / "no-spare", elsewhere) == []
+
+
+def test_a_rebuild_reuses_the_old_sites_folders_and_publishes_what_a_fresh_build_would(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", operations=40)
+    spare = project / ".portal-cache" / "spare-site"
+    for _ in range(2):  # the second build replaces a site: its folders become the spare
+        result = run_portal("build", cwd=project)
+        assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 30
+    while not spare.is_dir() and time.monotonic() < deadline:  # made by a detached process
+        time.sleep(0.05)
+    assert spare.is_dir()
+    assert [p for p in spare.rglob("*") if p.is_file() and p.name != ".portal-folders"] == []
+    kept = {str(p.relative_to(spare)): p.stat().st_ino for p in spare.rglob("*") if p.is_dir()}
+    assert len(kept) > 40
+
+    # One operation less: its page's folder, reused from the spare, must not stay behind.
+    spec_path = project / "openapi" / "openapi.json"
+    spec = json.loads(spec_path.read_text())
+    path = next(iter(spec["paths"]))
+    del spec["paths"][path]
+    spec_path.write_text(json.dumps(spec))
+    result = run_portal("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    now = {str(p.relative_to(site)): p.stat().st_ino for p in site.rglob("*") if p.is_dir()}
+    reused = [name for name, inode in now.items() if kept.get(name) == inode]
+    assert len(reused) > 40  # the same folders, moved, not made again
+    assert [p for p in site.rglob("*") if p.is_dir() and not any(p.iterdir())] == []
+
+    cold = tmp_path / "cold"
+    assert run_portal("build", "-d", str(cold), cwd=project, env={"PORTAL_CACHE": "0"}).returncode == 0
+
+    def tree(root: Path) -> dict[str, bytes | None]:
+        return {str(p.relative_to(root)): None if p.is_dir() else p.read_bytes() for p in root.rglob("*")}
+
+    assert tree(site) == tree(cold)
