@@ -38,6 +38,7 @@ import hashlib
 import json
 import marshal
 import os
+import shutil
 import threading
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
@@ -243,6 +244,10 @@ def config_digest(config: PortalConfig) -> str:
 _ENTRIES = (".json", ".html", ".page")  # what prune removes when unused (".page": pages)
 
 
+def _output_facts(found: os.stat_result) -> list[int]:
+    return [found.st_size, found.st_mtime_ns, found.st_ino]
+
+
 def _read_body(path: Path) -> str:
     """The HTML of a page kept by :meth:`PageCache.put`: all but the first line."""
     with open(path, encoding="utf-8", errors="surrogatepass", newline="") as entry:
@@ -259,6 +264,8 @@ class PageCache:
         self._folders: set[str] = set()  # the kinds whose folder exists
         self._search: dict[str, Any] | None = None  # search entries by page key, as kept
         self._new_search: dict[str, Any] = {}  # made by this build, not kept yet
+        self._linked: dict[str, Any] | None = None  # finished pages shared with a site: their facts
+        self._linked_changed = False
 
     def get(self, key: str) -> RenderedPage | None:
         """The page rendered under ``key``, its HTML read from disk when asked for."""
@@ -378,12 +385,76 @@ class PageCache:
         entries = self._search_entries().get(key)
         path = self.directory / "output" / f"{key}.html"
         try:
-            empty = path.stat().st_size == 0
+            found = path.stat()
         except OSError:
             return None
-        if empty or not isinstance(entries, list):
+        if found.st_size == 0 or not isinstance(entries, list):
             return None  # torn by a crash: render again
+        linked = self._linked_outputs().get(key)
+        if isinstance(linked, list) and linked[2:3] == [found.st_ino] and linked != _output_facts(found):
+            return None  # a file shared with a site was changed there since
         return path, entries
+
+    def link_output(self, key: str, page: Path) -> None:
+        """Keep ``page``, a file just published by this build, as the finished page under
+        ``key``: a second name for it, not a copy (a copy on another file system).
+
+        The file is then shared with the site, which a user or a tool could change in
+        place: its size, modification time and inode are noted, and :meth:`output`
+        refuses it if it changed (a file of the same name with another inode is one
+        :meth:`keep_output` wrote since, and never shared)."""
+        self.used.add(key)
+        if self.directory is None:
+            return
+        folder = self.directory / "output"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{key}.html"
+        temporary = folder / f"{key}.html.{os.getpid()}-{threading.get_ident()}.tmp"
+        try:
+            temporary.unlink(missing_ok=True)
+            try:
+                os.link(page, temporary)
+            except OSError:
+                shutil.copyfile(page, temporary)
+            os.replace(temporary, target)
+            self._note_shared(key, target.stat())
+        except OSError:
+            temporary.unlink(missing_ok=True)  # not kept: rendered again next time
+
+    def share_output(self, key: str, target: Path) -> bool:
+        """Link the finished page kept under ``key`` (found by :meth:`output`) to
+        ``target`` in a site being built; ``False`` if it cannot be linked."""
+        if self.directory is None:
+            return False
+        source = self.directory / "output" / f"{key}.html"
+        try:
+            os.link(source, target)
+            self._note_shared(key, source.stat())
+        except OSError:
+            return False
+        return True
+
+    def _note_shared(self, key: str, found: os.stat_result) -> None:
+        facts = _output_facts(found)
+        linked = self._linked_outputs()
+        if linked.get(key) != facts:
+            linked[key] = facts
+            self._linked_changed = True
+
+    def save_output_facts(self) -> None:
+        """Keep what was noted of the finished pages shared with a site, for the pages
+        this build used; untouched when nothing changed."""
+        linked = self._linked_outputs()
+        kept = {key: facts for key, facts in linked.items() if key in self.used}
+        if self._linked_changed or len(kept) != len(linked):
+            self._write("memo", "output-files", kept)
+            self._linked, self._linked_changed = kept, False
+
+    def _linked_outputs(self) -> dict[str, Any]:
+        if self._linked is None:
+            found = self._read("memo", "output-files")
+            self._linked = found if isinstance(found, dict) else {}
+        return self._linked
 
     def keep_output(self, key: str, html: str) -> None:
         """Keep a finished page, encoded exactly as MkDocs writes it to the site."""

@@ -7,6 +7,7 @@ a second core, a forked process writes part of the generated pages (``_PageShare
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import gc
@@ -892,7 +893,11 @@ class _Outputs:
     (the content by the hash the engine's cache keeps of it, so it is not read again).
     A page found in the cache is rendered with the placeholder template (nothing to
     render), search gets the entries it made of that page last time instead of parsing
-    it again, and ``post_page`` copies the cached file into the site, unread.
+    it again, and ``post_page`` links (under ``portal build``) or copies the cached file
+    into the site, unread. Under ``portal build`` the pages rendered now are kept by
+    linking their published files into the cache (:meth:`published`): the cache and
+    the site share those files, and the cache refuses one changed in place since
+    (:meth:`PageCache.output`).
     """
 
     def __init__(
@@ -911,6 +916,11 @@ class _Outputs:
         self._indexing: tuple[Page, int] | None = None
         self._previous = previous
         self._destinations = destinations or {}  # source path -> path in the site
+        # `portal build` (the only caller that publishes, and so passes the site it
+        # replaces): the pages rendered now are kept by linking their published files
+        # into the cache (:meth:`published`), not by writing them twice.
+        self._link = previous[0] is not None
+        self._fresh = {key for uri, key in keys.items() if uri not in hits}
 
     @classmethod
     def start(
@@ -962,7 +972,7 @@ class _Outputs:
 
     def keep(self, page: Page, output: str) -> None:
         key = self._keys.get(page.file.src_uri)
-        if key is not None and output.strip():
+        if key is not None and output.strip() and not self._link:
             self._cache.keep_output(key, output)
 
     def before_search(self, page: Page) -> None:
@@ -991,8 +1001,13 @@ class _Outputs:
             source, _ = self._hits.pop(uri)
             target = Path(page.file.abs_dest_path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if not self._link_published(page, target):
-                shutil.copyfile(source, target)
+            if not self._link_published(page, target) and not (
+                self._link and self._cache.share_output(self._keys[uri], target)
+            ):
+                # The site's file may already be the cache's (`mkdocs build --dirty`
+                # after `portal build`): checked by `output`, it is right as it is.
+                with contextlib.suppress(shutil.SameFileError):
+                    shutil.copyfile(source, target)
             return ""
         self.keep(page, output)
         return output
@@ -1005,9 +1020,9 @@ class _Outputs:
         made, untouched since (its size, modification time, inode, mode and owner as the
         last build left them: rsync's quick check, and more), in the site being replaced,
         is linked, and only when no other plugin or hook writes pages or acts after the
-        build (:func:`_quick_rebuilds_allowed`), so a file is what portal wrote. That
-        site is deleted once the new one is in place, so the file is not shared for long,
-        and never with the cache. Otherwise (another file system, say) it is copied."""
+        build (:func:`_quick_rebuilds_allowed`), so a file is what portal wrote.
+        Otherwise the cache's file is linked (:meth:`PageCache.share_output`, which notes
+        what to check it by) or, on another file system, copied."""
         site, published = self._previous
         if site is None:
             return False
@@ -1026,7 +1041,8 @@ class _Outputs:
 
     def published(self, site: Path) -> dict[str, list[Any]]:
         """What this build wrote into ``site`` (once published there) for the next one
-        to link: :meth:`PageCache.site_files`."""
+        to link: :meth:`PageCache.site_files`. The pages rendered now are kept in the
+        cache as links to those files (a cold build of a big API wrote 200 MB twice)."""
         found: dict[str, list[Any]] = {}
         for uri, key in self._keys.items():
             destination = self._destinations.get(uri)
@@ -1038,6 +1054,10 @@ class _Outputs:
                 continue
             if stat.S_ISREG(written.st_mode):
                 found[destination] = [key, *_file_facts(written)]
+                if self._link and key in self._fresh and written.st_size:
+                    self._cache.link_output(key, site / destination)
+        if self._link:
+            self._cache.save_output_facts()
         return found
 
 

@@ -329,7 +329,9 @@ def test_unchanged_pages_are_linked_from_the_site_they_replace(warm_demo: Path, 
     assert (site / ACCOUNT).stat().st_ino == inodes[ACCOUNT]  # unchanged: linked
     assert (site / SEND).stat().st_ino != inodes[SEND]  # its description changed: written
     assert b"Queues a text for delivery." in (site / SEND).read_bytes()
-    assert tampered.read_bytes() == right  # not linked: copied from the cache again
+    assert tampered.read_bytes() == right  # neither linked nor taken from the cache: rendered again
+    outputs = demo / ".portal-cache" / "output"
+    assert not any(b"edited by hand" in entry.read_bytes() for entry in outputs.iterdir())
 
     cold = tmp_path / "cold"
     shutil.copytree(demo, cold, ignore=shutil.ignore_patterns("site", ".portal-cache"))
@@ -468,3 +470,26 @@ def test_the_refs_memo_of_another_version_of_portal_is_not_used(tmp_path: Path) 
     assert cache.spec_refs() == {}
     memo.write_text(json.dumps(record["refs"]), encoding="utf-8")  # no stamp at all
     assert cache.spec_refs() == {}
+
+
+def test_a_build_keeps_its_pages_as_links_and_a_site_rebuilt_from_them_is_whole(
+    warm_demo: Path, tmp_path: Path
+) -> None:
+    """The pages a build renders are kept in the cache as second names of the files it
+    published, not as copies; with the site deleted, a rebuild links them back."""
+    demo = tmp_path / "demo"
+    shutil.copytree(warm_demo, demo)
+    shutil.rmtree(demo / ".portal-cache")
+    assert run_portal("build", cwd=demo).returncode == 0
+    site = demo / "site"
+    before = _files(site)
+    shared = {p.stat().st_ino for p in (demo / ".portal-cache" / "output").iterdir()}
+    pages = [p for p in site.rglob("index.html") if p.stat().st_ino in shared]
+    assert len(pages) > 50 and all(p.stat().st_nlink == 2 for p in pages)  # the site's and the cache's
+
+    shutil.rmtree(site)
+    result = run_portal("build", cwd=demo)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"\(\d+ generated pages: 0 rendered, \d+ from the cache\)", result.stderr), result.stderr
+    assert _files(site) == before
+    assert all((site / p.relative_to(site)).stat().st_ino in shared for p in pages)  # linked, not copied
