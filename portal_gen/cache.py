@@ -245,7 +245,9 @@ _ENTRIES = (".json", ".html", ".page")  # what prune removes when unused (".page
 
 
 def _output_facts(found: os.stat_result) -> list[int]:
-    return [found.st_size, found.st_mtime_ns, found.st_ino]
+    """What says a file shared with a site is as this cache kept it (as rsync's quick
+    check, and its mode and owner, which a site could change and the next one inherit)."""
+    return [found.st_size, found.st_mtime_ns, found.st_ino, found.st_mode, found.st_uid, found.st_gid]
 
 
 def _read_body(path: Path) -> str:
@@ -276,6 +278,8 @@ class PageCache:
         try:
             with open(path, "rb") as entry:
                 data = json.loads(entry.readline())
+                if os.fstat(entry.fileno()).st_size - entry.tell() != data["bytes"]:
+                    return None  # cut short (a crash before the disk had it all)
             toc = tuple(TocEntry(level, anchor, title) for level, anchor, title in data["toc"])
             kind, in_nav, html_digest, size = data["kind"], data["in_nav"], data["digest"], data["size"]
             body = functools.partial(_read_body, path)
@@ -295,8 +299,10 @@ class PageCache:
             return page
         html = page.html
         toc = [[entry.level, entry.id, entry.title] for entry in page.toc]
-        html_digest = hashlib.sha256(html.encode("utf-8", errors="surrogatepass")).hexdigest()
+        encoded = html.encode("utf-8", errors="surrogatepass")
+        html_digest = hashlib.sha256(encoded).hexdigest()
         record = {
+            "bytes": len(encoded),
             "path": page.path,
             "title": page.title,
             "toc": toc,
@@ -391,8 +397,11 @@ class PageCache:
         if found.st_size == 0 or not isinstance(entries, list):
             return None  # torn by a crash: render again
         linked = self._linked_outputs().get(key)
-        if isinstance(linked, list) and linked[2:3] == [found.st_ino] and linked != _output_facts(found):
-            return None  # a file shared with a site was changed there since
+        noted = isinstance(linked, list) and linked[2:3] == [found.st_ino]
+        if (noted or found.st_nlink > 1) and linked != _output_facts(found):
+            # Shared with a site and changed there since (content, mode or owner), or
+            # shared in a way this cache did not note: not known to be what was kept.
+            return None
         return path, entries
 
     def link_output(self, key: str, page: Path) -> None:
@@ -428,6 +437,8 @@ class PageCache:
             return False
         source = self.directory / "output" / f"{key}.html"
         try:
+            if os.stat(source).st_nlink > 1:
+                return False  # a name in another site already: one site's edits stay its own
             os.link(source, target)
             self._note_shared(key, source.stat())
         except OSError:
@@ -504,7 +515,8 @@ class PageCache:
                     # A ".tmp" file is a write a crash interrupted (builds of one project
                     # do not run at once: they would share the site folder too).
                     if path.suffix == ".tmp" or (path.stem not in self.used and path.suffix in _ENTRIES):
-                        path.unlink(missing_ok=True)
+                        with contextlib.suppress(OSError):  # Windows: held open through a site's name
+                            path.unlink(missing_ok=True)
 
     def _read(self, kind: str, key: str) -> Any:
         if self.directory is None:

@@ -44,6 +44,7 @@ _NAV_RECURSION = '{{ render(item, path ~ "_" ~ loop.index, level + 1, nav_item) 
 _NAV_ITEM_MEMO = "portal_nav_item"
 _NAV_MEMO_LIMIT = 100_000  # entries (a few hundred bytes each); then it starts again
 _LINE_BREAKS = re.compile(r"[ \t\r\n]*\n[ \t\r\n]*")  # HTML's whitespace, with a line break
+_TAGS = re.compile(r"(<[^>]*>)")
 
 
 class _NavItemLoader(jinja2.BaseLoader):
@@ -153,8 +154,12 @@ def _links_base(page_url: str, urls: tuple[str, ...]) -> tuple[str, str]:
 
 def _without_blank_lines(html: Any) -> Any:
     """``html`` (Markup from a template) with each run of whitespace that holds a line
-    break made one line break: rendered the same, outside preformatted text."""
+    break, between tags, made one line break: rendered the same, outside preformatted
+    text. Tags (attribute values) are left as they are: Jinja escapes ``>`` in them, so
+    each tag is one match of ``<[^>]*>``."""
     if not isinstance(html, str):
         return html
-    lean = _LINE_BREAKS.sub("\n", html)
+    parts = _TAGS.split(html)
+    parts[::2] = [_LINE_BREAKS.sub("\n", text) for text in parts[::2]]
+    lean = "".join(parts)
     return Markup(lean) if isinstance(html, Markup) else lean

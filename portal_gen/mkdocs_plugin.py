@@ -229,7 +229,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def _start_folders(self, files: Files, config: MkDocsConfig) -> Files:
         self.stop_folders()
         if self.spare is not None:  # after MkDocs emptied the site: it would delete them
-            self._recycled = recycle(self.spare, Path(config.site_dir))
+            destinations = [file.dest_uri for file in files if file.inclusion.is_included()]
+            self._recycled = recycle(self.spare, Path(config.site_dir), destinations)
         if self._sharing_allowed:  # not under `serve` or --dirty: their folders exist
             # The generated pages' folders alone: MkDocs writes each, and they are most.
             self._folders = Folders.start(

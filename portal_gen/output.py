@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -60,8 +61,15 @@ def _remove_later(path: Path, spare: Path | None = None) -> None:
             if os.fork() == 0:
                 os.setsid()
                 os.chdir("/")  # hold no directory of the project
-                if spare is None or not _keep_folders(path, spare):
-                    shutil.rmtree(path, ignore_errors=True)
+                # Renamed for this process first: the next build's _remove_stale then
+                # sees a live pid and leaves the folder to it.
+                own = path.with_name(f"{path.name.rsplit('-', 1)[0]}-{os.getpid()}")
+                try:
+                    os.rename(path, own)
+                except OSError:
+                    own = path
+                if spare is None or not _keep_folders(own, spare):
+                    shutil.rmtree(own, ignore_errors=True)
         finally:
             os._exit(0)
     os.waitpid(child, 0)  # the child exits at once; its child is adopted by init
@@ -84,8 +92,13 @@ _MANIFEST = ".portal-folders"  # in a spare: its folders, NUL-separated, parents
 
 def _keep_folders(path: Path, spare: Path) -> bool:
     """Empty ``path`` of everything but its folders, then make it the ``spare``
-    (unless there is one already). ``False`` when it did not become the spare."""
+    (unless there is one already). ``False`` when it did not become the spare: also
+    when a folder is not as a new one would be (another owner, or a mode the umask
+    would not give: a chmod-ed site), since the next site would inherit it."""
     folders: list[str] = []
+    mask = os.umask(0)
+    os.umask(mask)  # this process's alone (a detached child): no thread sees the change
+    expected = 0o777 & ~mask
     try:
         for top, dirs, files in os.walk(path, onerror=_raise):
             here = os.path.relpath(top, path)
@@ -99,8 +112,13 @@ def _keep_folders(path: Path, spare: Path) -> bool:
                         os.unlink(full)
                     else:
                         shutil.rmtree(full)
-                else:
-                    folders.append(os.path.normpath(os.path.join(here, name)))
+                    continue
+                found = os.lstat(full)
+                if stat.S_IMODE(found.st_mode) != expected or found.st_uid != os.getuid():
+                    return False
+                folders.append(os.path.normpath(os.path.join(here, name)))
+        if not folders:
+            return False
         (path / _MANIFEST).write_bytes(b"\0".join(os.fsencode(folder) for folder in folders))
         spare.parent.mkdir(parents=True, exist_ok=True)
         if spare.exists():  # kept from another build: one spare is enough
@@ -115,30 +133,43 @@ def _raise(error: OSError) -> None:
     raise error
 
 
-def recycle(spare: Path, site: Path) -> list[str]:
+def recycle(spare: Path, site: Path, destinations: Collection[str]) -> list[str]:
     """Move the folders of ``spare`` into ``site``, which MkDocs has just emptied, and
-    return them (relative to ``site``, parents first); the spare is gone after."""
-    try:
-        listed = (spare / _MANIFEST).read_bytes()
-    except OSError:
+    return them (relative to ``site``, parents first); the spare is gone after.
+
+    Only top-level folders this build writes into (``destinations``: the site's files,
+    relative, with ``/``) are moved, by their exact name; a moved folder where the
+    build writes a file is removed. Linux only, like :class:`Folders`: where names may
+    differ only by case (macOS, Windows), a folder renamed so would be reused under its
+    old name."""
+    if not sys.platform.startswith("linux") or not spare.is_dir():
         return []
+    try:
+        listed = [os.fsdecode(raw) for raw in (spare / _MANIFEST).read_bytes().split(b"\0") if raw]
+    except OSError:
+        listed = []
+    wanted = {path.split("/", 1)[0] for path in destinations if "/" in path}
     moved: set[str] = set()
     try:
-        for entry in os.scandir(spare):
-            if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
-                try:
-                    os.rename(entry.path, site / entry.name)  # fails if the build made it already
-                except OSError:
-                    continue
-                moved.add(entry.name)
+        if listed:  # else torn (a crash): not knowing its folders, use none
+            for entry in os.scandir(spare):
+                if entry.name in wanted and entry.is_dir(follow_symlinks=False):
+                    try:
+                        os.rename(entry.path, site / entry.name)  # fails if the build made it already
+                    except OSError:
+                        continue
+                    moved.add(entry.name)
     finally:
         shutil.rmtree(spare, ignore_errors=True)
     folders = []
-    for raw in listed.split(b"\0"):
-        folder = os.fsdecode(raw)
+    for folder in listed:
         parts = Path(folder).parts
-        if folder and not os.path.isabs(folder) and ".." not in parts and parts[0] in moved:
+        if parts and not os.path.isabs(folder) and ".." not in parts and parts[0] in moved:
             folders.append(folder)
+    files = set(destinations)
+    for folder in folders:
+        if folder.replace(os.sep, "/") in files:  # a folder then, a file now
+            shutil.rmtree(site / folder, ignore_errors=True)
     return folders
 
 

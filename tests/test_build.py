@@ -310,6 +310,7 @@ def test_an_old_site_becomes_a_spare_of_folders_and_only_folders(tmp_path: Path)
     (old / "a" / "b").mkdir(parents=True)
     (old / "a" / "b" / "index.html").write_text("page")
     (old / "c").mkdir()
+    (old / "gone" / "deep").mkdir(parents=True)
     (old / "index.html").write_text("home")
     (old / ".git" / "objects").mkdir(parents=True)  # hidden: MkDocs never writes one
     (old / ".git" / "objects" / "x").write_text("object")
@@ -322,24 +323,38 @@ def test_an_old_site_becomes_a_spare_of_folders_and_only_folders(tmp_path: Path)
     assert not old.exists()
     assert (outside / "keep.txt").read_text() == "not the site's"  # a link is removed, never followed
     found = sorted(str(p.relative_to(spare)) for p in spare.rglob("*"))
-    assert found == [_MANIFEST, "a", "a/b", "c"]
+    assert found == [_MANIFEST, "a", "a/b", "c", "gone", "gone/deep"]
     # A second old site while a spare is kept: it is not made a spare (the caller deletes it).
     other = tmp_path / "other"
     (other / "d").mkdir(parents=True)
     assert not _keep_folders(other, spare)
+    # Nor is a site whose folders a new build would not make so (chmod-ed): they would stay so.
+    private = tmp_path / "private"
+    (private / "e").mkdir(parents=True)
+    (private / "e").chmod(0o700)
+    assert not _keep_folders(private, tmp_path / "cache" / "other-spare")
 
-    # The next build: MkDocs has made "c" already; the spare's other folders move in.
+    # The next build: MkDocs has made "c" already; of the spare's other folders, those it
+    # writes into move in ("gone" does not); "a/b", a folder then, is one of its files now.
     site = tmp_path / "site"
     (site / "c").mkdir(parents=True)
     (site / "c" / "made.txt").write_text("by the build")
-    folders = recycle(spare, site)
+    folders = recycle(spare, site, ["a/index.html", "a/b", "c/made.txt", "index.html"])
     assert sorted(folders) == ["a", "a/b"]
     assert not spare.exists()
-    assert (site / "a" / "b").is_dir() and (site / "c" / "made.txt").is_file()
-    # The build filled "a" but not "a/b": only the empty one goes.
+    assert sorted(p.name for p in site.iterdir()) == ["a", "c"]
+    assert not (site / "a" / "b").exists()  # removed: the build writes a file there
+    # The build fills "a": a recycled folder left empty would go, a filled one stays.
+    (site / "a" / "b").write_text("a page at a folder's old place")
     (site / "a" / "index.html").write_text("page")
     drop_unused(site, folders)
-    assert sorted(str(p.relative_to(site)) for p in site.rglob("*")) == ["a", "a/index.html", "c", "c/made.txt"]
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*")) == [
+        "a",
+        "a/b",
+        "a/index.html",
+        "c",
+        "c/made.txt",
+    ]
 
     # A manifest naming folders outside the site is not followed.
     bad = tmp_path / "bad-spare"
@@ -347,8 +362,13 @@ def test_an_old_site_becomes_a_spare_of_folders_and_only_folders(tmp_path: Path)
     (bad / _MANIFEST).write_bytes(b"x\0../outside\0/tmp\0x/../../outside")
     elsewhere = tmp_path / "site2"
     elsewhere.mkdir()
-    assert recycle(bad, elsewhere) == ["x"]
-    assert recycle(tmp_path / "no-spare", elsewhere) == []
+    assert recycle(bad, elsewhere, ["x/index.html"]) == ["x"]
+    # A spare without its manifest (torn): none of its folders is used, and it is removed.
+    torn = tmp_path / "torn-spare"
+    (torn / "y").mkdir(parents=True)
+    assert recycle(torn, elsewhere, ["y/index.html"]) == []
+    assert not torn.exists() and not (elsewhere / "y").exists()
+    assert recycle(tmp_path / "no-spare", elsewhere, ["x/index.html"]) == []
 
 
 def test_a_rebuild_reuses_the_old_sites_folders_and_publishes_what_a_fresh_build_would(tmp_path: Path) -> None:

@@ -493,3 +493,23 @@ def test_a_build_keeps_its_pages_as_links_and_a_site_rebuilt_from_them_is_whole(
     assert re.search(r"\(\d+ generated pages: 0 rendered, \d+ from the cache\)", result.stderr), result.stderr
     assert _files(site) == before
     assert all((site / p.relative_to(site)).stat().st_ino in shared for p in pages)  # linked, not copied
+
+
+def test_a_page_shared_with_one_site_is_not_shared_with_another_nor_its_mode_inherited(
+    warm_demo: Path, tmp_path: Path
+) -> None:
+    demo = tmp_path / "demo"
+    shutil.copytree(warm_demo, demo)
+    assert run_portal("build", cwd=demo).returncode == 0  # the copy's pages become the cache's links
+    site = demo / "site"
+    default_mode = (site / SEND).stat().st_mode
+    (site / ACCOUNT).chmod(0o600)  # a deploy step's chmod: the same inode as the cache's file
+
+    assert run_portal("build", cwd=demo).returncode == 0
+    assert (site / ACCOUNT).stat().st_mode == default_mode  # rendered again, not the chmod-ed file
+
+    preview = tmp_path / "preview"
+    assert run_portal("build", "-d", str(preview), cwd=demo).returncode == 0
+    ours = {p.stat().st_ino for p in site.rglob("index.html")}
+    assert not any(p.stat().st_ino in ours for p in preview.rglob("index.html"))  # copies: edits stay apart
+    assert _files(preview) == _files(site)
