@@ -244,9 +244,10 @@ def config_digest(config: PortalConfig) -> str:
 _ENTRIES = (".json", ".html", ".page")  # what prune removes when unused (".page": pages)
 
 
-def _output_facts(found: os.stat_result) -> list[int]:
-    """What says a file shared with a site is as this cache kept it (as rsync's quick
-    check, and its mode and owner, which a site could change and the next one inherit)."""
+def file_facts(found: os.stat_result) -> list[int]:
+    """What says a file is the one written then, untouched: its size, modification time
+    and inode (rsync's quick check), and its mode and owner, which a site could change
+    and the next one inherit."""
     return [found.st_size, found.st_mtime_ns, found.st_ino, found.st_mode, found.st_uid, found.st_gid]
 
 
@@ -264,10 +265,8 @@ class PageCache:
         self.directory = directory
         self.used: set[str] = set()
         self._folders: set[str] = set()  # the kinds whose folder exists
-        self._search: dict[str, Any] | None = None  # search entries by page key, as kept
-        self._new_search: dict[str, Any] = {}  # made by this build, not kept yet
-        self._linked: dict[str, Any] | None = None  # finished pages shared with a site: their facts
-        self._linked_changed = False
+        self._search = _Memo(self, "search-entries")  # search's entries of each finished page
+        self._shared = _Memo(self, "output-files")  # the facts of finished pages shared with a site
 
     def get(self, key: str) -> RenderedPage | None:
         """The page rendered under ``key``, its HTML read from disk when asked for."""
@@ -374,6 +373,11 @@ class PageCache:
         warm build on GitHub's spec)."""
         self._write("memo", "spec-refs", {"code": code_digest(), "refs": refs})
 
+    def spare_site(self) -> Path | None:
+        """Where ``portal build`` keeps the folders of the site it replaced, for the next
+        build (see :mod:`.output`); ``None`` without a cache directory."""
+        return self.directory / "spare-site" if self.directory is not None else None
+
     def jinja_directory(self) -> Path:
         """Where Jinja keeps compiled templates (its own cache, keyed by source)."""
         assert self.directory is not None
@@ -388,7 +392,7 @@ class PageCache:
         self.used.add(key)
         if self.directory is None:
             return None
-        entries = self._search_entries().get(key)
+        entries = self._search.get(key)
         path = self.directory / "output" / f"{key}.html"
         try:
             found = path.stat()
@@ -396,9 +400,9 @@ class PageCache:
             return None
         if found.st_size == 0 or not isinstance(entries, list):
             return None  # torn by a crash: render again
-        linked = self._linked_outputs().get(key)
+        linked = self._shared.get(key)
         noted = isinstance(linked, list) and linked[2:3] == [found.st_ino]
-        if (noted or found.st_nlink > 1) and linked != _output_facts(found):
+        if (noted or found.st_nlink > 1) and linked != file_facts(found):
             # Shared with a site and changed there since (content, mode or owner), or
             # shared in a way this cache did not note: not known to be what was kept.
             return None
@@ -409,8 +413,8 @@ class PageCache:
         ``key``: a second name for it, not a copy (a copy on another file system).
 
         The file is then shared with the site, which a user or a tool could change in
-        place: its size, modification time and inode are noted, and :meth:`output`
-        refuses it if it changed (a file of the same name with another inode is one
+        place: its facts (:func:`file_facts`) are noted, and :meth:`output` refuses
+        it if they changed (a file of the same name with another inode is one
         :meth:`keep_output` wrote since, and never shared)."""
         self.used.add(key)
         if self.directory is None:
@@ -426,7 +430,7 @@ class PageCache:
             except OSError:
                 shutil.copyfile(page, temporary)
             os.replace(temporary, target)
-            self._note_shared(key, target.stat())
+            self._shared.put(key, file_facts(target.stat()))
         except OSError:
             temporary.unlink(missing_ok=True)  # not kept: rendered again next time
 
@@ -437,35 +441,19 @@ class PageCache:
             return False
         source = self.directory / "output" / f"{key}.html"
         try:
-            if os.stat(source).st_nlink > 1:
+            found = os.stat(source)
+            if found.st_nlink > 1:
                 return False  # a name in another site already: one site's edits stay its own
-            os.link(source, target)
-            self._note_shared(key, source.stat())
+            os.link(source, target)  # changes none of its facts
         except OSError:
             return False
+        self._shared.put(key, file_facts(found))
         return True
-
-    def _note_shared(self, key: str, found: os.stat_result) -> None:
-        facts = _output_facts(found)
-        linked = self._linked_outputs()
-        if linked.get(key) != facts:
-            linked[key] = facts
-            self._linked_changed = True
 
     def save_output_facts(self) -> None:
         """Keep what was noted of the finished pages shared with a site, for the pages
         this build used; untouched when nothing changed."""
-        linked = self._linked_outputs()
-        kept = {key: facts for key, facts in linked.items() if key in self.used}
-        if self._linked_changed or len(kept) != len(linked):
-            self._write("memo", "output-files", kept)
-            self._linked, self._linked_changed = kept, False
-
-    def _linked_outputs(self) -> dict[str, Any]:
-        if self._linked is None:
-            found = self._read("memo", "output-files")
-            self._linked = found if isinstance(found, dict) else {}
-        return self._linked
+        self._shared.save()
 
     def keep_output(self, key: str, html: str) -> None:
         """Keep a finished page, encoded exactly as MkDocs writes it to the site."""
@@ -475,24 +463,13 @@ class PageCache:
     def keep_search(self, key: str, entries: Any) -> None:
         """Note what search made of the page under ``key``: kept by :meth:`save_search`."""
         self.used.add(key)
-        self._new_search[key] = entries
+        self._search.put(key, entries)
 
     def save_search(self) -> None:
         """Keep the search entries of every page this build used, in one file (one file
         per page was a file created per page on a cold build, and read per page on a
         warm one); untouched when this build made none and dropped none."""
-        known = self._search_entries()
-        kept = {key: entries for key, entries in known.items() if key in self.used}
-        if self._new_search or len(kept) != len(known):
-            kept.update(self._new_search)
-            self._write("memo", "search-entries", kept)
-            self._search, self._new_search = kept, {}
-
-    def _search_entries(self) -> dict[str, Any]:
-        if self._search is None:
-            found = self._read("memo", "search-entries")
-            self._search = found if isinstance(found, dict) else {}
-        return self._search
+        self._search.save()
 
     def site_files(self, site: Path) -> dict[str, list[Any]]:
         """What the last build published in ``site``: for each generated page's file
@@ -549,3 +526,36 @@ class PageCache:
         with open(temporary, "wb") as out:
             out.write(data)
         os.replace(temporary, folder / target)
+
+
+class _Memo:
+    """One JSON object of ``memo/``, by page key: read when first asked, written back by
+    :meth:`save` with the keys the build used, only if something changed."""
+
+    def __init__(self, cache: PageCache, name: str) -> None:
+        self._cache = cache
+        self._name = name
+        self._data: dict[str, Any] | None = None
+        self._changed = False
+
+    def get(self, key: str) -> Any:
+        return self._read().get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        data = self._read()
+        if data.get(key) != value:
+            data[key] = value
+            self._changed = True
+
+    def save(self) -> None:
+        data = self._read()
+        kept = {key: value for key, value in data.items() if key in self._cache.used}
+        if self._changed or len(kept) != len(data):
+            self._cache._write("memo", self._name, kept)
+            self._data, self._changed = kept, False
+
+    def _read(self) -> dict[str, Any]:
+        if self._data is None:
+            found = self._cache._read("memo", self._name)
+            self._data = found if isinstance(found, dict) else {}
+        return self._data

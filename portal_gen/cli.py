@@ -170,7 +170,7 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool,
         plugin.previous_site = target  # unchanged pages are linked from it, not copied
         # The replaced site's folders are kept, emptied, for the next build (with the
         # cache: they are of its kind, disposable, and deleted with it).
-        spare = plugin.cache.directory / "spare-site" if plugin.cache and plugin.cache.directory else None
+        spare = plugin.cache.spare_site() if plugin.cache is not None else None
         plugin.spare = spare
         try:
             with (

@@ -38,7 +38,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import write_file
 
-from .cache import CACHE_DIR, PageCache, cache_enabled, code_digest, digest, folder_digest
+from .cache import CACHE_DIR, PageCache, cache_enabled, code_digest, digest, file_facts, folder_digest
 from .case_studies import FOLDER as CASE_STUDY_SOURCES
 from .config import PortalConfig
 from .engine import (
@@ -1033,7 +1033,7 @@ class _Outputs:
         old = site / page.file.dest_uri
         try:
             found = os.lstat(old)
-            if not stat.S_ISREG(found.st_mode) or _file_facts(found) != record[1:]:
+            if not stat.S_ISREG(found.st_mode) or file_facts(found) != record[1:]:
                 return False
             os.link(old, target)
         except OSError:
@@ -1054,18 +1054,12 @@ class _Outputs:
             except OSError:
                 continue
             if stat.S_ISREG(written.st_mode):
-                found[destination] = [key, *_file_facts(written)]
+                found[destination] = [key, *file_facts(written)]
                 if self._link and key in self._fresh and written.st_size:
                     self._cache.link_output(key, site / destination)
         if self._link:
             self._cache.save_output_facts()
         return found
-
-
-def _file_facts(found: os.stat_result) -> list[int]:
-    """What says a file is the one written then, untouched: its size, modification time
-    and inode; and its mode and owner, so a site chmod-ed or chown-ed since is not mixed."""
-    return [found.st_size, found.st_mtime_ns, found.st_ino, found.st_mode, found.st_uid, found.st_gid]
 
 
 class _CachedMeta(_PlaceholderMeta):

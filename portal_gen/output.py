@@ -68,7 +68,7 @@ def _remove_later(path: Path, spare: Path | None = None) -> None:
                     os.rename(path, own)
                 except OSError:
                     own = path
-                if spare is None or not _keep_folders(own, spare):
+                if spare is None or not _RECYCLING or not _keep_folders(own, spare):
                     shutil.rmtree(own, ignore_errors=True)
         finally:
             os._exit(0)
@@ -88,6 +88,9 @@ def _remove_later(path: Path, spare: Path | None = None) -> None:
 # inode when unlinked either.
 
 _MANIFEST = ".portal-folders"  # in a spare: its folders, NUL-separated, parents first
+# Linux only, like Folders: where names may differ only by case (macOS, Windows), a
+# folder renamed so would be reused under its old name.
+_RECYCLING = sys.platform.startswith("linux")
 
 
 def _keep_folders(path: Path, spare: Path) -> bool:
@@ -95,6 +98,8 @@ def _keep_folders(path: Path, spare: Path) -> bool:
     (unless there is one already). ``False`` when it did not become the spare: also
     when a folder is not as a new one would be (another owner, or a mode the umask
     would not give: a chmod-ed site), since the next site would inherit it."""
+    if spare.exists():  # kept from another build: one spare is enough
+        return False
     folders: list[str] = []
     mask = os.umask(0)
     os.umask(mask)  # this process's alone (a detached child): no thread sees the change
@@ -121,9 +126,7 @@ def _keep_folders(path: Path, spare: Path) -> bool:
             return False
         (path / _MANIFEST).write_bytes(b"\0".join(os.fsencode(folder) for folder in folders))
         spare.parent.mkdir(parents=True, exist_ok=True)
-        if spare.exists():  # kept from another build: one spare is enough
-            return False
-        os.rename(path, spare)
+        os.rename(path, spare)  # fails if another build's spare came meanwhile
     except OSError:
         return False
     return True
@@ -139,10 +142,8 @@ def recycle(spare: Path, site: Path, destinations: Collection[str]) -> list[str]
 
     Only top-level folders this build writes into (``destinations``: the site's files,
     relative, with ``/``) are moved, by their exact name; a moved folder where the
-    build writes a file is removed. Linux only, like :class:`Folders`: where names may
-    differ only by case (macOS, Windows), a folder renamed so would be reused under its
-    old name."""
-    if not sys.platform.startswith("linux") or not spare.is_dir():
+    build writes a file is removed. Linux only (``_RECYCLING``)."""
+    if not _RECYCLING or not spare.is_dir():
         return []
     try:
         listed = [os.fsdecode(raw) for raw in (spare / _MANIFEST).read_bytes().split(b"\0") if raw]
