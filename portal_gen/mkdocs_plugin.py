@@ -58,7 +58,7 @@ from .engine import (
 from .errors import PortalError
 from .home import HOME_PAGE
 from .mkdocs_nav import remember_nav_items
-from .mkdocs_search import search_text
+from .mkdocs_search import faster_index, search_text
 from .mkdocs_serve import PortalInputs, SearchEntries, changed_files, changed_pages, site_shape, snapshot
 from .output import Folders, drop_unused, recycle
 from .parallel import JobFailed, JobShare, can_share
@@ -366,6 +366,9 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._written = 0
         self._total = len(files.documentation_pages())
         self._env = env
+        search = _material_search(config)
+        if search is not None:  # reading pages for search was most of this process's work
+            search.search_index = faster_index(search.search_index)
         self._outputs = None
         self._unquiet()
         self.rendered = self.reused = 0
