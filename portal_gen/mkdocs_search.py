@@ -117,7 +117,9 @@ class _SearchIndex(MaterialSearchIndex):  # type: ignore[misc]
 # portal's templates and sanitized Markdown produce. HTMLParser reads these the same
 # way in every Python version; anything else (a comment, a single-quoted value, a lone
 # "<") sends the page to Material's parser.
-_MARKUP = re.compile(r"""<(?:([a-zA-Z][-a-zA-Z0-9]*)((?:\s+[^\s"'<>/=]+(?:="[^"]*")?)*)\s*(/?)|/([a-zA-Z][-a-zA-Z0-9]*)\s*)>""")
+_MARKUP = re.compile(
+    r"""<(?:([a-zA-Z][-a-zA-Z0-9]*)((?:\s+[^\s"'<>/=]+(?:="[^"]*")?)*)\s*(/?)|/([a-zA-Z][-a-zA-Z0-9]*)\s*)>"""
+)
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:(=)"([^"]*)")?""")
 # Elements whose content HTMLParser reads as raw text in one Python version or another.
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"})

@@ -31,8 +31,10 @@ description is edited, GitHub's spec validates in about 2.5 s instead of 10
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -116,7 +118,7 @@ def _remember_meta_checks() -> None:
         if verdicts is not None and key is not None and key in verdicts.known:
             verdicts.used.add(key)
             return None
-        error = original(self, schema, schema_value)
+        error = None if _passes_draft4_quickly(self, schema, schema_value) else original(self, schema, schema_value)
         if error is None and verdicts is not None and key is not None:
             verdicts.known.add(key)
             verdicts.used.add(key)
@@ -129,6 +131,86 @@ def _remember_meta_checks() -> None:
 
     _validate_schema_meta._portal_fix = True  # type: ignore[attr-defined]
     cls._validate_schema_meta = _validate_schema_meta
+
+
+def _passes_draft4_quickly(validator: Any, schema: Any, value: Any) -> bool:
+    """Whether an OpenAPI 3.0 schema passes the meta-schema check, known without it: it
+    passes jsonschema-rs's draft-04 validation, and holds nothing on which jsonschema-rs
+    and Python's jsonschema might disagree. ``False`` means "ask the check", never "fails".
+
+    3.0's check is ``OAS30Validator.check_schema``: Python's draft-04 validation against
+    the draft-04 meta-schema, with OpenAPI 3.0's format checker, which only tests
+    ``pattern`` values there. jsonschema-rs (a dependency already: the whole document is
+    validated with it) does the same work many times faster, and what it might judge
+    otherwise is left to the check: a ``pattern`` its format checker refuses; a float equal
+    to an integer (draft-04 has no integral floats, and ``1`` and ``1.0`` are one item
+    to Python's ``uniqueItems``); values that are not JSON (dates from YAML, huge
+    integers), which jsonschema-rs refuses. Not for 3.1, whose check depends on the
+    dialect each schema names.
+    """
+    found = _draft4_checker()
+    if found is None or not _agreeable(value):
+        return False
+    check, faster = found
+    try:
+        return bool(validator._get_schema_checker(schema, value) == check and faster.is_valid(value))
+    except Exception:  # another check, or not a JSON value jsonschema-rs can read: ask the check
+        return False
+
+
+@functools.cache
+def _draft4_checker() -> tuple[Any, Any] | None:
+    """3.0's meta-schema check and a jsonschema-rs validator doing its work; ``None`` when
+    the libraries installed check otherwise (or jsonschema-rs is missing)."""
+    try:
+        import jsonschema_rs
+        from jsonschema.validators import Draft4Validator, validator_for
+        from openapi_schema_validator import OAS30Validator
+    except ImportError:
+        return None
+    meta = OAS30Validator.META_SCHEMA
+    formats = set(re.findall(r"""['"]format['"]: ['"]([^'"]*)""", repr(meta)))
+    if validator_for(meta, default=OAS30Validator) is not Draft4Validator or formats - {"regex"}:
+        return None
+    return OAS30Validator.check_schema, jsonschema_rs.Draft4Validator(meta)
+
+
+@functools.lru_cache(maxsize=4096)
+def _regex_conforms(pattern: str) -> bool:
+    """The check's own verdict on a ``pattern``: its format checker's (``re.compile``, or
+    an ECMA-262 parser where one is installed)."""
+    from openapi_schema_validator import OAS30Validator
+
+    return bool(OAS30Validator.FORMAT_CHECKER.conforms(pattern, "regex"))
+
+
+def _agreeable(value: Any) -> bool:
+    """Only JSON values (string keys), no ``pattern`` the check refuses and no integral
+    float, at any depth."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        items: Iterable[tuple[Any, Any]]
+        if isinstance(node, dict):
+            items = node.items()
+        elif isinstance(node, list):
+            items = ((None, item) for item in node)
+        else:
+            return _json_scalar(node)
+        for key, item in items:
+            if key is not None and not isinstance(key, str):
+                return False
+            if isinstance(item, (dict, list)):
+                stack.append(item)
+            elif not _json_scalar(item) or (key == "pattern" and isinstance(item, str) and not _regex_conforms(item)):
+                return False
+    return True
+
+
+def _json_scalar(value: Any) -> bool:
+    if isinstance(value, float):
+        return not value.is_integer()
+    return value is None or isinstance(value, (str, int))  # bool is an int
 
 
 def _use_id_sets() -> None:

@@ -63,9 +63,9 @@ def test_every_generated_page_is_read_as_material_reads_it(built, name: str) -> 
         "<pre><code>a\n\n  b</code></pre><p>\n</p><p>c\nd</p>",
         "<p>x</p> <b> </b>\n<pre><code>x</code> <code> </code>\n<code>y</code></pre>",
         '<div data-search-exclude><p>hidden</p></div><p>shown</p><div class="linenodiv">1</div>',
-        '<div><div data-search-exclude>x<div>inner</div>after inner</div>after</div>',
+        "<div><div data-search-exclude>x<div>inner</div>after inner</div>after</div>",
         '<h2 id="x"><a class="headerlink" href="#x">#</a>T<code>c</code></h2><object>o</object><p>p</p>',
-        "<P CLASS=\"Q\" data-x=\"&lt;&quot;\">upper</P><br><br/><img src=\"x\"/><hr /><p/>text",
+        '<P CLASS="Q" data-x="&lt;&quot;">upper</P><br><br/><img src="x"/><hr /><p/>text',
         '<section><h2 id="n">Nested</h2><p>in</p></section><p>out</p><h4 id="m">M</h4>',
         '<h2 id="e" data-search-exclude>Excluded heading</h2><p>body</p>',
         "<ul><li>a</li></ol></li></ul><sub>1</sub><sup> </sup>tail, no ampersand",
@@ -101,7 +101,7 @@ def test_other_markup_is_read_by_material_or_alike(html: str) -> None:
 def test_a_page_material_cannot_read_is_left_to_it() -> None:
     # Material's parser fails on this (it looks for the <p> opened while skipping):
     # search_sections must not index it differently, but leave it to fail as it does.
-    html = '<div data-search-exclude><p></div><p>x</p></p>'
+    html = "<div data-search-exclude><p></div><p>x</p></p>"
     expected = material_sections(html)
     found = search_sections(html)
     if isinstance(expected, str):

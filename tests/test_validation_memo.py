@@ -3,9 +3,14 @@ depends on their content alone), and nothing that fails is ever remembered."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portal_gen.spec.load import RefPolicy, load_spec
 from portal_gen.spec.validate import iter_spec_problems
@@ -175,3 +180,95 @@ def test_the_speed_fixes_change_no_error() -> None:
         assert {"DuplicateOperationIDError", "ParameterDuplicateError", "UnresolvableParameterError"} <= kinds, before
         assert {"ExtraParametersError"} <= kinds, before
         assert any("5 is not of type 'string'" in message for _, message in before), before
+
+
+# jsonschema-rs answers 3.0's meta-schema check for the schemas it passes; anything it
+# might judge otherwise goes to the check itself (validator_fix._passes_draft4_quickly).
+class _Checks30:
+    """What the quick path asks of the library's 3.0 schema validator."""
+
+    def _get_schema_checker(self, schema: Any, value: Any) -> Any:
+        from openapi_schema_validator import OAS30Validator
+
+        return OAS30Validator.check_schema
+
+
+def _check_passes(value: Any) -> bool:
+    from jsonschema.exceptions import SchemaError, ValidationError
+    from openapi_schema_validator import OAS30Validator
+
+    try:
+        OAS30Validator.check_schema(value)
+    except (SchemaError, ValidationError):
+        return False
+    return True
+
+
+_KEYWORDS = ["type", "maxLength", "minLength", "maxItems", "minimum", "exclusiveMinimum", "multipleOf", "enum"]
+_KEYWORDS += ["required", "properties", "items", "allOf", "pattern", "additionalProperties", "uniqueItems", "format"]
+_SCALARS = st.one_of(
+    st.integers(-3, 3),
+    st.sampled_from([1.0, 2.5, 0.0, -1.0, 10**20, True, False, None, "", "string", "integer", "object"]),
+    st.sampled_from(["^a+$", "[", "\\p{L}", "(?<n>x)", "(?P<n>x)", "a{2,1}", "\\d"]),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_KEYWORDS), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.dictionaries(st.sampled_from(_KEYWORDS), _VALUES, max_size=5))
+def test_the_quick_meta_check_passes_only_what_the_check_passes(value: dict[str, Any]) -> None:
+    from portal_gen.validator_fix import _passes_draft4_quickly
+
+    if _passes_draft4_quickly(_Checks30(), None, value):
+        assert _check_passes(value), value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"type": "string", "maxLength": 10.0},  # no integral floats in draft-04
+        {"enum": [1, 1.0]},  # one item twice, to Python's uniqueItems
+        {"type": "string", "pattern": "\\p{L}"},  # not a regex Python's re compiles
+        {"required": []},
+        {"type": "string", "maxLength": "ten"},
+        {"type": "string", "pattern": datetime.date(2026, 12, 1)},  # jsonschema-rs passes it (as text?)
+    ],
+)
+def test_what_the_check_fails_is_asked_of_it(value: dict[str, Any]) -> None:
+    from portal_gen.validator_fix import _passes_draft4_quickly
+
+    assert not _check_passes(value)
+    assert not _passes_draft4_quickly(_Checks30(), None, value)
+
+
+@pytest.mark.parametrize(
+    "value, quickly",
+    [
+        (GOOD["Thing"], True),
+        ({"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "pattern": "^[a-z]+$"}}}, True),
+        ({"type": "array", "items": {"type": "number", "minimum": 0.5, "enum": [0.5, 1, 2.5]}}, True),
+        ({"type": "string", "example": datetime.date(2026, 12, 1)}, False),  # a YAML date: asked of the check
+        ({"type": "number", "default": 1.0}, False),  # an integral float: asked of the check
+    ],
+)
+def test_what_the_check_passes_passes(value: dict[str, Any], quickly: bool) -> None:
+    from portal_gen.validator_fix import _passes_draft4_quickly
+
+    assert _check_passes(value)
+    assert _passes_draft4_quickly(_Checks30(), None, value) is quickly
+
+
+def test_the_quick_meta_check_is_only_for_30s_check() -> None:
+    from portal_gen.validator_fix import _passes_draft4_quickly
+
+    class Checks31(_Checks30):
+        def _get_schema_checker(self, schema: Any, value: Any) -> Any:
+            from openapi_schema_validator import OAS31Validator
+
+            return OAS31Validator.check_schema
+
+    assert not _passes_draft4_quickly(Checks31(), None, GOOD["Thing"])
