@@ -19,6 +19,27 @@ from portal_gen.cache import _read_body
 from portal_gen.mkdocs_search import search_sections, search_text
 
 
+@pytest.mark.parametrize(
+    "html, text",
+    [
+        (
+            '<p>keep</p><details class="portal-nested"><summary>x</summary><details><p>deep</p></details>'
+            "<p>in</p></details><p>after</p>",
+            "<p>keep</p><p>after</p>",
+        ),
+        ('<p>a</p><details class="portal-nested"><p>never closed</p>', "<p>a</p>"),
+        ('<p>a  <b>b</b></p>\n\n<details class="portal-nested"><pre>only here</pre></details>', "<p>a b</p> "),
+        ("<p>a  b</p><pre>kept  as is</pre>", "<p>a  b</p><pre>kept  as is</pre>"),
+        (
+            "<p>x</p><details open><summary>s</summary>shown</details>",
+            "<p>x</p><details open><summary>s</summary>shown</details>",
+        ),
+    ],
+)
+def test_search_text_leaves_out_nested_trees(html: str, text: str) -> None:
+    assert search_text(html) == text
+
+
 def material_sections(html: str) -> list[tuple[Any, ...]] | str:
     """What Material's parser makes of ``html``, or the error it fails with."""
     parser = Parser()
