@@ -94,6 +94,61 @@ def highlight_code(code: str, language: str) -> Markup:
     return highlight_once(code, language)
 
 
+@lru_cache(maxsize=4096)
+def highlight_json(code: str) -> Markup:
+    """:func:`highlight_code` for JSON that :func:`to_json` wrote: the same markup,
+    made without Pygments' lexer for the text ``json.dumps`` writes.
+
+    A big API's examples are mostly JSON, and Pygments lexing it character by character
+    was a third of the time highlighting took (GitHub's spec: 1,700 examples, 4 MB, in
+    0.75 s; here 0.3 s). Text the tokens below do not account for (``NaN``) is
+    highlighted by Pygments. tests/test_highlight.py holds the two to the same bytes.
+    """
+    body = _json_markup(code)
+    return highlight_once(code, "json") if body is None else _code_block(body, "json")
+
+
+# What json.dumps(indent=2) writes, escaped for HTML as Pygments escapes it, token by
+# token as Pygments' JSON lexer reads it: whitespace, then a key (a string before a
+# colon), a string, a number, a constant or a run of punctuation (the formatter merges
+# one into a span).
+_JSON_STRING = r"&quot;(?:[^&\\]|\\.|&(?!quot;))*&quot;"
+_JSON_TOKEN = re.compile(
+    rf"(\s*)(?:({_JSON_STRING})(?=\s*:)|({_JSON_STRING})|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|(true|false|null)|([{{}}\[\],:]+))"
+)
+_HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;"))
+
+
+def _json_markup(code: str) -> str | None:
+    """Pygments' HTML (nowrap, whitespace unmarked) for JSON ``code``, or ``None`` if it
+    holds anything but the tokens :data:`_JSON_TOKEN` reads, each right after the last."""
+    for char, escaped in _HTML_ESCAPES:
+        code = code.replace(char, escaped)
+    out: list[str] = []
+    position = 0
+    for token in _JSON_TOKEN.finditer(code):
+        if token.start() != position:
+            return None
+        position = token.end()
+        space, key, string, number, constant, punctuation = token.groups()
+        if key is not None:
+            out.append(f'{space}<span class="nt">{key}</span>')
+        elif string is not None:
+            out.append(f'{space}<span class="s2">{string}</span>')
+        elif number is not None:
+            kind = "mf" if ("." in number or "e" in number or "E" in number) else "mi"
+            out.append(f'{space}<span class="{kind}">{number}</span>')
+        elif constant is not None:
+            out.append(f'{space}<span class="kc">{constant}</span>')
+        else:
+            out.append(f'{space}<span class="p">{punctuation}</span>')
+    rest = code[position:]
+    if rest.strip():
+        return None
+    out.append(rest if rest.endswith("\n") else rest + "\n")  # Pygments ends code with a line break
+    return "".join(out)
+
+
 def to_json(value: Any) -> str:
     """Pretty JSON for examples; non-JSON YAML scalars are shown as strings."""
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
