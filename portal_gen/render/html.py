@@ -90,22 +90,18 @@ def highlight_blocks(code: str, language: str) -> Markup:
 
 @lru_cache(maxsize=4096)
 def highlight_code(code: str, language: str) -> Markup:
-    """:func:`highlight_once`, cached: big specs repeat the same example in many places."""
-    return highlight_once(code, language)
+    """:func:`highlight_once`, cached: big specs repeat the same example in many places.
 
-
-@lru_cache(maxsize=4096)
-def highlight_json(code: str) -> Markup:
-    """:func:`highlight_code` for JSON that :func:`to_json` wrote: the same markup,
-    made without Pygments' lexer for the text ``json.dumps`` writes.
-
-    A big API's examples are mostly JSON, and Pygments lexing it character by character
-    was a third of the time highlighting took (GitHub's spec: 1,700 examples, 4 MB, in
-    0.75 s; here 0.3 s). Text the tokens below do not account for (``NaN``) is
-    highlighted by Pygments. tests/test_highlight.py holds the two to the same bytes.
+    JSON is highlighted without Pygments' lexer where it can be (:func:`_json_markup`):
+    a big API's examples are mostly JSON, and lexing it character by character was a
+    third of the time highlighting took (GitHub's spec: 1,700 examples, 4 MB, in 0.75 s;
+    here 0.3 s). The markup is Pygments' to the byte (tests/test_highlight.py).
     """
-    body = _json_markup(code)
-    return highlight_once(code, "json") if body is None else _code_block(body, "json")
+    if language == "json":
+        body = _json_markup(code)
+        if body is not None:
+            return _code_block(body, language)
+    return highlight_once(code, language)
 
 
 # What json.dumps(indent=2) writes, escaped for HTML as Pygments escapes it, token by
@@ -121,7 +117,8 @@ _HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), 
 
 def _json_markup(code: str) -> str | None:
     """Pygments' HTML (nowrap, whitespace unmarked) for JSON ``code``, or ``None`` if it
-    holds anything but the tokens :data:`_JSON_TOKEN` reads, each right after the last."""
+    holds anything but the tokens :data:`_JSON_TOKEN` reads, each right after the last
+    (``NaN``, or text that is not JSON at all): Pygments' to read."""
     for char, escaped in _HTML_ESCAPES:
         code = code.replace(char, escaped)
     out: list[str] = []

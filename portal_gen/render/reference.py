@@ -23,7 +23,7 @@ from ..slugs import slugify
 from ..snippets import Snippet, Snippets
 from ..spec.model import UNSET, Api, MediaType, Operation, Parameter, Schema
 from .case_studies import used_by_links
-from .html import extract_toc, highlight_blocks, highlight_code, highlight_json, highlight_once, to_json
+from .html import extract_toc, highlight_blocks, highlight_code, highlight_once, to_json
 from .page import RenderedPage
 from .schema import SchemaTree
 
@@ -255,7 +255,7 @@ class ReferenceRenderer:
     def _code(value: Any, language: str) -> Markup:
         if isinstance(value, str) and language != "json":
             return highlight_code(value, language)
-        return highlight_json(to_json(value))
+        return highlight_code(to_json(value), "json")
 
 
 def _highlight_snippet(snippet: Snippet) -> Markup:
