@@ -34,14 +34,36 @@ from mkdocs.structure.pages import Page
 def remember_nav_items(env: jinja2.Environment) -> None:
     """Render Material's sidebar entries through a memo, for one build with ``env``."""
     env.loader = _NavItemLoader(env.loader)  # type: ignore[arg-type]
-    env.globals[_NAV_ITEM_MEMO] = _nav_item_memo()
+    nav_item, nav_items = _nav_item_memo()
+    env.globals[_NAV_ITEM_MEMO] = nav_item
+    env.globals[_NAV_ITEMS] = nav_items
+    env.globals[_NAV_INDEX] = _first_index
 
 
-# Only Material's own template is changed, by one call: a user's override of it knows
-# nothing of this, and renders as it is.
+# Only Material's own template is changed, by three calls: a user's override of it knows
+# nothing of this, and renders as it is. The calls replace the loops over a section's
+# entries, run for every section rendered on every page: in Python, each entry that
+# comes from the memo costs a dictionary lookup, not a Jinja loop step and macro call
+# (GitHub's portal: a section of 200 operations on each of its 200 pages). Where the
+# loops read otherwise (another Material version), the entries' one call is replaced,
+# or nothing.
 _NAV_ITEM = "partials/nav-item.html"
 _NAV_RECURSION = '{{ render(item, path ~ "_" ~ loop.index, level + 1, nav_item) }}'
 _NAV_ITEM_MEMO = "portal_nav_item"
+_NAV_LOOP = """{% for item in nav_item.children %}
+              {% if not index or item != index %}
+                {{ render(item, path ~ "_" ~ loop.index, level + 1, nav_item) }}
+              {% endif %}
+            {% endfor %}"""
+_NAV_ITEMS = "portal_nav_items"
+_NAV_LOOP_CALL = "{{ portal_nav_items(render, nav_item.children, index, path, level + 1, nav_item) }}"
+_INDEX_LOOP = """{% for item in nav_item.children %}
+        {% if item.is_index and _.index is none %}
+          {% set _.index = item %}
+        {% endif %}
+      {% endfor %}"""
+_NAV_INDEX = "portal_nav_index"
+_INDEX_CALL = "{% set _.index = portal_nav_index(nav_item.children) %}"
 _NAV_MEMO_LIMIT = 100_000  # entries (a few hundred bytes each); then it starts again
 _LINE_BREAKS = re.compile(r"[ \t\r\n]*\n[ \t\r\n]*")  # HTML's whitespace, with a line break
 _TAGS = re.compile(r"(<[^>]*>)")
@@ -61,8 +83,11 @@ class _NavItemLoader(jinja2.BaseLoader):
             and Path(filename).resolve() == _material_nav_item()
             and source.count(_NAV_RECURSION) == 1
         ):
-            call = _NAV_RECURSION.replace("render(", f"{_NAV_ITEM_MEMO}(render, ", 1)
-            source = source.replace(_NAV_RECURSION, call)
+            if source.count(_NAV_LOOP) == 1 and source.count(_INDEX_LOOP) == 1:
+                source = source.replace(_NAV_LOOP, _NAV_LOOP_CALL).replace(_INDEX_LOOP, _INDEX_CALL)
+            else:
+                call = _NAV_RECURSION.replace("render(", f"{_NAV_ITEM_MEMO}(render, ", 1)
+                source = source.replace(_NAV_RECURSION, call)
         return source, filename, uptodate
 
     def list_templates(self) -> list[str]:
@@ -77,9 +102,9 @@ def _material_nav_item() -> Path | None:
     return (Path(next(iter(spec.submodule_search_locations))) / "templates" / _NAV_ITEM).resolve()
 
 
-def _nav_item_memo() -> Callable[..., Any]:
+def _nav_item_memo() -> tuple[Callable[..., Any], Callable[..., Any]]:
     """``render`` for one navigation entry, remembered for the entries that neither are
-    nor contain the page being rendered.
+    nor contain the page being rendered; and for a section's entries, all of them.
 
     What Material renders for such an entry depends on the entry itself (titles, URLs,
     meta, its place in the tree) and on its links relative to the page, not on the page
@@ -117,7 +142,23 @@ def _nav_item_memo() -> Callable[..., Any]:
             found = outputs[key] = _without_blank_lines(render(item, path, level, parent))
         return found
 
-    return nav_item
+    @jinja2.pass_context
+    def nav_items(context: Any, render: Any, children: Any, index: Any, path: Any, level: Any, parent: Any) -> Any:
+        # Material's loop: each entry but the section's index page, numbered from 1. The
+        # whitespace between entries, which the loop indents and repeats, is one line break.
+        rendered = [
+            nav_item(context, render, item, f"{path}_{number}", level, parent)
+            for number, item in enumerate(children, 1)
+            if not index or item != index
+        ]
+        return Markup("\n" + "\n".join(rendered) + "\n")
+
+    return nav_item, nav_items
+
+
+def _first_index(children: Any) -> Any:
+    """The first of ``children`` that is a section's index page, or ``None``."""
+    return next((item for item in children if getattr(item, "is_index", False)), None)
 
 
 def _subtree_urls(section: Section) -> tuple[str, ...] | None:

@@ -69,3 +69,17 @@ def test_remembered_navigation_renders_every_page_as_material(tmp_path: Path, va
 
 
 _LINE_BREAKS = re.compile(rb"[ \t\r\n]*\n[ \t\r\n]*")
+
+
+def test_materials_loops_over_entries_are_replaced() -> None:
+    # The installed Material reads as portal expects: its loops over a section's
+    # entries run in Python (a Material whose loops differ keeps them: the test above).
+    import jinja2
+
+    from portal_gen.mkdocs_nav import _NavItemLoader
+
+    loader = _NavItemLoader(jinja2.FileSystemLoader(str(material_nav_item().parent.parent)))
+    source, _, _ = loader.get_source(jinja2.Environment(), "partials/nav-item.html")
+    assert "portal_nav_items(render, nav_item.children" in source
+    assert "portal_nav_index(nav_item.children)" in source
+    assert "{% for item in nav_item.children %}" not in source
