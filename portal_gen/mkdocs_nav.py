@@ -1,4 +1,5 @@
-"""Material's sidebar, each entry rendered once per link and then remembered.
+"""Material's sidebar, each entry rendered once per link and then remembered; and its
+translations, each looked up once.
 
 Material renders the whole sidebar into every page, and lists every page of the open
 section: a tag of 200 operations renders 200 entries on each of its 200 pages, a sixth
@@ -13,6 +14,11 @@ whitespace that holds a line break becomes one line break, which HTML renders ex
 as it did (outside preformatted text, which the sidebar does not hold, a browser turns
 any run of whitespace into one space). Pages otherwise come out byte for byte as
 Material renders them (tests/test_nav.py builds each way and compares).
+
+Every page also imports Material's ``partials/language.html`` anew (with the page's
+context), and each of its forty-odd ``lang.t(key)`` calls builds the whole dictionary
+of translations to read one: a sixth of the time a page's template took. Its ``t`` is
+a function that remembers each key's text instead (:func:`_translators`).
 """
 
 from __future__ import annotations
@@ -32,12 +38,14 @@ from mkdocs.structure.pages import Page
 
 
 def remember_nav_items(env: jinja2.Environment) -> None:
-    """Render Material's sidebar entries through a memo, for one build with ``env``."""
-    env.loader = _NavItemLoader(env.loader)  # type: ignore[arg-type]
+    """Render Material's sidebar entries, and look its translations up, through memos,
+    for one build with ``env``."""
+    env.loader = _MaterialLoader(env.loader)  # type: ignore[arg-type]
     nav_item, nav_items = _nav_item_memo()
     env.globals[_NAV_ITEM_MEMO] = nav_item
     env.globals[_NAV_ITEMS] = nav_items
     env.globals[_NAV_INDEX] = _first_index
+    env.globals[_TRANSLATOR] = _translators()
 
 
 # Only Material's own template is changed, by three calls: a user's override of it knows
@@ -64,42 +72,79 @@ _INDEX_LOOP = """{% for item in nav_item.children %}
       {% endfor %}"""
 _NAV_INDEX = "portal_nav_index"
 _INDEX_CALL = "{% set _.index = portal_nav_index(nav_item.children) %}"
+# Material's translation macro, which a function of the same name replaces where the
+# environment does not escape (MkDocs' does not: a macro returns plain text then).
+_LANGUAGE = "partials/language.html"
+_TRANSLATE = "{% macro t(key) %}{{ lang.t(key) or fallback.t(key) or key }}{% endmacro %}"
+_TRANSLATOR = "portal_translator"
+_TRANSLATOR_CALL = "{% set t = portal_translator(lang, fallback) %}"
 _NAV_MEMO_LIMIT = 100_000  # entries (a few hundred bytes each); then it starts again
 _LINE_BREAKS = re.compile(r"[ \t\r\n]*\n[ \t\r\n]*")  # HTML's whitespace, with a line break
 _TAGS = re.compile(r"(<[^>]*>)")
 
 
-class _NavItemLoader(jinja2.BaseLoader):
-    """Material's ``nav-item.html``, its children rendered through :func:`_nav_item_memo`."""
+class _MaterialLoader(jinja2.BaseLoader):
+    """Material's ``nav-item.html``, its children rendered through :func:`_nav_item_memo`,
+    and its ``language.html``, translating through :func:`_translators`."""
 
     def __init__(self, loader: jinja2.BaseLoader) -> None:
         self._loader = loader
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
         source, filename, uptodate = self._loader.get_source(environment, template)
-        if (
-            template == _NAV_ITEM
-            and filename is not None
-            and Path(filename).resolve() == _material_nav_item()
-            and source.count(_NAV_RECURSION) == 1
-        ):
-            if source.count(_NAV_LOOP) == 1 and source.count(_INDEX_LOOP) == 1:
-                source = source.replace(_NAV_LOOP, _NAV_LOOP_CALL).replace(_INDEX_LOOP, _INDEX_CALL)
-            else:
-                call = _NAV_RECURSION.replace("render(", f"{_NAV_ITEM_MEMO}(render, ", 1)
-                source = source.replace(_NAV_RECURSION, call)
+        if template not in (_NAV_ITEM, _LANGUAGE) or filename is None or not _is_materials(filename, template):
+            return source, filename, uptodate
+        if template == _LANGUAGE:
+            if source.count(_TRANSLATE) == 1 and environment.autoescape is False:
+                source = source.replace(_TRANSLATE, _TRANSLATOR_CALL)
+        elif source.count(_NAV_LOOP) == 1 and source.count(_INDEX_LOOP) == 1:
+            source = source.replace(_NAV_LOOP, _NAV_LOOP_CALL).replace(_INDEX_LOOP, _INDEX_CALL)
+        elif source.count(_NAV_RECURSION) == 1:
+            call = _NAV_RECURSION.replace("render(", f"{_NAV_ITEM_MEMO}(render, ", 1)
+            source = source.replace(_NAV_RECURSION, call)
         return source, filename, uptodate
 
     def list_templates(self) -> list[str]:
         return self._loader.list_templates()
 
 
+def _is_materials(filename: str, template: str) -> bool:
+    """Whether ``filename`` is Material's own ``template`` (not a user's override of it)."""
+    templates = _material_templates()
+    return templates is not None and Path(filename).resolve() == (templates / template).resolve()
+
+
 @functools.cache
-def _material_nav_item() -> Path | None:
+def _material_templates() -> Path | None:
     spec = importlib.util.find_spec("material")
     if spec is None or not spec.submodule_search_locations:
         return None
-    return (Path(next(iter(spec.submodule_search_locations))) / "templates" / _NAV_ITEM).resolve()
+    return Path(next(iter(spec.submodule_search_locations))) / "templates"
+
+
+def _translators() -> Callable[[Any, Any], Callable[[Any], str]]:
+    """``portal_translator(lang, fallback)``: Material's ``t(key)`` for those language
+    modules, each key's text remembered (a language module has no context: its text
+    for a key is the same on every page)."""
+    made: dict[tuple[str, str], Callable[[Any], str]] = {}
+
+    def translator(lang: Any, fallback: Any) -> Callable[[Any], str]:
+        names = (str(getattr(lang, "__name__", "")), str(getattr(fallback, "__name__", "")))
+        found = made.get(names)
+        if found is None:
+            texts: dict[Any, str] = {}
+
+            def t(key: Any) -> str:
+                text = texts.get(key)
+                if text is None:
+                    # What the macro renders: its expression, as text.
+                    text = texts[key] = str(lang.t(key) or fallback.t(key) or key)
+                return text
+
+            found = made[names] = t
+        return found
+
+    return translator
 
 
 def _nav_item_memo() -> tuple[Callable[..., Any], Callable[..., Any]]:

@@ -3,9 +3,10 @@
 for the blank lines of remembered entries (each run of whitespace holding a line break
 is one line break: rendered the same).
 
-The reference is the same project built with a copy of Material's ``nav-item.html``
-in the theme's ``custom_dir``: portal leaves a user's override of that template as it
-is, so that build renders every entry on every page.
+The reference is the same project built with copies of Material's ``nav-item.html``
+and ``language.html`` in the theme's ``custom_dir``: portal leaves a user's override
+of a template as it is, so that build renders every entry on every page, and
+translates with Material's own macro.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ VARIANTS = {
     "expanded": MKDOCS_YML.replace("navigation.prune, ", ""),
     "tabs": MKDOCS_YML.replace("navigation.indexes", "navigation.tabs, navigation.indexes"),
     "file-urls": MKDOCS_YML.replace("docs_dir: content", "docs_dir: content\nuse_directory_urls: false"),
+    # Translated: Material's French, and English where French has no text.
+    "french": MKDOCS_YML.replace("  font: false\n", "  font: false\n  language: fr\n"),
 }
 
 
@@ -46,7 +49,8 @@ def test_remembered_navigation_renders_every_page_as_material(tmp_path: Path, va
 
     overrides = project / "overrides" / "partials"
     overrides.mkdir(parents=True)
-    (overrides / "nav-item.html").write_bytes(material_nav_item().read_bytes())
+    for name in ("nav-item.html", "language.html"):  # as the user's: portal leaves them alone
+        (overrides / name).write_bytes((material_nav_item().parent / name).read_bytes())
     (project / "mkdocs.yml").write_text(
         mkdocs_yml.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
     )
@@ -76,10 +80,12 @@ def test_materials_loops_over_entries_are_replaced() -> None:
     # entries run in Python (a Material whose loops differ keeps them: the test above).
     import jinja2
 
-    from portal_gen.mkdocs_nav import _NavItemLoader
+    from portal_gen.mkdocs_nav import _MaterialLoader
 
-    loader = _NavItemLoader(jinja2.FileSystemLoader(str(material_nav_item().parent.parent)))
+    loader = _MaterialLoader(jinja2.FileSystemLoader(str(material_nav_item().parent.parent)))
     source, _, _ = loader.get_source(jinja2.Environment(), "partials/nav-item.html")
     assert "portal_nav_items(render, nav_item.children" in source
     assert "portal_nav_index(nav_item.children)" in source
     assert "{% for item in nav_item.children %}" not in source
+    source, _, _ = loader.get_source(jinja2.Environment(), "partials/language.html")
+    assert "{% set t = portal_translator(lang, fallback) %}" in source and "macro t(" not in source
