@@ -854,17 +854,19 @@ class _PageShare:
         return output
 
     def finish(self) -> int:
-        """Wait for the other process; return how many pages it wrote, or raise the
-        error of the page it failed on."""
+        """Write here the pages neither process took yet (meeting the other process in
+        the middle), then wait for it; return how many pages were written outside
+        MkDocs' own loop, or raise the error of the page that failed."""
         try:
+            here = self._jobs.run_rest()
             written = self._jobs.finish()
         except JobFailed as failed:
             log.error(f"Error building page '{self._pages[failed.index].file.src_uri}': {failed.error}")
             raise failed.error from failed.error.__cause__
         finally:
             self._end()
-        log.debug(f"{written} of {len(self._pages)} generated pages written by a second process")
-        return written
+        log.debug(f"{written} of {len(self._pages)} generated pages written by a second process, {here} after")
+        return written + here
 
     def stop(self) -> None:
         """Kill the other process (the build failed here)."""

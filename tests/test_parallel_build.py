@@ -10,8 +10,10 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import MKDOCS_YML, assert_same_site, copy_demo, make_project, processes_in, run_portal
-from portal_gen.parallel import usable_cores
+from portal_gen.parallel import can_share, usable_cores
 
 SHARED = re.compile(r"(\d+) of (\d+) generated pages written by a second process")
 RENDERED = re.compile(r"(\d+) of (\d+) pages not in the cache rendered by a second process")
@@ -118,3 +120,53 @@ def test_a_template_error_on_the_second_core_is_reported_as_in_one_process(tmp_p
     assert shared.stderr == one.stderr
     assert [p.name for p in (project / "site").iterdir()] == ["old.html"]
     assert processes_in(project) == []
+
+
+def _mark_job(folder: Path, delay: float, index: int) -> None:
+    """A job: a file named after the process that ran it (the helper sleeps a while)."""
+    import os
+    import time
+
+    if delay and os.getpid() != int((folder / "parent").read_text()):
+        time.sleep(delay)
+    (folder / f"{index}.{os.getpid()}").write_text("")
+
+
+@pytest.mark.skipif(not can_share(), reason="needs two cores and fork")
+def test_jobs_left_at_the_end_are_run_by_both_processes_once(tmp_path: Path) -> None:
+    import functools
+    import os
+
+    from portal_gen.parallel import JobShare
+
+    (tmp_path / "parent").write_text(str(os.getpid()))
+    jobs = JobShare(functools.partial(_mark_job, tmp_path, 0.02), 40)
+    jobs.start()
+    here = jobs.run_rest()  # nothing claimed in order: the rest, from the bottom
+    there = jobs.finish()
+    runs = [p.name.split(".") for p in tmp_path.iterdir() if p.name != "parent"]
+    assert sorted(int(index) for index, _ in runs) == list(range(40))  # each once
+    mine = sorted(int(index) for index, pid in runs if int(pid) == os.getpid())
+    assert here == len(mine) and there == 40 - here
+    assert here > 20 and mine == list(range(here))  # the helper is slower: this process ran the low ones
+
+
+@pytest.mark.skipif(not can_share(), reason="needs two cores and fork")
+def test_a_job_left_at_the_end_that_fails_stops_the_helper(tmp_path: Path) -> None:
+    import os
+
+    from portal_gen.parallel import JobFailed, JobShare
+
+    (tmp_path / "parent").write_text(str(os.getpid()))
+
+    def run(index: int) -> None:
+        _mark_job(tmp_path, 0.05, index)
+        if index == 3 and os.getpid() == int((tmp_path / "parent").read_text()):
+            raise ValueError("job 3 broke")
+
+    jobs = JobShare(run, 40)
+    jobs.start()
+    with pytest.raises(JobFailed) as failed:
+        jobs.run_rest()
+    assert failed.value.index == 3 and str(failed.value.error) == "job 3 broke"
+    assert not jobs._process.is_alive()
