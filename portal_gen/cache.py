@@ -213,13 +213,21 @@ def _resolve(data: Any, pointer: str) -> Any:
 _SCOPED = frozenset({"$id", "$anchor", "$dynamicRef", "$dynamicAnchor", "discriminator"})
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _refs(value: Any) -> Iterable[str]:
     """The pointers what ``value`` shows or checks may depend on: its ``$ref``s, and
     more where a plain pointer cannot say which value is meant."""
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, Mapping):
+        kind = type(item)
+        if kind in _SCALARS:  # most of a spec: answered before the slower Mapping check
+            continue
+        if kind is list:
+            stack.extend(item)
+        elif kind is dict or isinstance(item, Mapping):
             ref = item.get("$ref")
             if isinstance(ref, str) and ref.startswith("#"):
                 # "#name" names a 3.1 $anchor, wherever it is: the whole document.

@@ -100,6 +100,7 @@ class ReferenceRenderer:
         # Pages render tag by tag, folder by folder: the trees of the folder at hand are
         # the recent ones, and a bound keeps a 10,000-operation spec's trees out of memory.
         self._trees: OrderedDict[tuple[object, ...], Markup] = OrderedDict()
+        self._facts: dict[int, tuple[Schema, str]] = {}  # each schema's facts line (SchemaTree)
         self._generated: dict[tuple[object, ...], Markup] = {}
 
     def render(self, page: PlannedPage) -> RenderedPage:
@@ -131,7 +132,7 @@ class ReferenceRenderer:
             path = self.plan.model_paths.get(name)
             return url(path) if path else None
 
-        tree = SchemaTree(self.api.schemas, model_url, self.config.schema_depth)
+        tree = SchemaTree(self.api.schemas, model_url, self.config.schema_depth, self._facts)
 
         def op_url(op: Operation) -> str:
             return url(self.plan.operation_paths[op.key])

@@ -35,11 +35,15 @@ class SchemaTree:
         schemas: Mapping[str, Schema],
         model_url: Callable[[str], str | None],
         depth_limit: int = 3,
+        facts: dict[int, tuple[Schema, str]] | None = None,
     ) -> None:
+        """``facts``: the facts line of each schema, by its id, to share between the trees
+        of many pages (a big spec's models recur in many trees)."""
         self.schemas = schemas
         self.model_url = model_url
         self.depth_limit = depth_limit
         self.nodes = 0
+        self._facts_of = facts if facts is not None else {}
 
     # -- public ------------------------------------------------------------------------
 
@@ -221,38 +225,49 @@ class SchemaTree:
 
     def _facts(self, schema: Schema) -> str:
         """Constraints, enum values, default and example on one line."""
-        facts: list[str] = []
-        labels = {
-            "minimum": "&ge; {}",
-            "maximum": "&le; {}",
-            "exclusiveMinimum": "&gt; {}",
-            "exclusiveMaximum": "&lt; {}",
-            "multipleOf": "multiple of {}",
-            "minLength": "min length {}",
-            "maxLength": "max length {}",
-            "pattern": "pattern {}",
-            "minItems": "min items {}",
-            "maxItems": "max items {}",
-            "uniqueItems": "unique items",
-            "minProperties": "min properties {}",
-            "maxProperties": "max properties {}",
-        }
-        for key, value in schema.constraints:
-            if key == "uniqueItems" and not value:
-                continue
-            facts.append(labels[key].format(_code(value)))
-        if schema.enum is not None:
-            shown = ", ".join(_code(v) for v in schema.enum[:50])
-            more = f" and {len(schema.enum) - 50} more" if len(schema.enum) > 50 else ""
-            facts.append(f"one of {shown}{more}")
-        if schema.const is not UNSET:
-            facts.append(f"always {_code(schema.const)}")
-        if schema.default is not UNSET:
-            facts.append(f"default {_code(schema.default)}")
-        if schema.examples and not isinstance(schema.examples[0], (dict, list)):
-            facts.append(f"example {_code(schema.examples[0])}")
-        if schema.additional is False and schema.properties:
-            facts.append("no other properties")
-        if not facts:
-            return ""
-        return '<div class="portal-facts">' + " &middot; ".join(facts) + "</div>"
+        found = self._facts_of.get(id(schema))
+        if found is None or found[0] is not schema:
+            # The schema is kept with its line: its id stays its own.
+            found = self._facts_of[id(schema)] = (schema, facts_line(schema))
+        return found[1]
+
+
+_FACT_LABELS = {
+    "minimum": "&ge; {}",
+    "maximum": "&le; {}",
+    "exclusiveMinimum": "&gt; {}",
+    "exclusiveMaximum": "&lt; {}",
+    "multipleOf": "multiple of {}",
+    "minLength": "min length {}",
+    "maxLength": "max length {}",
+    "pattern": "pattern {}",
+    "minItems": "min items {}",
+    "maxItems": "max items {}",
+    "uniqueItems": "unique items",
+    "minProperties": "min properties {}",
+    "maxProperties": "max properties {}",
+}
+
+
+def facts_line(schema: Schema) -> str:
+    """Constraints, enum values, default and example of ``schema`` on one line."""
+    facts: list[str] = []
+    for key, value in schema.constraints:
+        if key == "uniqueItems" and not value:
+            continue
+        facts.append(_FACT_LABELS[key].format(_code(value)))
+    if schema.enum is not None:
+        shown = ", ".join(_code(v) for v in schema.enum[:50])
+        more = f" and {len(schema.enum) - 50} more" if len(schema.enum) > 50 else ""
+        facts.append(f"one of {shown}{more}")
+    if schema.const is not UNSET:
+        facts.append(f"always {_code(schema.const)}")
+    if schema.default is not UNSET:
+        facts.append(f"default {_code(schema.default)}")
+    if schema.examples and not isinstance(schema.examples[0], (dict, list)):
+        facts.append(f"example {_code(schema.examples[0])}")
+    if schema.additional is False and schema.properties:
+        facts.append("no other properties")
+    if not facts:
+        return ""
+    return '<div class="portal-facts">' + " &middot; ".join(facts) + "</div>"
