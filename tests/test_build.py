@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser
 
 from conftest import MKDOCS_YML, make_project, processes_in, run_portal
@@ -406,3 +408,44 @@ def test_a_rebuild_reuses_the_old_sites_folders_and_publishes_what_a_fresh_build
         return {str(p.relative_to(root)): None if p.is_dir() else p.read_bytes() for p in root.rglob("*")}
 
     assert tree(site) == tree(cold)
+
+
+_PATHS = st.lists(st.sampled_from(["reference", "models", "pets", "index", "a", "b"]), min_size=1, max_size=4)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    _PATHS,
+    _PATHS,
+    st.sampled_from(["pet", "index", "order"]),
+    st.booleans(),
+    st.sampled_from(["reference/models", "models", "reference"]),
+)
+def test_pages_sharing_a_tree_link_to_every_model_alike(
+    one: list[str], other: list[str], model: str, directory_urls: bool, models: str
+) -> None:
+    # A schema tree rendered for one page is shown on every page with the same key:
+    # its links to model pages must be what each page would link itself.
+    from portal_gen.plan import relative_url
+    from portal_gen.render.reference import tree_links
+
+    first, second = "/".join(one) + ".md", "/".join(other) + ".md"
+    target = f"{models}/{model}.md"
+    if tree_links(first, models, directory_urls) == tree_links(second, models, directory_urls):
+        assert relative_url(first, target, directory_urls) == relative_url(second, target, directory_urls)
+
+
+def test_operations_of_different_tags_share_trees_and_model_pages_do_not() -> None:
+    from portal_gen.render.reference import tree_links
+
+    models = "reference/models"
+    for directory_urls in (True, False):
+        pets = tree_links("reference/pets/list-pets.md", models, directory_urls)
+        users = tree_links("reference/users/get-user.md", models, directory_urls)
+        assert pets == users
+        assert (
+            tree_links("reference/models/pet.md", models, directory_urls)
+            != tree_links("reference/models/user.md", models, directory_urls)
+            or not directory_urls
+        )
+        assert tree_links("reference/index.md", models, directory_urls) != pets

@@ -101,6 +101,11 @@ class ReferenceRenderer:
         # the recent ones, and a bound keeps a 10,000-operation spec's trees out of memory.
         self._trees: OrderedDict[tuple[object, ...], Markup] = OrderedDict()
         self._facts: dict[int, tuple[Schema, str]] = {}  # each schema's facts line (SchemaTree)
+        # The folder every model page is in, when they share one (a tree's only links).
+        folders = {
+            posixpath.dirname(page_url(path, config.directory_urls).rstrip("/")) for path in plan.model_paths.values()
+        }
+        self._models_folder = folders.pop() if len(folders) == 1 else None
         self._generated: dict[tuple[object, ...], Markup] = {}
 
     def render(self, page: PlannedPage) -> RenderedPage:
@@ -137,14 +142,15 @@ class ReferenceRenderer:
         def op_url(op: Operation) -> str:
             return url(self.plan.operation_paths[op.key])
 
-        # Links in a tree are relative to the page's folder, so pages in the same folder
-        # can share a rendered tree: big specs return the same models from many operations.
-        folder = posixpath.dirname(page_url(page.path, directory_urls))
+        # A tree's links (to model pages) are relative to the page, so pages whose links to
+        # the models' folder are the same share a rendered tree: the operations of every
+        # tag, on a big spec that returns the same models from many of them.
+        links = tree_links(page.path, self._models_folder, directory_urls)
 
         def schema(value: Schema | None, direction: str = "response", root_name: str | None = None) -> Markup:
             if value is None:
                 return Markup("")
-            key = (folder, value.ref or id(value), direction, root_name)
+            key = (links, value.ref or id(value), direction, root_name)
             cached = self._trees.get(key)
             if cached is None:
                 cached = self._trees[key] = tree.render(value, direction, root_name=root_name)
@@ -257,6 +263,18 @@ class ReferenceRenderer:
         if isinstance(value, str) and language != "json":
             return highlight_code(value, language)
         return highlight_code(to_json(value), "json")
+
+
+def tree_links(path: str, models_folder: str | None, directory_urls: bool) -> tuple[str, str]:
+    """What the links of a schema tree on the page at ``path`` depend on: the way from the
+    page to ``models_folder``, where every model page is (``relative_url`` links a page
+    outside that folder to a model by that way and the model's name), or, on a page inside
+    that folder or when model pages have no one folder, the page's own base."""
+    source = page_url(path, directory_urls)
+    base = (source if source.endswith("/") else posixpath.dirname(source) + "/").rstrip("/")
+    if not models_folder or base == models_folder or base.startswith(models_folder + "/"):
+        return ("from", base)
+    return ("to models", posixpath.relpath(models_folder, base or "."))
 
 
 def _highlight_snippet(snippet: Snippet) -> Markup:
