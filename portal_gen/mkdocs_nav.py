@@ -48,13 +48,13 @@ def remember_nav_items(env: jinja2.Environment) -> None:
     env.globals[_TRANSLATOR] = _translators()
 
 
-# Only Material's own template is changed, by three calls: a user's override of it knows
-# nothing of this, and renders as it is. The calls replace the loops over a section's
-# entries, run for every section rendered on every page: in Python, each entry that
-# comes from the memo costs a dictionary lookup, not a Jinja loop step and macro call
-# (GitHub's portal: a section of 200 operations on each of its 200 pages). Where the
-# loops read otherwise (another Material version), the entries' one call is replaced,
-# or nothing.
+# Only Material's own templates are changed, by a few calls: a user's override of one
+# knows nothing of this, and renders as it is. The calls replace the loops over a
+# section's entries (and over the sidebar's top level, in nav.html), run for every
+# section rendered on every page: in Python, each entry that comes from the memo costs
+# a dictionary lookup, not a Jinja loop step and macro call (GitHub's portal: a section
+# of 200 operations on each of its 200 pages). Where the loops read otherwise (another
+# Material version), the entries' one call is replaced, or nothing.
 _NAV_ITEM = "partials/nav-item.html"
 _NAV_RECURSION = '{{ render(item, path ~ "_" ~ loop.index, level + 1, nav_item) }}'
 _NAV_ITEM_MEMO = "portal_nav_item"
@@ -70,6 +70,12 @@ _INDEX_LOOP = """{% for item in nav_item.children %}
           {% set _.index = item %}
         {% endif %}
       {% endfor %}"""
+_NAV = "partials/nav.html"
+_NAV_TOP_LOOP = """{% for nav_item in nav.items %}
+      {% set path = "__nav_" ~ loop.index %}
+      {{ item.render(nav_item, path, 1) }}
+    {% endfor %}"""
+_NAV_TOP_CALL = '{{ portal_nav_items(item.render, nav.items, none, "__nav", 1, none) }}'
 _NAV_INDEX = "portal_nav_index"
 _INDEX_CALL = "{% set _.index = portal_nav_index(nav_item.children) %}"
 # Material's translation macro, which a function of the same name replaces where the
@@ -92,9 +98,12 @@ class _MaterialLoader(jinja2.BaseLoader):
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
         source, filename, uptodate = self._loader.get_source(environment, template)
-        if template not in (_NAV_ITEM, _LANGUAGE) or filename is None or not _is_materials(filename, template):
+        if template not in (_NAV, _NAV_ITEM, _LANGUAGE) or filename is None or not _is_materials(filename, template):
             return source, filename, uptodate
-        if template == _LANGUAGE:
+        if template == _NAV:
+            if source.count(_NAV_TOP_LOOP) == 1 and self._nav_item_replaced(environment):
+                source = source.replace(_NAV_TOP_LOOP, _NAV_TOP_CALL)
+        elif template == _LANGUAGE:
             if source.count(_TRANSLATE) == 1 and environment.autoescape is False:
                 source = source.replace(_TRANSLATE, _TRANSLATOR_CALL)
         elif source.count(_NAV_LOOP) == 1 and source.count(_INDEX_LOOP) == 1:
@@ -103,6 +112,15 @@ class _MaterialLoader(jinja2.BaseLoader):
             call = _NAV_RECURSION.replace("render(", f"{_NAV_ITEM_MEMO}(render, ", 1)
             source = source.replace(_NAV_RECURSION, call)
         return source, filename, uptodate
+
+    def _nav_item_replaced(self, environment: jinja2.Environment) -> bool:
+        """Whether ``nav-item.html`` is Material's own with its loops replaced: the top
+        level of the sidebar goes through the same memo only then."""
+        try:
+            source, _, _ = self.get_source(environment, _NAV_ITEM)
+        except jinja2.TemplateNotFound:
+            return False
+        return _NAV_LOOP_CALL in source
 
     def list_templates(self) -> list[str]:
         return self._loader.list_templates()

@@ -3,8 +3,8 @@
 for the blank lines of remembered entries (each run of whitespace holding a line break
 is one line break: rendered the same).
 
-The reference is the same project built with copies of Material's ``nav-item.html``
-and ``language.html`` in the theme's ``custom_dir``: portal leaves a user's override
+The reference is the same project built with copies of Material's ``nav.html``,
+``nav-item.html`` and ``language.html`` in the theme's ``custom_dir``: portal leaves a user's override
 of a template as it is, so that build renders every entry on every page, and
 translates with Material's own macro.
 """
@@ -49,7 +49,7 @@ def test_remembered_navigation_renders_every_page_as_material(tmp_path: Path, va
 
     overrides = project / "overrides" / "partials"
     overrides.mkdir(parents=True)
-    for name in ("nav-item.html", "language.html"):  # as the user's: portal leaves them alone
+    for name in ("nav.html", "nav-item.html", "language.html"):  # as the user's: left alone
         (overrides / name).write_bytes((material_nav_item().parent / name).read_bytes())
     (project / "mkdocs.yml").write_text(
         mkdocs_yml.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
@@ -87,5 +87,21 @@ def test_materials_loops_over_entries_are_replaced() -> None:
     assert "portal_nav_items(render, nav_item.children" in source
     assert "portal_nav_index(nav_item.children)" in source
     assert "{% for item in nav_item.children %}" not in source
+    source, _, _ = loader.get_source(jinja2.Environment(), "partials/nav.html")
+    assert "portal_nav_items(item.render, nav.items" in source and "{% for nav_item in nav.items %}" not in source
     source, _, _ = loader.get_source(jinja2.Environment(), "partials/language.html")
     assert "{% set t = portal_translator(lang, fallback) %}" in source and "macro t(" not in source
+
+
+def test_the_top_level_is_left_alone_when_nav_item_html_is_the_users(tmp_path: Path) -> None:
+    # The memo knows what Material's entries depend on, not what a user's template does.
+    import jinja2
+
+    from portal_gen.mkdocs_nav import _MaterialLoader
+
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "nav-item.html").write_bytes(material_nav_item().read_bytes())
+    material = jinja2.FileSystemLoader(str(material_nav_item().parent.parent))
+    loader = _MaterialLoader(jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(tmp_path)), material]))
+    source, _, _ = loader.get_source(jinja2.Environment(), "partials/nav.html")
+    assert "{% for nav_item in nav.items %}" in source and "portal_nav_items" not in source
