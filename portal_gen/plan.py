@@ -186,12 +186,29 @@ def relative_url(from_path: str, to_path: str, directory_urls: bool, anchor: str
     base = source if source.endswith("/") else posixpath.dirname(source) + "/"
     if base == "/":
         base = ""
-    relative = posixpath.relpath(target or ".", base or ".") if target != base else "."
+    relative = relpath(target or ".", base or ".") if target != base else "."
     if (target == "" or target.endswith("/")) and relative != "." and not relative.endswith("/"):
         relative += "/"
     if relative == ".":
         relative = "./"
     return relative + (f"#{anchor}" if anchor else "")
+
+
+def relpath(path: str, start: str) -> str:
+    """``posixpath.relpath(path, start)`` for relative paths, as page URLs are: the same
+    answer without making both absolute first (a big API's pages link to each other tens
+    of thousands of times). Paths with ``.`` or ``..`` parts go to ``posixpath``."""
+    to = [part for part in path.split("/") if part]
+    base = [part for part in start.split("/") if part]
+    if path.startswith("/") or start.startswith("/") or any(part in (".", "..") for part in (*to, *base)):
+        return posixpath.relpath(path, start)
+    common = 0
+    for mine, theirs in zip(to, base, strict=False):  # the shorter one bounds the prefix
+        if mine != theirs:
+            break
+        common += 1
+    parts = [".."] * (len(base) - common) + to[common:]
+    return "/".join(parts) if parts else "."
 
 
 def static_url(from_path: str, target: str, directory_urls: bool) -> str:

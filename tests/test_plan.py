@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from portal_gen.config import PortalConfig
 from portal_gen.plan import NavSection, page_url, plan_reference, relative_url
 from portal_gen.slugs import slugify, unique_slugs
@@ -81,3 +84,17 @@ def test_relative_urls_match_mkdocs() -> None:
     assert relative_url("reference/pets/list.md", "reference/models/pet.md", False) == "../models/pet.html"
     assert relative_url("reference/pets/list.md", "reference/pets/list.md", True, "responses") == "#responses"
     assert relative_url("reference/index.md", "index.md", False) == "../index.html"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", "models", "", ".", "..", "x.html"]), max_size=5).map("/".join),
+    st.lists(st.sampled_from(["a", "b", "models", "", ".", "..", "x.html"]), max_size=5).map("/".join),
+)
+def test_relpath_answers_as_posixpath(path: str, start: str) -> None:
+    import posixpath
+
+    from portal_gen.plan import relpath
+
+    path, start = path or ".", start or "."
+    assert relpath(path, start) == posixpath.relpath(path, start)

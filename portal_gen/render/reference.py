@@ -16,7 +16,7 @@ from ..case_studies import CaseStudy
 from ..config import PortalConfig
 from ..examples import example_for
 from ..markdown import render_inline, render_markdown
-from ..plan import Plan, PlannedPage, operation_tag, page_url, relative_url, webhook_key
+from ..plan import Plan, PlannedPage, operation_tag, page_url, relative_url, relpath, webhook_key
 from ..pricing import Pricing
 from ..pricing.costs import meter_costs
 from ..slugs import slugify
@@ -274,7 +274,7 @@ def tree_links(path: str, models_folder: str | None, directory_urls: bool) -> tu
     base = (source if source.endswith("/") else posixpath.dirname(source) + "/").rstrip("/")
     if not models_folder or base == models_folder or base.startswith(models_folder + "/"):
         return ("from", base)
-    return ("to models", posixpath.relpath(models_folder, base or "."))
+    return ("to models", relpath(models_folder, base or "."))
 
 
 def _highlight_snippet(snippet: Snippet) -> Markup:
