@@ -451,16 +451,18 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         share, self._share = self._share, None
         self._unquiet()
         self.stop_folders(wait=True)  # before the site is moved: none is made after
+        if self.cache is not None:
+            # Kept even if the spec is invalid: pages are kept by what they are made of,
+            # and the next build, once the spec is fixed, needs them all the same. Saved
+            # now, while the other process writes its last pages: every page's entries
+            # are in (MkDocs ran each page's events).
+            self.cache.save_search()
         try:
             if share is not None:
                 self.rendered += share.finish()
         except Exception:
             self._raise_spec_problems()  # an invalid spec explains a failed page better
             raise
-        if self.cache is not None:
-            # Kept even if the spec is invalid: pages are kept by what they are made of,
-            # and the next build, once the spec is fixed, needs them all the same.
-            self.cache.save_search()
         self._raise_spec_problems()
         if self.cache is not None:
             self.cache.prune()  # keep what this build used, nothing older
