@@ -451,12 +451,17 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         share, self._share = self._share, None
         self._unquiet()
         self.stop_folders(wait=True)  # before the site is moved: none is made after
-        if self.cache is not None:
-            # Kept even if the spec is invalid: pages are kept by what they are made of,
-            # and the next build, once the spec is fixed, needs them all the same. Saved
-            # now, while the other process writes its last pages: every page's entries
-            # are in (MkDocs ran each page's events).
-            self.cache.save_search()
+        try:
+            if self.cache is not None:
+                # Kept even if the spec is invalid: pages are kept by what they are made
+                # of, and the next build, once the spec is fixed, needs them all the same.
+                # Saved now, while the other process writes its last pages: every page's
+                # entries are in (MkDocs ran each page's events).
+                self.cache.save_search()
+        except BaseException:
+            if share is not None:
+                share.stop()  # nothing is published: the other process must not write on
+            raise
         try:
             if share is not None:
                 self.rendered += share.finish()

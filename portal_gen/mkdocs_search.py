@@ -44,13 +44,14 @@ def search_text(html: str) -> str:
     Examples, constraint lines and nested property trees are left out: they make up
     most of a reference page's markup (and of the time search takes to parse it) and
     would bloat the index every reader downloads. Blocks go first, found with str.find:
-    the regexes then run over the quarter of the page that is left.
+    the regexes then run over the quarter of the page that is left. (Spaces on both sides
+    of a nested tree, were there any, become one space, not two: portal's templates put
+    none there, and search splits words on any run of them.)
     """
-    html = _without_nested(_cut(_cut(_cut(html, _SCRIPT), _CODE_BLOCK), _FACTS))
-    html = _INLINE_TAG.sub("", _PERMALINK.sub("", html))
-    if "<pre" not in html:  # where spaces are text; elsewhere search makes one of many
-        html = _SPACES.sub(" ", html)
-    return html
+    html = _cut(_cut(_cut(html, _SCRIPT), _CODE_BLOCK), _FACTS)
+    collapse = "<pre" not in html  # where spaces are text; elsewhere search makes one of many
+    html = _INLINE_TAG.sub("", _PERMALINK.sub("", _without_nested(html)))
+    return _SPACES.sub(" ", html) if collapse else html
 
 
 def _without_nested(html: str) -> str:
@@ -123,12 +124,14 @@ class _SearchIndex(MaterialSearchIndex):  # type: ignore[misc]
                 self.create_entry_for_section(section, page.toc, page.url, page)
 
 
-# A start tag with double-quoted or no attribute values, or an end tag: all the markup
-# portal's templates and sanitized Markdown produce. HTMLParser reads these the same
-# way in every Python version; anything else (a comment, a single-quoted value, a lone
-# "<") sends the page to Material's parser.
+# A start tag with double-quoted or no attribute values, or an end tag, spaced with
+# ASCII whitespace (HTMLParser ends a tag name at no other): all the markup portal's
+# templates and sanitized Markdown produce. HTMLParser reads these the same way in every
+# Python version; anything else (a comment, a single-quoted value, a lone "<", a
+# no-break space in a tag) sends the page to Material's parser.
 _MARKUP = re.compile(
-    r"""<(?:([a-zA-Z][-a-zA-Z0-9]*)((?:\s+[^\s"'<>/=]+(?:="[^"]*")?)*)\s*(/?)|/([a-zA-Z][-a-zA-Z0-9]*)\s*)>"""
+    r"""<(?:([a-zA-Z][-a-zA-Z0-9]*)((?:[ \t\n\r\f]+[^\s"'<>/=]+(?:="[^"]*")?)*)[ \t\n\r\f]*(/?)"""
+    r"""|/([a-zA-Z][-a-zA-Z0-9]*)[ \t\n\r\f]*)>"""
 )
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:(=)"([^"]*)")?""")
 # Elements whose content HTMLParser reads as raw text in one Python version or another.

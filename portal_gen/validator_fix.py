@@ -34,6 +34,7 @@ import contextlib
 import functools
 import hashlib
 import importlib
+import math
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -185,8 +186,8 @@ def _regex_conforms(pattern: str) -> bool:
 
 
 def _agreeable(value: Any) -> bool:
-    """Only JSON values (string keys), no ``pattern`` the check refuses and no integral
-    float, at any depth."""
+    """Only JSON values (string keys; no NaN or infinity), no ``pattern`` the check
+    refuses and no integral float, at any depth."""
     stack = [value]
     while stack:
         node = stack.pop()
@@ -208,8 +209,8 @@ def _agreeable(value: Any) -> bool:
 
 
 def _json_scalar(value: Any) -> bool:
-    if isinstance(value, float):
-        return not value.is_integer()
+    if isinstance(value, float):  # NaN and infinities: not JSON, and not alike to both
+        return math.isfinite(value) and not value.is_integer()
     return value is None or isinstance(value, (str, int))  # bool is an int
 
 

@@ -28,7 +28,9 @@ from portal_gen.mkdocs_search import search_sections, search_text
             "<p>keep</p><p>after</p>",
         ),
         ('<p>a</p><details class="portal-nested"><p>never closed</p>', "<p>a</p>"),
-        ('<p>a  <b>b</b></p>\n\n<details class="portal-nested"><pre>only here</pre></details>', "<p>a b</p> "),
+        # A <pre> only in a nested tree still keeps the page's spaces as they are.
+        ('<p>a  <b>b</b></p>\n\n<details class="portal-nested"><pre>only here</pre></details>', "<p>a  b</p>\n\n"),
+        ('<p>a  <b>b</b></p>\n\n<details class="portal-nested"><p>x</p></details>', "<p>a b</p> "),
         ("<p>a  b</p><pre>kept  as is</pre>", "<p>a  b</p><pre>kept  as is</pre>"),
         (
             "<p>x</p><details open><summary>s</summary>shown</details>",
@@ -112,6 +114,11 @@ def test_markup_portal_generates_is_read_as_material_reads_it(html: str) -> None
         "<!DOCTYPE html><p>x</p>",
         '<p title = "spaced">x</p>',
         "<p>unclosed",
+        # Whitespace HTMLParser does not end a tag name at: part of the name to it.
+        '<h2 id="a">T</h2><p\x0b>x</p>',
+        '<h2\u2003id="a">T</h2><p>x</p>',
+        "<div\x85data-search-exclude><p>secret</p></div>",
+        '<p\xa0class="x">y</p></p\xa0>',
     ],
 )
 def test_other_markup_is_read_by_material_or_alike(html: str) -> None:

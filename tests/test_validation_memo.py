@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +210,7 @@ _KEYWORDS += ["required", "properties", "items", "allOf", "pattern", "additional
 _SCALARS = st.one_of(
     st.integers(-3, 3),
     st.sampled_from([1.0, 2.5, 0.0, -1.0, 10**20, True, False, None, "", "string", "integer", "object"]),
+    st.sampled_from([math.inf, -math.inf, math.nan]),
     st.sampled_from(["^a+$", "[", "\\p{L}", "(?<n>x)", "(?P<n>x)", "a{2,1}", "\\d"]),
 )
 _VALUES = st.recursive(
@@ -236,6 +238,8 @@ def test_the_quick_meta_check_passes_only_what_the_check_passes(value: dict[str,
         {"required": []},
         {"type": "string", "maxLength": "ten"},
         {"type": "string", "pattern": datetime.date(2026, 12, 1)},  # jsonschema-rs passes it (as text?)
+        {"type": "number", "enum": [math.inf, math.inf]},  # jsonschema-rs takes them for two items
+        {"properties": {"a": {"enum": [-math.inf, -math.inf]}}},
     ],
 )
 def test_what_the_check_fails_is_asked_of_it(value: dict[str, Any]) -> None:
@@ -253,6 +257,7 @@ def test_what_the_check_fails_is_asked_of_it(value: dict[str, Any]) -> None:
         ({"type": "array", "items": {"type": "number", "minimum": 0.5, "enum": [0.5, 1, 2.5]}}, True),
         ({"type": "string", "example": datetime.date(2026, 12, 1)}, False),  # a YAML date: asked of the check
         ({"type": "number", "default": 1.0}, False),  # an integral float: asked of the check
+        ({"type": "number", "default": math.nan}, False),  # not JSON: asked of the check
     ],
 )
 def test_what_the_check_passes_passes(value: dict[str, Any], quickly: bool) -> None:
