@@ -416,9 +416,10 @@ class PageCache:
             return None
         return path, entries
 
-    def link_output(self, key: str, page: Path) -> None:
-        """Keep ``page``, a file just published by this build, as the finished page under
-        ``key``: a second name for it, not a copy (a copy on another file system).
+    def link_output(self, key: str, page: Path, facts: list[int]) -> None:
+        """Keep ``page``, a file just published by this build (its :func:`file_facts`
+        are ``facts``), as the finished page under ``key``: a second name for it, not a
+        copy (a copy on another file system).
 
         The file is then shared with the site, which a user or a tool could change in
         place: its facts (:func:`file_facts`) are noted, and :meth:`output` refuses
@@ -434,11 +435,12 @@ class PageCache:
         try:
             temporary.unlink(missing_ok=True)
             try:
-                os.link(page, temporary)
+                os.link(page, temporary)  # changes none of its facts
             except OSError:
                 shutil.copyfile(page, temporary)
+                facts = file_facts(temporary.stat())
             os.replace(temporary, target)
-            self._shared.put(key, file_facts(target.stat()))
+            self._shared.put(key, facts)
         except OSError:
             temporary.unlink(missing_ok=True)  # not kept: rendered again next time
 

@@ -1066,9 +1066,10 @@ class _Outputs:
             except OSError:
                 continue
             if stat.S_ISREG(written.st_mode):
-                found[destination] = [key, *file_facts(written)]
+                facts = file_facts(written)
+                found[destination] = [key, *facts]
                 if self._link and key in self._fresh and written.st_size:
-                    self._cache.link_output(key, site / destination)
+                    self._cache.link_output(key, site / destination, facts)
         if self._link:
             self._cache.save_output_facts()
         return found

@@ -23,7 +23,7 @@ import os
 import pickle
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 JOBS_ENV = "PORTAL_JOBS"  # PORTAL_JOBS=1 builds in one process, e.g. to compare outputs
@@ -147,11 +147,9 @@ class JobShare:
         ran, low = 0, 0
         while self._outcome is _PENDING and not self._reader.poll():
             with self._locked(lambda: self._process.is_alive()):
-                index = next((i for i in range(low, self._count) if self._states[i] == _FREE), -1)
-                if index < 0:
-                    break
-                self._states[index] = _OURS
-                self._shared[0] -= 1
+                index = self._take_first(range(low, self._count), _OURS)
+            if index < 0:
+                break
             try:
                 self._run(index)
             except Exception as exc:
@@ -252,11 +250,16 @@ class JobShare:
     def _take(self, below: int, parent: int) -> int:
         """The highest free job below ``below``, now the helper's; -1 when none is left."""
         with self._locked(lambda: os.getppid() == parent):
-            for index in range(below - 1, -1, -1):
-                if self._states[index] == _FREE:
-                    self._states[index] = _THEIRS
-                    self._shared[0] -= 1
-                    return index
+            return self._take_first(range(below - 1, -1, -1), _THEIRS)
+
+    def _take_first(self, indices: Iterable[int], owner: int) -> int:
+        """The first free job of ``indices``, now ``owner``'s; -1 when none is free.
+        Call with the lock held."""
+        for index in indices:
+            if self._states[index] == _FREE:
+                self._states[index] = owner
+                self._shared[0] -= 1
+                return index
         return -1
 
 

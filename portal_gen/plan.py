@@ -183,15 +183,20 @@ def relative_url(from_path: str, to_path: str, directory_urls: bool, anchor: str
     target = page_url(to_path, directory_urls)
     if source == target and anchor:
         return f"#{anchor}"
-    base = source if source.endswith("/") else posixpath.dirname(source) + "/"
-    if base == "/":
-        base = ""
+    base = link_base(source)
     relative = relpath(target or ".", base or ".") if target != base else "."
     if (target == "" or target.endswith("/")) and relative != "." and not relative.endswith("/"):
         relative += "/"
     if relative == ".":
         relative = "./"
     return relative + (f"#{anchor}" if anchor else "")
+
+
+def link_base(url: str) -> str:
+    """The folder links on the page at ``url`` (a :func:`page_url`) are relative to, with
+    a final ``/``; empty at the site's root."""
+    base = url if url.endswith("/") else posixpath.dirname(url) + "/"
+    return "" if base == "/" else base
 
 
 def relpath(path: str, start: str) -> str:

@@ -150,12 +150,19 @@ def _passes_draft4_quickly(validator: Any, schema: Any, value: Any) -> bool:
     dialect each schema names.
     """
     found = _draft4_checker()
-    if found is None or not _agreeable(value):
+    if found is None:
         return False
     check, faster = found
     try:
-        return bool(validator._get_schema_checker(schema, value) == check and faster.is_valid(value))
-    except Exception:  # another check, or not a JSON value jsonschema-rs can read: ask the check
+        if validator._get_schema_checker(schema, value) != check:
+            return False  # 3.1's, say: not walked for nothing
+    except Exception:  # an unknown dialect, say: the check reports it
+        return False
+    if not _agreeable(value):
+        return False
+    try:
+        return bool(faster.is_valid(value))
+    except Exception:  # not a JSON value jsonschema-rs can read: ask the check
         return False
 
 

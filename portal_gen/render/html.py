@@ -92,6 +92,7 @@ def highlight_blocks(code: str, language: str) -> Markup:
 # treats specially inside one (no escape, interpolation or format character).
 _DOUBLE_QUOTED = re.compile(r'"([^"\n]*)"')
 _PLAIN = re.compile(r"[A-Za-z0-9 _.,:;/@+=?!*()\[\]&-]*")
+_OTHER_QUOTES = re.compile(r"[\\'`]")  # an escape, or a literal that could hold a double quote
 _MARK = "pQrTlZ"  # placeholders: pQrTlZ0pQrTlZ, pQrTlZ1pQrTlZ...
 _PLACEHOLDER = re.compile(f"{_MARK}(\\d+){_MARK}")
 
@@ -127,9 +128,6 @@ def _highlight_shaped(block: str, lexer: Lexer) -> str:
         return _highlight_block(block, lexer)
     shaped = _highlight_block("\n".join(lines), lexer)
     return _PLACEHOLDER.sub(lambda found: literals[int(found.group(1))].replace("&", "&amp;"), shaped)
-
-
-_OTHER_QUOTES = re.compile(r"[\\'`]")
 
 
 @lru_cache(maxsize=4096)

@@ -16,7 +16,7 @@ from ..case_studies import CaseStudy
 from ..config import PortalConfig
 from ..examples import example_for
 from ..markdown import render_inline, render_markdown
-from ..plan import Plan, PlannedPage, operation_tag, page_url, relative_url, relpath, webhook_key
+from ..plan import Plan, PlannedPage, link_base, operation_tag, page_url, relative_url, relpath, webhook_key
 from ..pricing import Pricing
 from ..pricing.costs import meter_costs
 from ..slugs import slugify
@@ -270,8 +270,7 @@ def tree_links(path: str, models_folder: str | None, directory_urls: bool) -> tu
     page to ``models_folder``, where every model page is (``relative_url`` links a page
     outside that folder to a model by that way and the model's name), or, on a page inside
     that folder or when model pages have no one folder, the page's own base."""
-    source = page_url(path, directory_urls)
-    base = (source if source.endswith("/") else posixpath.dirname(source) + "/").rstrip("/")
+    base = link_base(page_url(path, directory_urls)).rstrip("/")
     if not models_folder or base == models_folder or base.startswith(models_folder + "/"):
         return ("from", base)
     return ("to models", relpath(models_folder, base or "."))
