@@ -205,16 +205,59 @@ def _nav_item_memo() -> tuple[Callable[..., Any], Callable[..., Any]]:
             found = outputs[key] = _without_blank_lines(render(item, path, level, parent))
         return found
 
+    rows: dict[tuple[Any, ...], list[Any]] = {}
+    row_urls: dict[int, tuple[str, ...] | None] = {}
+
     @jinja2.pass_context
     def nav_items(context: Any, render: Any, children: Any, index: Any, path: Any, level: Any, parent: Any) -> Any:
         # Material's loop: each entry but the section's index page, numbered from 1. The
         # whitespace between entries, which the loop indents and repeats, is one line break.
-        rendered = [
-            nav_item(context, render, item, f"{path}_{number}", level, parent)
-            for number, item in enumerate(children, 1)
-            if not index or item != index
-        ]
+        page = context.get("page")
+        # MkDocs keeps one Page per file (file.page), so the entry that is the page is it.
+        fresh = [item.active or item is page for item in children]
+        row = _row(page, children, fresh, index, path, level, parent)
+        rendered = []
+        for number, item in enumerate(children, 1):
+            if index and item == index:
+                continue
+            if row is None or fresh[number - 1]:
+                rendered.append(nav_item(context, render, item, f"{path}_{number}", level, parent))
+                continue
+            found = row[number - 1]
+            if found is None:
+                found = row[number - 1] = nav_item(context, render, item, f"{path}_{number}", level, parent)
+            rendered.append(found)
         return Markup("\n" + "\n".join(rendered) + "\n")
+
+    def _row(
+        page: Any, children: Any, fresh: list[bool], index: Any, path: Any, level: Any, parent: Any
+    ) -> list[Any] | None:
+        """The entries of ``children`` (a section's, or the top level) as the pages whose
+        links to them are the same render them, kept by position: an entry neither
+        active nor the page (``fresh``) comes out as :func:`nav_item` makes it on any of
+        those pages, so a section's list is not looked up entry by entry on each of its
+        pages. ``None`` when the entries are not all pages and sections of pages."""
+        if page is None or not isinstance(getattr(page, "url", None), str):
+            return None
+        if id(children) not in row_urls:
+            row_urls[id(children)] = _subtree_urls_of(children)
+        urls = row_urls[id(children)]
+        if urls is None:
+            return None
+        # The links that matter are to the entries not rendered fresh: leave the fresh
+        # ones' pages out (the page itself is under its own URL, and always fresh).
+        inside = _count_under(urls, page.url)
+        for item, is_fresh in zip(children, fresh, strict=True):
+            if is_fresh and inside:
+                inside -= _count_under(_item_urls(item, subtrees), page.url)
+        base = _links_base(page.url, (page.url,) if inside else ())
+        key = (id(children), id(index), path, level, bool(getattr(parent, "active", False)), base)
+        found = rows.get(key)
+        if found is None:
+            if len(rows) >= _NAV_MEMO_LIMIT:
+                rows.clear()
+            found = rows[key] = [None] * len(children)
+        return found
 
     return nav_item, nav_items
 
@@ -226,8 +269,30 @@ def _first_index(children: Any) -> Any:
 
 def _subtree_urls(section: Section) -> tuple[str, ...] | None:
     """The URLs of every page under ``section``, sorted; ``None`` if it holds anything else."""
+    return _subtree_urls_of(section.children)
+
+
+def _item_urls(item: Any, subtrees: dict[int, tuple[str, ...] | None]) -> tuple[str, ...]:
+    """The URLs of ``item``'s pages: its own, or its section's (remembered in ``subtrees``)."""
+    if isinstance(item, Section):
+        if id(item) not in subtrees:
+            subtrees[id(item)] = _subtree_urls(item)
+        return subtrees[id(item)] or ()
+    return (item.url,)
+
+
+def _count_under(urls: tuple[str, ...], prefix: str) -> int:
+    """How many of ``urls`` (sorted) start with ``prefix``: they sort together, from it."""
+    first = count = bisect.bisect_left(urls, prefix)
+    while count < len(urls) and urls[count].startswith(prefix):
+        count += 1
+    return count - first
+
+
+def _subtree_urls_of(children: Any) -> tuple[str, ...] | None:
+    """The URLs of every page in or under ``children``, sorted; ``None`` if they hold anything else."""
     urls: list[str] = []
-    stack: list[Any] = list(section.children)
+    stack: list[Any] = list(children)
     while stack:
         item = stack.pop()
         if isinstance(item, Section):

@@ -637,6 +637,7 @@ class _GeneratedPage(Page):
     is_index: bool = False
     typeset: None = None
     pages: None = None
+    _last: tuple[_GeneratedPage, str] | None = None  # the HTML last read, and whose
 
     def __init__(self, generated: RenderedPage, file: File, config: MkDocsConfig) -> None:
         self._generated = generated
@@ -658,7 +659,15 @@ class _GeneratedPage(Page):
             # quarter of a gigabyte on a big API). It reads as empty until then.
             self._lent = ""
             return self._lent
-        self._lent = self._generated.html
+        # Read once for its handlers and template: each asks twice (search whether
+        # there is any, then for it; Material's content.html whether it has an <h1>,
+        # then for it). Only the page being written is held (_last), never a second.
+        last = _GeneratedPage._last
+        if last is not None and last[0] is self:
+            self._lent = last[1]
+        else:
+            self._lent = self._generated.html
+            _GeneratedPage._last = (self, self._lent)
         return self._lent
 
     @content.setter
@@ -683,6 +692,8 @@ class _GeneratedPage(Page):
         self._generated = generated
         self._content = self._lent = None
         self._anchor_ids, self._rendered = None, False
+        if _GeneratedPage._last is not None and _GeneratedPage._last[0] is self:
+            _GeneratedPage._last = None
 
     def read_source(self, config: MkDocsConfig) -> None:
         self.markdown, self.meta = "", {}

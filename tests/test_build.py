@@ -450,3 +450,45 @@ def test_operations_of_different_tags_share_trees_and_model_pages_their_own() ->
         assert (pet != user) is directory_urls
         assert pet != pets
         assert tree_links("reference/index.md", models, directory_urls) != pets
+
+
+def test_a_generated_pages_html_is_read_once_per_page_written(tmp_path: Path) -> None:
+    # Search, then Material's content.html, each ask for a page's content twice; the HTML
+    # is read from the cache once for them, and only the page being written is held.
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+
+    from portal_gen.mkdocs_plugin import _GeneratedPage
+    from portal_gen.render.page import RenderedPage
+
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "Reads", "docs_dir": str(tmp_path)})
+    errors, _ = config.validate()
+    assert not errors
+    reads: list[str] = []
+
+    def page(name: str) -> _GeneratedPage:
+        def body() -> str:
+            reads.append(name)
+            return f"<h2 id='x'>{name}</h2>\n"
+
+        rendered = RenderedPage(f"{name}.md", name, body, (), "operation")
+        file = File(f"{name}.md", str(tmp_path), str(tmp_path / "site"), use_directory_urls=True)
+        made = _GeneratedPage(rendered, file, config)
+        made.render(config, Files([]))
+        made.content = None  # past page_content, as MkDocs leaves it
+        return made
+
+    first, second = page("first"), page("second")
+    assert first.content == first.content == "<h2 id='x'>first</h2>\n"
+    assert reads == ["first"]
+    assert second.content == second.content and reads == ["first", "second"]
+    assert first.content and reads == ["first", "second", "first"]  # the second let it go
+    first.content = "searched"  # set, as search's handler does: held until set back
+    assert first.content == "searched" and reads == ["first", "second", "first"]
+    first.content = None
+    assert first.content and reads[-1] == "first"
+    first.replace(RenderedPage("first.md", "first", "<p>new</p>", (), "operation"))
+    first.render(config, Files([]))
+    first.content = None
+    assert first.content == "<p>new</p>"  # a quick rebuild's page is shown, not the last read

@@ -42,6 +42,9 @@ def test_remembered_navigation_renders_every_page_as_material(tmp_path: Path, va
     project = make_project(tmp_path / "project", operations=70)
     (project / "content" / "guides").mkdir()
     (project / "content" / "guides" / "deep.md").write_text("# Deep\n\nA page one folder down.\n")
+    # A page whose URL holds another's (guides/ and guides/deep/, in two entries of the
+    # top level): the links from it to its neighbours are its own.
+    (project / "content" / "guides.md").write_text("# Guides\n\nThe page over the folder.\n")
     mkdocs_yml = VARIANTS[variant]
     (project / "mkdocs.yml").write_text(mkdocs_yml)
     fast = run_portal("build", "-d", str(tmp_path / "fast"), cwd=project, env={"PORTAL_CACHE": "0"})
