@@ -48,6 +48,7 @@ from .engine import (
     PRICING_SCHEMA_PATH,
     Project,
     Site,
+    collect_fully_less_often,
     collector_paused,
     generate_site,
     load_project,
@@ -139,6 +140,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._started: dict[str, tuple[int, int]] = {}  # the inputs as the build began (serve)
         self._last: _LastBuild | None = None  # what a quick rebuild (serve) starts from
         self._made_from: tuple[tuple[tuple[str, str], ...], bool] = ((), True)
+        self._collection: tuple[int, int, int] | None = None  # the collector's thresholds before the build
 
     # -- loading (also called by the CLI before the build, to report errors early) --------
 
@@ -172,6 +174,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._serving = command == "serve" and not dirty
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self._collection is None:  # restored when the build ends, failed or not
+            self._collection = collect_fully_less_often()
         if self._serving:
             self._last = None
             # Before anything is read: an edit made during the build is seen by the next.
@@ -446,6 +450,12 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
 
     @event_priority(100)  # first: other plugins' post_build may read the pages
     def on_post_build(self, config: MkDocsConfig) -> None:
+        try:
+            self._finish_build(config)
+        finally:
+            self._restore_collection()
+
+    def _finish_build(self, config: MkDocsConfig) -> None:
         # Nothing is published before every page is written and the spec is known to be
         # valid: `portal build` discards its staging folder when this raises.
         share, self._share = self._share, None
@@ -492,7 +502,13 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
             self._quiet = None
 
+    def _restore_collection(self) -> None:
+        collection, self._collection = self._collection, None
+        if collection is not None:
+            gc.set_threshold(*collection)
+
     def on_build_error(self, error: Exception) -> None:
+        self._restore_collection()
         self._last = None
         self._unquiet()
         self.stop_folders()

@@ -492,3 +492,48 @@ def test_a_generated_pages_html_is_read_once_per_page_written(tmp_path: Path) ->
     first.render(config, Files([]))
     first.content = None
     assert first.content == "<p>new</p>"  # a quick rebuild's page is shown, not the last read
+
+
+def test_full_collections_are_rarer_during_a_build_and_as_before_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In this process (mkdocs build, as `mkdocs serve` runs it too): full collections are
+    # rarer while pages are made, and the collector is as it was once the build is over,
+    # whether it succeeded or failed.
+    import gc
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    import portal_gen.mkdocs_plugin
+    from portal_gen.engine import FULL_COLLECTIONS_EVERY
+
+    project = make_project(tmp_path / "project", operations=12)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("PORTAL_CACHE", "0")
+    seen: list[tuple[int, int, int]] = []
+    generate = portal_gen.mkdocs_plugin.generate_site
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.get_threshold())
+        return generate(*args, **kwargs)
+
+    monkeypatch.setattr(portal_gen.mkdocs_plugin, "generate_site", watched)
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+        assert seen == [(700, 10, FULL_COLLECTIONS_EVERY)]
+        assert gc.get_threshold() == (700, 10, 10)
+
+        def broken(*args: object, **kwargs: object) -> object:
+            seen.append(gc.get_threshold())
+            raise RuntimeError("a bug while generating")
+
+        monkeypatch.setattr(portal_gen.mkdocs_plugin, "generate_site", broken)
+        with pytest.raises(Exception, match="a bug while generating"):
+            build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site2")))
+        assert seen[-1] == (700, 10, FULL_COLLECTIONS_EVERY)
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)
