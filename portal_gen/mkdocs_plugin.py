@@ -58,6 +58,7 @@ from .engine import (
 )
 from .errors import PortalError
 from .home import HOME_PAGE
+from .mkdocs_blocks import remember_blocks
 from .mkdocs_nav import remember_nav_items
 from .mkdocs_search import faster_index, search_text
 from .mkdocs_serve import PortalInputs, SearchEntries, changed_files, changed_pages, site_shape, snapshot
@@ -389,6 +390,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         ]
         remember_nav_items(env)
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({_PLACEHOLDER: ""}), env.loader])  # type: ignore[list-item]
+        remember_blocks(env)  # last: templates are kept by loader, and the loader is final
         if self.cache is not None:
             # Links only when nothing after portal changes a page's file: no other plugin
             # or hook writes pages, or rewrites them after the build.

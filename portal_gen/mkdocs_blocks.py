@@ -1,0 +1,295 @@
+"""Blocks of the page template that come out alike on many pages, rendered once for them.
+
+Material's ``base.html`` renders, for every page, blocks that hardly depend on the page:
+the header (the page's title, once), the stylesheets and scripts, the ``__config`` JSON
+(on GitHub's portal, a fifth of the time the page template took). What such a block
+renders depends on what it reads, and :class:`_Checker` reads its template, and every
+template it includes, to make sure that is only:
+
+* the page's title, written as it is (``{{ page.title }}``, no filter around it);
+* the page's ``meta``, when it is empty (pages with front matter are rendered each time);
+* ``nav.homepage`` and other variables of the template's context, compared by value
+  (or, for objects such as ``config``, by identity: the same for the whole build);
+* links through MkDocs' ``url`` and ``script_tag`` filters, which depend on the page's
+  URL: each one the block made is made again for the next page and compared.
+
+A block that passes is rendered for the first page of each ``base_url`` twice: as it is,
+and with the title replaced by a marker. If filling the marked output with the page's
+title gives back the first rendering, the marked output is kept; other pages get it
+filled with their title when their context and links compare equal. Anything else
+(another filter on the title, a link that differs, a template that reads the page in
+another way) renders as Material renders it. tests/test_blocks.py builds projects both
+ways and compares every page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.environment import TemplateModule
+from mkdocs.utils.templates import script_tag_filter, url_filter
+
+_MARKER = "\x00portal-page-title\x00"
+_TEMPLATE = "base.html"
+# Filters and tests that read nothing but their arguments (Jinja's own, checked by identity).
+_PURE_FILTERS = frozenset(
+    {
+        "abs", "attr", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
+        "first", "float", "format", "indent", "int", "items", "join", "last", "length", "list",
+        "lower", "max", "min", "replace", "reverse", "round", "safe", "slice", "sort", "string",
+        "striptags", "sum", "title", "tojson", "trim", "truncate", "unique", "upper", "urlencode",
+        "wordcount",
+    }
+)  # fmt: skip
+_LINK_FILTERS: dict[str, Callable[..., Any]] = {"url": url_filter, "script_tag": script_tag_filter}
+# Nodes a remembered template may not hold: other blocks (a child template may replace
+# them), macros and their callers, and whatever reaches the context itself.
+_REFUSED = (
+    nodes.Block,
+    nodes.Macro,
+    nodes.CallBlock,
+    nodes.Extends,
+    nodes.ExprStmt,
+    nodes.ContextReference,
+    nodes.DerivedContextReference,
+    nodes.EvalContextModifier,
+    nodes.ScopedEvalContextModifier,
+    nodes.ExtensionAttribute,
+    nodes.ImportedName,
+    nodes.InternalName,
+)
+_REFUSED_NAMES = frozenset({"self", "super", "caller", "varargs", "kwargs", "extra_css", "extra_javascript"})
+
+
+def remember_blocks(env: jinja2.Environment) -> None:
+    """Render the blocks of ``base.html`` that pass :class:`_Checker` through a memo, for
+    one build with ``env``."""
+    if env.autoescape is not False or any(env.filters.get(name) is not f for name, f in _LINK_FILTERS.items()):
+        return
+    try:
+        template = env.get_template(_TEMPLATE)
+        source = env.loader.get_source(env, _TEMPLATE)[0] if env.loader is not None else None
+    except jinja2.TemplateNotFound:
+        return
+    if source is None:
+        return
+    checker = _Checker(env)
+    found = {block.name: block for block in env.parse(source).find_all(nodes.Block)}
+    if set(found) != set(template.blocks):  # not the template that was compiled
+        return
+    for name, render in list(template.blocks.items()):
+        names = checker.names(found[name])
+        if names is not None:
+            template.blocks[name] = _BlockMemo(checker, render, names)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Entry:
+    parts: tuple[str, ...]  # the block's output, split where the title goes
+    links: tuple[tuple[str, str], ...]  # each link it made: what was linked, and the link
+    names: tuple[str, ...]  # the context variables it (and what it includes) reads, sorted
+    values: tuple[Any, ...]  # their values then, as _frozen makes them
+
+
+class _BlockMemo:
+    """A block of ``base.html``, remembered by ``base_url`` (see the module's docstring)."""
+
+    def __init__(self, checker: _Checker, render: Callable[[Any], Iterator[str]], names: frozenset[str]) -> None:
+        self._checker = checker
+        self._render = render
+        self._names = names
+        self._entries: dict[Any, _Entry | None] = {}
+
+    def __call__(self, context: Any) -> Iterator[str]:
+        page = context.get("page")
+        if page is None or getattr(page, "meta", None) or not isinstance(getattr(page, "title", None), str):
+            yield from self._render(context)
+            return
+        key = context.get("base_url")
+        if key in self._entries and self._entries[key] is None:  # it renders differently per page
+            yield from self._render(context)
+            return
+        entry = self._entries.get(key)
+        if entry is not None:
+            filled = self._fill(entry, context, page)
+            if filled is not None:
+                yield filled
+                return
+        output = "".join(self._render(context))
+        self._entries[key] = self._learn(context, page, output)
+        yield output
+
+    def _fill(self, entry: _Entry, context: Any, page: Any) -> str | None:
+        if _values(context, entry.names) != entry.values:
+            return None
+        links: Any = {"page": page, "base_url": context.get("base_url")}  # what url_filter reads
+        if any(url_filter(links, target) != link for target, link in entry.links):
+            return None
+        title: str = page.title
+        return title.join(entry.parts)
+
+    def _learn(self, context: Any, page: Any, output: str) -> _Entry | None:
+        """The block's output for pages like ``page`` (rendered as ``output``), or
+        ``None`` if it cannot be had by filling in the title."""
+        env = self._checker.env
+        loaded: list[str] = []
+        links: list[tuple[str, str]] = []
+        with _recording(env, loaded, links):
+            marked = "".join(self._render(context.derived({"page": _TitledPage(page)})))
+        names = set(self._names)
+        for name in loaded:
+            found = self._checker.template_names(name)
+            if found is None:
+                return None
+            names |= found
+        parts = tuple(marked.split(_MARKER))
+        if page.title.join(parts) != output:
+            return None
+        names.discard("page")
+        ordered = tuple(sorted(names))
+        return _Entry(parts, tuple(links), ordered, _values(context, ordered))
+
+
+class _TitledPage:
+    """The page, but for its title: a marker, where the block writes it."""
+
+    def __init__(self, page: Any) -> None:
+        self._page = page
+
+    @property
+    def title(self) -> str:
+        return _MARKER
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._page, name)
+
+
+@contextmanager
+def _recording(env: jinja2.Environment, loaded: list[str], links: list[tuple[str, str]]) -> Iterator[None]:
+    """Meanwhile, note every template ``env`` loads and every link the filters make."""
+
+    def recorder(load: Callable[..., Any]) -> Callable[..., Any]:
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            template = load(*args, **kwargs)
+            loaded.append(template.name)
+            return template
+
+        return recorded
+
+    loaders = ("get_template", "select_template", "get_or_select_template")  # what includes call
+
+    @jinja2.pass_context
+    def recorded_url(context: Any, value: Any) -> str:
+        link = url_filter(context, value)
+        links.append((str(value), link))
+        return link
+
+    @jinja2.pass_context
+    def recorded_script_tag(context: Any, script: Any) -> Any:
+        links.append((str(script), url_filter(context, str(script))))
+        return script_tag_filter(context, script)
+
+    for name in loaders:
+        setattr(env, name, recorder(getattr(env, name)))
+    env.filters["url"], env.filters["script_tag"] = recorded_url, recorded_script_tag
+    try:
+        yield
+    finally:
+        for name in loaders:
+            delattr(env, name)  # the class's method again
+        env.filters["url"], env.filters["script_tag"] = url_filter, script_tag_filter
+
+
+def _values(context: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(_frozen(context.get(name)) for name in names)
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` as something compared by what it holds (objects: by identity)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, TemplateModule) and getattr(value, "__name__", None) == "partials/language.html":
+        # Material's translations: one module per page, the same texts on every page.
+        return ("language", value.__name__)
+    return ("object", id(value))
+
+
+class _Checker:
+    """Whether a block or template reads the page only as a remembered block may, and
+    which context variables it reads."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self._templates: dict[str, frozenset[str] | None] = {}
+
+    def template_names(self, name: str) -> frozenset[str] | None:
+        if name not in self._templates:
+            try:
+                source = self.env.loader.get_source(self.env, name)[0] if self.env.loader is not None else None
+            except jinja2.TemplateNotFound:
+                source = None
+            self._templates[name] = None if source is None else self.names(self.env.parse(source))
+        return self._templates[name]
+
+    def names(self, root: nodes.Node) -> frozenset[str] | None:
+        """The context variables ``root`` reads, or ``None`` if it may not be remembered."""
+        names: set[str] = set()
+        if not self._allowed(root, root, (), names):
+            return None
+        return frozenset(names)
+
+    def _allowed(self, node: nodes.Node, root: nodes.Node, parents: tuple[nodes.Node, ...], names: set[str]) -> bool:
+        if node is not root and isinstance(node, _REFUSED):
+            return False
+        if isinstance(node, nodes.Name) and node.ctx == "load":
+            if node.name in _REFUSED_NAMES or not self._read_as_allowed(node, parents):
+                return False
+            names.add(node.name)
+        elif isinstance(node, nodes.Filter):
+            if not self._known_filter(node.name):
+                return False
+        elif isinstance(node, nodes.Test):
+            if self.env.tests.get(node.name) is not jinja2.tests.TESTS.get(node.name, object()):
+                return False
+        elif isinstance(node, nodes.Call) and not _allowed_call(node.node):
+            return False
+        return all(self._allowed(child, root, (*parents, node), names) for child in node.iter_child_nodes())
+
+    def _known_filter(self, name: str) -> bool:
+        found = self.env.filters.get(name)
+        if name in _LINK_FILTERS:
+            return found is _LINK_FILTERS[name]
+        return name in _PURE_FILTERS and found is jinja2.filters.FILTERS.get(name, object())
+
+    @staticmethod
+    def _read_as_allowed(name: nodes.Name, parents: tuple[nodes.Node, ...]) -> bool:
+        parent = parents[-1] if parents else None
+        if name.name == "page":
+            if not isinstance(parent, nodes.Getattr) or parent.node is not name:
+                return False
+            if parent.attr == "meta":
+                return True
+            # The title, written as it is: the output node holds it directly.
+            return parent.attr == "title" and len(parents) >= 2 and isinstance(parents[-2], nodes.Output)
+        if name.name == "nav":  # the home page, the same for every page; not the entries' state
+            return isinstance(parent, nodes.Getattr) and parent.node is name and parent.attr == "homepage"
+        return True
+
+
+def _allowed_call(callee: nodes.Node) -> bool:
+    """Calls a remembered template may make: Material's translations and Jinja's namespace."""
+    if isinstance(callee, nodes.Name):
+        return callee.name == "namespace"
+    return (
+        isinstance(callee, nodes.Getattr)
+        and callee.attr == "t"
+        and isinstance(callee.node, nodes.Name)
+        and callee.node.name == "lang"
+    )
