@@ -30,12 +30,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import jinja2
-from jinja2 import nodes
+from jinja2 import meta, nodes
 from jinja2.environment import TemplateModule
 from mkdocs.utils.templates import script_tag_filter, url_filter
 
 _MARKER = "\x00portal-page-title\x00"
 _TEMPLATE = "base.html"
+_TITLE = "page.title"  # and its title, written as it is (not compared: filled in)
 # Filters and tests that read nothing but their arguments (Jinja's own, checked by identity).
 _PURE_FILTERS = frozenset(
     {
@@ -103,6 +104,7 @@ class _BlockMemo:
         self._checker = checker
         self._render = render
         self._names = names
+        self._keyed_by = tuple(sorted(names - {"page", _TITLE}))  # what it reads itself, as its key
         self._entries: dict[Any, _Entry | None] = {}
 
     def __call__(self, context: Any) -> Iterator[str]:
@@ -110,7 +112,7 @@ class _BlockMemo:
         if page is None or getattr(page, "meta", None) or not isinstance(getattr(page, "title", None), str):
             yield from self._render(context)
             return
-        key = context.get("base_url")
+        key = (context.get("base_url"), _values(context, self._keyed_by))
         if key in self._entries and self._entries[key] is None:  # it renders differently per page
             yield from self._render(context)
             return
@@ -120,8 +122,11 @@ class _BlockMemo:
             if filled is not None:
                 yield filled
                 return
-        output = "".join(self._render(context))
-        self._entries[key] = self._learn(context, page, output)
+        loaded: list[str] = []
+        links: list[tuple[str, str]] = []
+        with _recording(self._checker.env, loaded, links):
+            output = "".join(self._render(context))
+        self._entries[key] = self._learn(context, page, output, loaded, links)
         yield output
 
     def _fill(self, entry: _Entry, context: Any, page: Any) -> str | None:
@@ -133,25 +138,25 @@ class _BlockMemo:
         title: str = page.title
         return title.join(entry.parts)
 
-    def _learn(self, context: Any, page: Any, output: str) -> _Entry | None:
-        """The block's output for pages like ``page`` (rendered as ``output``), or
+    def _learn(
+        self, context: Any, page: Any, output: str, loaded: list[str], links: list[tuple[str, str]]
+    ) -> _Entry | None:
+        """The block's output for pages like ``page``, from its rendering for ``page``
+        (``output``, which loaded the templates ``loaded`` and made ``links``), or
         ``None`` if it cannot be had by filling in the title."""
-        env = self._checker.env
-        loaded: list[str] = []
-        links: list[tuple[str, str]] = []
-        with _recording(env, loaded, links):
-            marked = "".join(self._render(context.derived({"page": _TitledPage(page)})))
         names = set(self._names)
         for name in loaded:
             found = self._checker.template_names(name)
             if found is None:
                 return None
             names |= found
-        parts = tuple(marked.split(_MARKER))
-        if page.title.join(parts) != output:
-            return None
-        names.discard("page")
-        ordered = tuple(sorted(names))
+        parts: tuple[str, ...] = (output,)
+        if _TITLE in names:  # where the title goes: rendered again, with a marker for it
+            marked = "".join(self._render(context.derived({"page": _TitledPage(page)})))
+            parts = tuple(marked.split(_MARKER))
+            if page.title.join(parts) != output:
+                return None
+        ordered = tuple(sorted(names - {"page", _TITLE}))
         return _Entry(parts, tuple(links), ordered, _values(context, ordered))
 
 
@@ -218,7 +223,22 @@ def _frozen(value: Any) -> Any:
     if isinstance(value, TemplateModule) and getattr(value, "__name__", None) == "partials/language.html":
         # Material's translations: one module per page, the same texts on every page.
         return ("language", value.__name__)
-    return ("object", id(value))
+    return _Same(value)
+
+
+class _Same:
+    """An object, equal only to itself: held, so that no other takes its id meanwhile."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.value is self.value
+
+    def __hash__(self) -> int:
+        return id(self.value)
 
 
 class _Checker:
@@ -239,19 +259,26 @@ class _Checker:
         return self._templates[name]
 
     def names(self, root: nodes.Node) -> frozenset[str] | None:
-        """The context variables ``root`` reads, or ``None`` if it may not be remembered."""
-        names: set[str] = set()
-        if not self._allowed(root, root, (), names):
+        """The context variables ``root`` (a template, or a block) reads, or ``None`` if it
+        may not be remembered. Variables it sets before reading them are its own (Jinja's
+        own analysis: what its compiled code resolves from the context)."""
+        reads: set[str] = set()
+        if not self._allowed(root, root, (), reads):
             return None
-        return frozenset(names)
+        body = root if isinstance(root, nodes.Template) else nodes.Template(getattr(root, "body", []))
+        body.set_environment(self.env)
+        # Jinja's analysis leaves out the environment's globals, which the context can hide.
+        names = set(meta.find_undeclared_variables(body)) | {name for name in reads if name in self.env.globals}
+        return frozenset(names | (reads & {_TITLE}))
 
     def _allowed(self, node: nodes.Node, root: nodes.Node, parents: tuple[nodes.Node, ...], names: set[str]) -> bool:
         if node is not root and isinstance(node, _REFUSED):
             return False
         if isinstance(node, nodes.Name) and node.ctx == "load":
-            if node.name in _REFUSED_NAMES or not self._read_as_allowed(node, parents):
+            read = None if node.name in _REFUSED_NAMES else self._read_as(node, parents)
+            if read is None:
                 return False
-            names.add(node.name)
+            names.add(read)
         elif isinstance(node, nodes.Filter):
             if not self._known_filter(node.name):
                 return False
@@ -269,18 +296,20 @@ class _Checker:
         return name in _PURE_FILTERS and found is jinja2.filters.FILTERS.get(name, object())
 
     @staticmethod
-    def _read_as_allowed(name: nodes.Name, parents: tuple[nodes.Node, ...]) -> bool:
+    def _read_as(name: nodes.Name, parents: tuple[nodes.Node, ...]) -> str | None:
+        """What reading ``name`` there reads, as a key of the memo; ``None`` if not allowed."""
         parent = parents[-1] if parents else None
+        attribute = parent.attr if isinstance(parent, nodes.Getattr) and parent.node is name else None
         if name.name == "page":
-            if not isinstance(parent, nodes.Getattr) or parent.node is not name:
-                return False
-            if parent.attr == "meta":
-                return True
+            if attribute == "meta":  # empty, on the pages remembered
+                return "page"
             # The title, written as it is: the output node holds it directly.
-            return parent.attr == "title" and len(parents) >= 2 and isinstance(parents[-2], nodes.Output)
+            if attribute == "title" and len(parents) >= 2 and isinstance(parents[-2], nodes.Output):
+                return _TITLE
+            return None
         if name.name == "nav":  # the home page, the same for every page; not the entries' state
-            return isinstance(parent, nodes.Getattr) and parent.node is name and parent.attr == "homepage"
-        return True
+            return "nav" if attribute == "homepage" else None
+        return name.name
 
 
 def _allowed_call(callee: nodes.Node) -> bool:

@@ -114,10 +114,15 @@ def test_remembered_blocks_render_every_page_as_material(
 @pytest.mark.parametrize(
     ("source", "reads"),
     [
-        ("<h1>{{ page.title }}</h1>{% if page.meta and page.meta.x %}{{ page.meta.x }}{% endif %}", {"page"}),
+        # The title (filled in) and the meta (empty): all of the page read.
+        (
+            "<h1>{{ page.title }}</h1>{% if page.meta and page.meta.x %}{{ page.meta.x }}{% endif %}",
+            {"page", "page.title"},
+        ),
         ('<a href="{{ nav.homepage.url | url }}">{{ config.site_name | e }}</a>', {"nav", "config"}),
-        ("{% set icon = config.theme.icon or 'x' %}{% include 'i/' ~ icon ~ '.svg' %}", {"config", "icon"}),
-        ("{{ lang.t('search') }}{% set _ = namespace(a=1) %}{{ _.a }}", {"lang", "namespace", "_"}),
+        # What the template sets itself is not read from the context.
+        ("{% set icon = config.theme.icon or 'x' %}{% include 'i/' ~ icon ~ '.svg' %}", {"config"}),
+        ("{{ lang.t('search') }}{% set _ = namespace(a=1) %}{{ _.a }}", {"lang", "namespace"}),
         ("{{ 'assets/x.js' | script_tag }}{{ features | tojson }}", {"features"}),
     ],
 )
@@ -137,6 +142,7 @@ def test_templates_that_read_the_page_only_so_may_be_remembered(source: str, rea
         "{% set t = page.title %}{{ t }}",
         "{{ page.url }}",  # any other attribute of the page
         "{{ page.content }}",
+        "{% set toc = page.toc %}{% for item in toc %}{{ item.title }}{% endfor %}",
         "{{ page }}",
         "{% for item in nav.items %}{{ item.active }}{% endfor %}",  # the entries' state
         "{{ nav }}",
