@@ -8,8 +8,12 @@ template it includes, to make sure that is only:
 
 * the page's title, written as it is (``{{ page.title }}``, no filter around it);
 * the page's ``meta``, when it is empty (pages with front matter are rendered each time);
-* ``nav.homepage`` and other variables of the template's context, compared by value
-  (or, for objects such as ``config``, by identity: the same for the whole build);
+* ``nav.homepage.url`` and other variables of the template's context, compared by
+  value (or, for objects such as ``config``, by identity: the same for the whole
+  build), but not what changes from page to page under an object that does not:
+  private attributes (``config._current_page``), ``active`` flags, MkDocs' ``pages``;
+  the objects themselves are trusted not to change meanwhile (a plugin's state read
+  through ``config.plugins`` could: no Material template reads any);
 * links through MkDocs' ``url`` and ``script_tag`` filters, which depend on the page's
   URL: each one the block made is made again for the next page and compared.
 
@@ -34,8 +38,11 @@ from jinja2 import meta, nodes
 from jinja2.environment import TemplateModule
 from mkdocs.utils.templates import script_tag_filter, url_filter
 
+from .mkdocs_nav import is_materials
+
 _MARKER = "\x00portal-page-title\x00"
 _TEMPLATE = "base.html"
+_LANGUAGE = "partials/language.html"
 _TITLE = "page.title"  # and its title, written as it is (not compared: filled in)
 # Filters and tests that read nothing but their arguments (Jinja's own, checked by identity).
 _PURE_FILTERS = frozenset(
@@ -64,7 +71,11 @@ _REFUSED = (
     nodes.ImportedName,
     nodes.InternalName,
 )
-_REFUSED_NAMES = frozenset({"self", "super", "caller", "varargs", "kwargs", "extra_css", "extra_javascript"})
+# Names and attributes through which a template reads what changes from page to page:
+# MkDocs' per-page links (extra_css...), the files' pages and their state, the page
+# being written (config._current_page, and every private attribute), what is active.
+_REFUSED_NAMES = frozenset({"self", "super", "caller", "varargs", "kwargs", "extra_css", "extra_javascript", "pages"})
+_REFUSED_ATTRIBUTES = frozenset({"active", "is_page", "is_homepage"})
 
 
 def remember_blocks(env: jinja2.Environment) -> None:
@@ -112,7 +123,7 @@ class _BlockMemo:
         if page is None or getattr(page, "meta", None) or not isinstance(getattr(page, "title", None), str):
             yield from self._render(context)
             return
-        key = (context.get("base_url"), _values(context, self._keyed_by))
+        key = (context.get("base_url"), _values(context, self._keyed_by, self._checker.translations))
         if key in self._entries and self._entries[key] is None:  # it renders differently per page
             yield from self._render(context)
             return
@@ -130,7 +141,7 @@ class _BlockMemo:
         yield output
 
     def _fill(self, entry: _Entry, context: Any, page: Any) -> str | None:
-        if _values(context, entry.names) != entry.values:
+        if _values(context, entry.names, self._checker.translations) != entry.values:
             return None
         links: Any = {"page": page, "base_url": context.get("base_url")}  # what url_filter reads
         if any(url_filter(links, target) != link for target, link in entry.links):
@@ -157,7 +168,7 @@ class _BlockMemo:
             if page.title.join(parts) != output:
                 return None
         ordered = tuple(sorted(names - {"page", _TITLE}))
-        return _Entry(parts, tuple(links), ordered, _values(context, ordered))
+        return _Entry(parts, tuple(links), ordered, _values(context, ordered, self._checker.translations))
 
 
 class _TitledPage:
@@ -210,17 +221,18 @@ def _recording(env: jinja2.Environment, loaded: list[str], links: list[tuple[str
         env.filters["url"], env.filters["script_tag"] = url_filter, script_tag_filter
 
 
-def _values(context: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(_frozen(context.get(name)) for name in names)
+def _values(context: Any, names: tuple[str, ...], translations: bool) -> tuple[Any, ...]:
+    return tuple(_frozen(context.get(name), translations) for name in names)
 
 
-def _frozen(value: Any) -> Any:
-    """``value`` as something compared by what it holds (objects: by identity)."""
+def _frozen(value: Any, translations: bool) -> Any:
+    """``value`` as something compared by what it holds (objects: by identity).
+    ``translations``: ``partials/language.html`` is Material's own, pure translations."""
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, (list, tuple)):
-        return tuple(_frozen(item) for item in value)
-    if isinstance(value, TemplateModule) and getattr(value, "__name__", None) == "partials/language.html":
+        return tuple(_frozen(item, translations) for item in value)
+    if translations and isinstance(value, TemplateModule) and getattr(value, "__name__", None) == _LANGUAGE:
         # Material's translations: one module per page, the same texts on every page.
         return ("language", value.__name__)
     return _Same(value)
@@ -248,6 +260,12 @@ class _Checker:
     def __init__(self, env: jinja2.Environment) -> None:
         self.env = env
         self._templates: dict[str, frozenset[str] | None] = {}
+        try:
+            language = env.loader.get_source(env, _LANGUAGE)[1] if env.loader is not None else None
+        except jinja2.TemplateNotFound:
+            language = None
+        # Material's own language.html (not an override): its module holds translations alone.
+        self.translations = language is not None and is_materials(language, _LANGUAGE)
 
     def template_names(self, name: str) -> frozenset[str] | None:
         if name not in self._templates:
@@ -279,6 +297,10 @@ class _Checker:
             if read is None:
                 return False
             names.add(read)
+        elif isinstance(node, (nodes.Getattr, nodes.Getitem)):
+            attribute = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+            if isinstance(attribute, str) and (attribute.startswith("_") or attribute in _REFUSED_ATTRIBUTES):
+                return False
         elif isinstance(node, nodes.Filter):
             if not self._known_filter(node.name):
                 return False
@@ -307,8 +329,9 @@ class _Checker:
             if attribute == "title" and len(parents) >= 2 and isinstance(parents[-2], nodes.Output):
                 return _TITLE
             return None
-        if name.name == "nav":  # the home page, the same for every page; not the entries' state
-            return "nav" if attribute == "homepage" else None
+        if name.name == "nav":  # the home page's URL, the same for every page; not the entries' state
+            url = len(parents) >= 2 and isinstance(parents[-2], nodes.Getattr) and parents[-2].attr == "url"
+            return "nav" if attribute == "homepage" and url else None
         return name.name
 
 

@@ -98,7 +98,7 @@ class _MaterialLoader(jinja2.BaseLoader):
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
         source, filename, uptodate = self._loader.get_source(environment, template)
-        if template not in (_NAV, _NAV_ITEM, _LANGUAGE) or filename is None or not _is_materials(filename, template):
+        if template not in (_NAV, _NAV_ITEM, _LANGUAGE) or filename is None or not is_materials(filename, template):
             return source, filename, uptodate
         if template == _NAV:
             if source.count(_NAV_TOP_LOOP) == 1 and self._nav_item_replaced(environment):
@@ -126,7 +126,7 @@ class _MaterialLoader(jinja2.BaseLoader):
         return self._loader.list_templates()
 
 
-def _is_materials(filename: str, template: str) -> bool:
+def is_materials(filename: str, template: str) -> bool:
     """Whether ``filename`` is Material's own ``template`` (not a user's override of it)."""
     templates = _material_templates()
     return templates is not None and Path(filename).resolve() == (templates / template).resolve()

@@ -53,10 +53,14 @@ EXTRAHEAD = (
 HERO = "{% block hero %}<p>{{ page.title | upper }}</p>{% endblock %}"
 
 
-def material_base() -> str:
+def material_templates() -> Path:
     spec = importlib.util.find_spec("material")
     assert spec is not None and spec.submodule_search_locations
-    return (Path(next(iter(spec.submodule_search_locations))) / "templates" / "base.html").read_text()
+    return Path(next(iter(spec.submodule_search_locations))) / "templates"
+
+
+def material_base() -> str:
+    return (material_templates() / "base.html").read_text()
 
 
 def project_for(root: Path, variant: str) -> Path:
@@ -74,8 +78,11 @@ def project_for(root: Path, variant: str) -> Path:
     base = base.replace("{% block extrahead %}{% endblock %}", EXTRAHEAD).replace(
         "{% block hero %}{% endblock %}", HERO
     )
-    (project / "overrides").mkdir()
+    (project / "overrides" / "partials").mkdir(parents=True)
     (project / "overrides" / "base.html").write_text(base)
+    # The user's translations: a module per page, compared as such (not as Material's).
+    language = material_templates() / "partials" / "language.html"
+    (project / "overrides" / "partials" / "language.html").write_text(language.read_text())
     return project
 
 
@@ -152,6 +159,11 @@ def test_templates_that_read_the_page_only_so_may_be_remembered(source: str, rea
         "{% block inner %}{% endblock %}",  # another block: a child template may replace it
         "{{ self.header() }}",
         "{{ extra_css }}",  # MkDocs' per-page links
+        "{{ config._current_page.title }}",  # the page being written, through the config
+        "{% for file in pages %}{{ file.url }}{% endfor %}",  # the files' pages and their state
+        "{{ nav.homepage.active }}",  # the home page's state: only its URL may be read
+        "{{ nav.homepage.title }}",
+        "{{ config.nav[0].active }}",
     ],
 )
 def test_templates_that_read_the_page_otherwise_are_rendered_each_time(source: str) -> None:
