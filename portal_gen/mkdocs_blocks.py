@@ -36,11 +36,15 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.environment import TemplateModule
+from jinja2.utils import missing
 from mkdocs.utils.templates import script_tag_filter, url_filter
 
 from .mkdocs_nav import is_materials
 
 _MARKER = "\x00portal-page-title\x00"
+# A block whose context is new on every page (a module imported per page, say) is
+# learnt from again and again: after this many learnings and no filling, it renders as is.
+_LEARN_LIMIT = 16
 _TEMPLATE = "base.html"
 _LANGUAGE = "partials/language.html"
 _TITLE = "page.title"  # and its title, written as it is (not compared: filled in)
@@ -54,6 +58,7 @@ _PURE_FILTERS = frozenset(
         "wordcount",
     }
 )  # fmt: skip
+_ATTRIBUTE_FILTERS = frozenset({"attr", "join", "max", "min", "sort", "sum", "unique"})  # read one by name
 _LINK_FILTERS: dict[str, Callable[..., Any]] = {"url": url_filter, "script_tag": script_tag_filter}
 # Nodes a remembered template may not hold: other blocks (a child template may replace
 # them), macros and their callers, and whatever reaches the context itself.
@@ -117,10 +122,16 @@ class _BlockMemo:
         self._names = names
         self._keyed_by = tuple(sorted(names - {"page", _TITLE}))  # what it reads itself, as its key
         self._entries: dict[Any, _Entry | None] = {}
+        self._learnt = 0  # renderings learnt from
+        self._filled = False  # whether any was used since
 
     def __call__(self, context: Any) -> Iterator[str]:
         page = context.get("page")
-        if page is None or getattr(page, "meta", None) or not isinstance(getattr(page, "title", None), str):
+        # A plain title only (Markup's join would escape the block around it).
+        if page is None or getattr(page, "meta", None) or type(getattr(page, "title", None)) is not str:
+            yield from self._render(context)
+            return
+        if self._learnt >= _LEARN_LIMIT and not self._filled:  # it is new on every page
             yield from self._render(context)
             return
         key = (context.get("base_url"), _values(context, self._keyed_by, self._checker.translations))
@@ -138,6 +149,7 @@ class _BlockMemo:
         with _recording(self._checker.env, loaded, links):
             output = "".join(self._render(context))
         self._entries[key] = self._learn(context, page, output, loaded, links)
+        self._learnt += 1
         yield output
 
     def _fill(self, entry: _Entry, context: Any, page: Any) -> str | None:
@@ -146,8 +158,8 @@ class _BlockMemo:
         links: Any = {"page": page, "base_url": context.get("base_url")}  # what url_filter reads
         if any(url_filter(links, target) != link for target, link in entry.links):
             return None
-        title: str = page.title
-        return title.join(entry.parts)
+        self._filled = True
+        return str.join(page.title, entry.parts)
 
     def _learn(
         self, context: Any, page: Any, output: str, loaded: list[str], links: list[tuple[str, str]]
@@ -165,7 +177,7 @@ class _BlockMemo:
         if _TITLE in names:  # where the title goes: rendered again, with a marker for it
             marked = "".join(self._render(context.derived({"page": _TitledPage(page)})))
             parts = tuple(marked.split(_MARKER))
-            if page.title.join(parts) != output:
+            if str.join(page.title, parts) != output:
                 return None
         ordered = tuple(sorted(names - {"page", _TITLE}))
         return _Entry(parts, tuple(links), ordered, _values(context, ordered, self._checker.translations))
@@ -210,28 +222,34 @@ def _recording(env: jinja2.Environment, loaded: list[str], links: list[tuple[str
         links.append((str(script), url_filter(context, str(script))))
         return script_tag_filter(context, script)
 
+    before = {name: vars(env).get(name, missing) for name in loaders}  # another's patch stays
     for name in loaders:
         setattr(env, name, recorder(getattr(env, name)))
     env.filters["url"], env.filters["script_tag"] = recorded_url, recorded_script_tag
     try:
         yield
     finally:
-        for name in loaders:
-            delattr(env, name)  # the class's method again
+        for name, found in before.items():
+            if found is missing:
+                delattr(env, name)  # the class's method again
+            else:
+                setattr(env, name, found)
         env.filters["url"], env.filters["script_tag"] = url_filter, script_tag_filter
 
 
 def _values(context: Any, names: tuple[str, ...], translations: bool) -> tuple[Any, ...]:
-    return tuple(_frozen(context.get(name), translations) for name in names)
+    return tuple(_frozen(context.resolve_or_missing(name), translations) for name in names)
 
 
 def _frozen(value: Any, translations: bool) -> Any:
     """``value`` as something compared by what it holds (objects: by identity).
     ``translations``: ``partials/language.html`` is Material's own, pure translations."""
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if value is None or value is missing:
         return value
-    if isinstance(value, (list, tuple)):
-        return tuple(_frozen(item, translations) for item in value)
+    if type(value) in (str, int, float, bool):  # True, 1 and 1.0 render differently
+        return (type(value), value)
+    if type(value) in (list, tuple):
+        return (type(value), tuple(_frozen(item, translations) for item in value))
     if translations and isinstance(value, TemplateModule) and getattr(value, "__name__", None) == _LANGUAGE:
         # Material's translations: one module per page, the same texts on every page.
         return ("language", value.__name__)
@@ -297,12 +315,14 @@ class _Checker:
             if read is None:
                 return False
             names.add(read)
-        elif isinstance(node, (nodes.Getattr, nodes.Getitem)):
-            attribute = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
-            if isinstance(attribute, str) and (attribute.startswith("_") or attribute in _REFUSED_ATTRIBUTES):
+        elif isinstance(node, nodes.Getattr):
+            if not _allowed_attribute(node.attr):
                 return False
+        elif isinstance(node, nodes.Getitem):
+            if not isinstance(node.arg, nodes.Const) or not _allowed_attribute(node.arg.value):
+                return False  # a computed key can name anything
         elif isinstance(node, nodes.Filter):
-            if not self._known_filter(node.name):
+            if not self._known_filter(node.name) or not _attributes_allowed(node):
                 return False
         elif isinstance(node, nodes.Test):
             if self.env.tests.get(node.name) is not jinja2.tests.TESTS.get(node.name, object()):
@@ -325,14 +345,43 @@ class _Checker:
         if name.name == "page":
             if attribute == "meta":  # empty, on the pages remembered
                 return "page"
-            # The title, written as it is: the output node holds it directly.
-            if attribute == "title" and len(parents) >= 2 and isinstance(parents[-2], nodes.Output):
+            # The title, written as it is: the output node holds it directly, and writes
+            # it into the page (not into a variable, nor through a filter block).
+            if (
+                attribute == "title"
+                and len(parents) >= 2
+                and isinstance(parents[-2], nodes.Output)
+                and not any(isinstance(parent, (nodes.AssignBlock, nodes.FilterBlock)) for parent in parents)
+            ):
                 return _TITLE
             return None
         if name.name == "nav":  # the home page's URL, the same for every page; not the entries' state
             url = len(parents) >= 2 and isinstance(parents[-2], nodes.Getattr) and parents[-2].attr == "url"
             return "nav" if attribute == "homepage" and url else None
         return name.name
+
+
+def _allowed_attribute(name: Any) -> bool:
+    """Whether an attribute (or key) may be read: not a private one, nor a state that
+    changes from page to page; a dotted path (filters' ``attribute=``), part by part."""
+    if not isinstance(name, str):
+        return isinstance(name, int)  # an index
+    return all(not part.startswith("_") and part not in _REFUSED_ATTRIBUTES for part in name.split("."))
+
+
+def _attributes_allowed(node: nodes.Filter) -> bool:
+    """Whether a filter that reads an attribute it is given by name (``attr``, and the
+    ``attribute`` of ``sort``, ``sum``, ``join``...) reads an allowed one: its arguments
+    must be constants, and any name among them allowed."""
+    if node.name not in _ATTRIBUTE_FILTERS:
+        return True
+    if node.dyn_args is not None or node.dyn_kwargs is not None:
+        return False
+    values = [*node.args, *(keyword.value for keyword in node.kwargs)]
+    return all(
+        isinstance(value, nodes.Const) and (not isinstance(value.value, str) or _allowed_attribute(value.value))
+        for value in values
+    )
 
 
 def _allowed_call(callee: nodes.Node) -> bool:

@@ -310,13 +310,18 @@ def _links_base(page_url: str, urls: tuple[str, ...]) -> tuple[str, str]:
     Links from a page at ``folder/name/`` to anything outside ``folder/name/`` are the
     links from ``folder/`` with one ``../`` more, the same from every page in ``folder``.
     Otherwise links are relative to the page's own folder, as MkDocs computes it
-    (``get_relative_url`` drops a last part with a dot: a file).
+    (``get_relative_url`` drops a last part with a dot: a file), unless the page is
+    among ``urls``: then the entries hold the page, and what is rendered is its own.
     """
+    first = bisect.bisect_left(urls, page_url)  # the URLs under it sort right after it
     if page_url.endswith("/"):
-        first = bisect.bisect_left(urls, page_url)  # the URLs under it sort right after it
         if first < len(urls) and urls[first].startswith(page_url):
             return ("in", page_url)
         return ("beside", page_url[:-1].rpartition("/")[0])
+    if first < len(urls) and urls[first] == page_url:
+        # The page itself is among them (a page listed in two sections is the page in
+        # both): rendered as the page, which no other page's rendering is.
+        return ("in", page_url)
     folder, _, name = page_url.rpartition("/")
     return ("in", folder if "." in name else page_url)
 

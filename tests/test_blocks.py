@@ -164,6 +164,12 @@ def test_templates_that_read_the_page_only_so_may_be_remembered(source: str, rea
         "{{ nav.homepage.active }}",  # the home page's state: only its URL may be read
         "{{ nav.homepage.title }}",
         "{{ config.nav[0].active }}",
+        "{% set t %}{{ page.title }}{% endset %}{{ t | e }}",  # the title into a variable
+        "{% filter e %}{{ page.title }}{% endfilter %}",  # or through a filter block
+        "{{ (config | attr('_current_page')).url }}",  # a private attribute by name
+        "{{ config[key] }}",  # a key computed: it can name anything
+        "{{ config.nav | sort(attribute='active') | first }}",
+        "{{ config.nav | sum('active') }}",
     ],
 )
 def test_templates_that_read_the_page_otherwise_are_rendered_each_time(source: str) -> None:
@@ -179,3 +185,67 @@ def test_a_filter_replaced_by_a_plugin_is_not_trusted() -> None:
     checker = _Checker(env)
     assert checker.names(env.parse("{{ config.x | upper }}")) is None
     assert checker.names(env.parse("{{ 'x' | url }}")) is None
+
+
+# Blocks of the user's base.html whose output differs from page to page in ways a filled
+# title or equal-looking values would hide: each renders as Material renders it.
+SPECIAL_PAGES = {
+    "shared.md": "# Shared\n\ntext\n",
+    "special.md": '# Tom & Jerry "show"\n\ntext\n',
+    "generic.md": "# List&lt;T&gt; type\n\ntext\n",
+}
+ROOT = '{% import "partials/language.html" as lang with context %}'
+LOOK_ALIKE = {
+    "title-into-a-variable": ("", '{% set t %}{{ page.title }}{% endset %}<meta content="{{ t | e }}">'),
+    "title-compared": ("", "{% set t %}{{ page.title }}{% endset %}{% if t == 'Shared' %}<meta name=r>{% endif %}"),
+    "title-escaped-by-a-block": ("", '<meta content="{% filter e %}{{ page.title }}{% endfilter %}">'),
+    "title-in-a-link": ("", "<a href=\"?t={% filter replace(' ', '+') %}{{ page.title }}{% endfilter %}\">s</a>"),
+    "page-being-written": ("", "<meta content=\"{{ (config | attr('_current_page')).url }}\">"),
+    "none-or-missing": (
+        "{% if page.url == 'quickstarts/special/' %}{% set desc = config.site_description %}{% endif %}",
+        '<meta content="{{ desc }}">',
+    ),
+    "true-or-1": ("{% set n = page.is_index or 1 %}", '<meta content="{{ n }}">'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOOK_ALIKE))
+def test_what_only_looks_alike_from_page_to_page_is_not_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    root, extrahead = LOOK_ALIKE[case]
+    project = make_project(tmp_path / "project", operations=12)
+    for name, text in SPECIAL_PAGES.items():
+        (project / "content" / "quickstarts" / name).write_text(text)
+    (project / "mkdocs.yml").write_text(VARIANTS["overridden"])
+    base = material_base().replace(ROOT, ROOT + root, 1)
+    base = base.replace("{% block extrahead %}{% endblock %}", f"{{% block extrahead %}}{extrahead}{{% endblock %}}")
+    (project / "overrides").mkdir()
+    (project / "overrides" / "base.html").write_text(base)
+    assert_built_alike(tmp_path, monkeypatch, project)
+
+
+def test_a_title_of_markup_is_not_filled_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Markup's join would escape the whole block around it.
+    project = make_project(tmp_path / "project", operations=12)
+    for name, text in SPECIAL_PAGES.items():
+        (project / "content" / "quickstarts" / name).write_text(text)
+    (project / "hooks.py").write_text(
+        "from markupsafe import Markup\n"
+        "def on_page_content(html, page, config, files):\n"
+        "    if page.url == 'quickstarts/special/':\n"
+        "        page.title = Markup('Special <code>x</code>')\n"
+    )
+    (project / "mkdocs.yml").write_text(MKDOCS_YML + "hooks: [hooks.py]\n")
+    assert_built_alike(tmp_path, monkeypatch, project)
+
+
+def assert_built_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("PORTAL_CACHE", "0")
+    build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "remembered")))
+    monkeypatch.setattr(portal_gen.mkdocs_plugin, "remember_blocks", lambda env: None)
+    build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "plain")))
+    remembered, plain = site_files(tmp_path / "remembered"), site_files(tmp_path / "plain")
+    assert sorted(remembered) == sorted(plain)
+    assert [name for name in plain if remembered[name] != plain[name]] == []

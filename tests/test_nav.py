@@ -108,3 +108,40 @@ def test_the_top_level_is_left_alone_when_nav_item_html_is_the_users(tmp_path: P
     loader = _MaterialLoader(jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(tmp_path)), material]))
     source, _, _ = loader.get_source(jinja2.Environment(), "partials/nav.html")
     assert "{% for nav_item in nav.items %}" in source and "portal_nav_items" not in source
+
+
+TWICE_LISTED = """nav:
+  - Home: index.md
+  - First: [dup/a.md, dup/b.md]
+  - Second: [dup/b.md, dup/c.md]
+  - Reference: reference/index.md
+"""
+
+
+@pytest.mark.parametrize("urls", ["folder", "file"])
+def test_a_page_listed_in_two_sections_is_rendered_as_itself_in_both(tmp_path: Path, urls: str) -> None:
+    # b is the page in both sections; the first is not active on b's page (b's parent is
+    # the second), yet it holds b: neither it nor its entries may be reused from b's page.
+    project = make_project(tmp_path / "project", operations=4)
+    (project / "content" / "dup").mkdir()
+    for name in "abc":
+        (project / "content" / "dup" / f"{name}.md").write_text(f"# {name.upper()}\n\n## Part\n")
+    mkdocs_yml = MKDOCS_YML + TWICE_LISTED
+    if urls == "file":
+        mkdocs_yml = mkdocs_yml.replace("docs_dir: content", "docs_dir: content\nuse_directory_urls: false")
+    (project / "mkdocs.yml").write_text(mkdocs_yml)
+    fast = run_portal("build", "-d", str(tmp_path / "fast"), cwd=project, env={"PORTAL_CACHE": "0"})
+    assert fast.returncode == 0, fast.stderr
+    overrides = project / "overrides" / "partials"
+    overrides.mkdir(parents=True)
+    for name in ("nav.html", "nav-item.html", "language.html"):
+        (overrides / name).write_bytes((material_nav_item().parent / name).read_bytes())
+    (project / "mkdocs.yml").write_text(
+        mkdocs_yml.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
+    plain = run_portal("build", "-d", str(tmp_path / "plain"), cwd=project, env={"PORTAL_CACHE": "0"})
+    assert plain.returncode == 0, plain.stderr
+    plain_files, fast_files = site_files(tmp_path / "plain"), site_files(tmp_path / "fast")
+    assert sorted(fast_files) == sorted(plain_files)
+    html = [name for name in plain_files if name.endswith(".html")]
+    assert [n for n in html if _LINE_BREAKS.sub(b"\n", fast_files[n]) != _LINE_BREAKS.sub(b"\n", plain_files[n])] == []
