@@ -6,24 +6,27 @@ the header (the page's title, once), the stylesheets and scripts, the ``__config
 renders depends on what it reads, and :class:`_Checker` reads its template, and every
 template it includes, to make sure that is only:
 
-* the page's title, written as it is (``{{ page.title }}``, no filter around it);
+* the page's title, written into the page as it is (``{{ page.title }}``: no filter,
+  no filter block, not into a variable), and only when it is plain text;
 * the page's ``meta``, when it is empty (pages with front matter are rendered each time);
 * ``nav.homepage.url`` and other variables of the template's context, compared by
-  value (or, for objects such as ``config``, by identity: the same for the whole
-  build), but not what changes from page to page under an object that does not:
-  private attributes (``config._current_page``), ``active`` flags, MkDocs' ``pages``;
-  the objects themselves are trusted not to change meanwhile (a plugin's state read
-  through ``config.plugins`` could: no Material template reads any);
+  value and type (a variable set to ``None`` apart from one not set), or, for objects
+  such as ``config``, by identity (the same for the whole build); but not what changes
+  from page to page under an object that does not: private attributes
+  (``config._current_page``), ``active`` flags, MkDocs' ``pages``, whether named in the
+  template or given to a filter (``attr``, ``attribute=``); the objects themselves are
+  trusted not to change meanwhile (a plugin's state read through ``config.plugins``
+  could: no Material template reads any);
 * links through MkDocs' ``url`` and ``script_tag`` filters, which depend on the page's
   URL: each one the block made is made again for the next page and compared.
 
-A block that passes is rendered for the first page of each ``base_url`` twice: as it is,
-and with the title replaced by a marker. If filling the marked output with the page's
-title gives back the first rendering, the marked output is kept; other pages get it
-filled with their title when their context and links compare equal. Anything else
-(another filter on the title, a link that differs, a template that reads the page in
-another way) renders as Material renders it. tests/test_blocks.py builds projects both
-ways and compares every page.
+A block that passes is rendered for the first page of each ``base_url`` (and context)
+as it is and, if it writes the title, again with a marker for the title. If filling the
+marked output with the page's title gives back the first rendering, the marked output is
+kept; other pages get it filled with their title when their context and links compare
+equal. Anything else renders as Material renders it, and a block whose context is new on
+every page is soon left alone. tests/test_blocks.py builds projects both ways and compares
+every page, including templates written to tell pages apart in the ways above.
 """
 
 from __future__ import annotations
