@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from mkdocs.commands.build import _build_page, _populate_page, get_context
@@ -30,13 +30,15 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError, PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import write_file
+
+if TYPE_CHECKING:  # its import (asyncio, a server) is for `serve` alone
+    from mkdocs.livereload import LiveReloadServer
 
 from .cache import CACHE_DIR, PageCache, cache_enabled, code_digest, digest, file_facts, folder_digest
 from .case_studies import FOLDER as CASE_STUDY_SOURCES
