@@ -45,23 +45,7 @@ def test_remembered_navigation_renders_every_page_as_material(tmp_path: Path, va
     # A page whose URL holds another's (guides/ and guides/deep/, in two entries of the
     # top level): the links from it to its neighbours are its own.
     (project / "content" / "guides.md").write_text("# Guides\n\nThe page over the folder.\n")
-    mkdocs_yml = VARIANTS[variant]
-    (project / "mkdocs.yml").write_text(mkdocs_yml)
-    fast = run_portal("build", "-d", str(tmp_path / "fast"), cwd=project, env={"PORTAL_CACHE": "0"})
-    assert fast.returncode == 0, fast.stderr
-
-    overrides = project / "overrides" / "partials"
-    overrides.mkdir(parents=True)
-    for name in ("nav.html", "nav-item.html", "language.html"):  # as the user's: left alone
-        (overrides / name).write_bytes((material_nav_item().parent / name).read_bytes())
-    (project / "mkdocs.yml").write_text(
-        mkdocs_yml.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
-    )
-    plain = run_portal("build", "-d", str(tmp_path / "plain"), cwd=project, env={"PORTAL_CACHE": "0"})
-    assert plain.returncode == 0, plain.stderr
-
-    plain_files, fast_files = site_files(tmp_path / "plain"), site_files(tmp_path / "fast")
-    assert sorted(fast_files) == sorted(plain_files)
+    plain_files, fast_files = built_both_ways(tmp_path, project, VARIANTS[variant])
     for name, content in plain_files.items():
         if name.endswith(".html"):
             # Whitespace runs with a line break, in both: what a browser renders alike.
@@ -76,6 +60,26 @@ def test_remembered_navigation_renders_every_page_as_material(tmp_path: Path, va
 
 
 _LINE_BREAKS = re.compile(rb"[ \t\r\n]*\n[ \t\r\n]*")
+
+
+def built_both_ways(tmp_path: Path, project: Path, mkdocs_yml: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The files of ``project`` built with Material's templates as the user's (rendered
+    as they are) and as portal finds them (remembered): ``(plain, fast)``."""
+    (project / "mkdocs.yml").write_text(mkdocs_yml)
+    fast = run_portal("build", "-d", str(tmp_path / "fast"), cwd=project, env={"PORTAL_CACHE": "0"})
+    assert fast.returncode == 0, fast.stderr
+    overrides = project / "overrides" / "partials"
+    overrides.mkdir(parents=True)
+    for name in ("nav.html", "nav-item.html", "language.html"):  # as the user's: left alone
+        (overrides / name).write_bytes((material_nav_item().parent / name).read_bytes())
+    (project / "mkdocs.yml").write_text(
+        mkdocs_yml.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
+    plain = run_portal("build", "-d", str(tmp_path / "plain"), cwd=project, env={"PORTAL_CACHE": "0"})
+    assert plain.returncode == 0, plain.stderr
+    plain_files, fast_files = site_files(tmp_path / "plain"), site_files(tmp_path / "fast")
+    assert sorted(fast_files) == sorted(plain_files)
+    return plain_files, fast_files
 
 
 def test_materials_loops_over_entries_are_replaced() -> None:
@@ -129,19 +133,6 @@ def test_a_page_listed_in_two_sections_is_rendered_as_itself_in_both(tmp_path: P
     mkdocs_yml = MKDOCS_YML + TWICE_LISTED
     if urls == "file":
         mkdocs_yml = mkdocs_yml.replace("docs_dir: content", "docs_dir: content\nuse_directory_urls: false")
-    (project / "mkdocs.yml").write_text(mkdocs_yml)
-    fast = run_portal("build", "-d", str(tmp_path / "fast"), cwd=project, env={"PORTAL_CACHE": "0"})
-    assert fast.returncode == 0, fast.stderr
-    overrides = project / "overrides" / "partials"
-    overrides.mkdir(parents=True)
-    for name in ("nav.html", "nav-item.html", "language.html"):
-        (overrides / name).write_bytes((material_nav_item().parent / name).read_bytes())
-    (project / "mkdocs.yml").write_text(
-        mkdocs_yml.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
-    )
-    plain = run_portal("build", "-d", str(tmp_path / "plain"), cwd=project, env={"PORTAL_CACHE": "0"})
-    assert plain.returncode == 0, plain.stderr
-    plain_files, fast_files = site_files(tmp_path / "plain"), site_files(tmp_path / "fast")
-    assert sorted(fast_files) == sorted(plain_files)
+    plain_files, fast_files = built_both_ways(tmp_path, project, mkdocs_yml)
     html = [name for name in plain_files if name.endswith(".html")]
     assert [n for n in html if _LINE_BREAKS.sub(b"\n", fast_files[n]) != _LINE_BREAKS.sub(b"\n", plain_files[n])] == []
