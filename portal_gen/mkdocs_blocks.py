@@ -112,7 +112,7 @@ def remember_blocks(env: jinja2.Environment) -> None:
 class _Entry:
     parts: tuple[str, ...]  # the block's output, split where the title goes
     links: tuple[tuple[str, str], ...]  # each link it made: what was linked, and the link
-    names: tuple[str, ...]  # the context variables it (and what it includes) reads, sorted
+    names: tuple[str, ...]  # the context variables what it includes reads besides the key's, sorted
     values: tuple[Any, ...]  # their values then, as _frozen makes them
 
 
@@ -138,11 +138,11 @@ class _BlockMemo:
             yield from self._render(context)
             return
         key = (context.get("base_url"), _values(context, self._keyed_by, self._checker.translations))
-        if key in self._entries and self._entries[key] is None:  # it renders differently per page
+        entry = self._entries.get(key, missing)
+        if entry is None:  # it renders differently per page
             yield from self._render(context)
             return
-        entry = self._entries.get(key)
-        if entry is not None:
+        if entry is not missing:
             filled = self._fill(entry, context, page)
             if filled is not None:
                 yield filled
@@ -182,7 +182,7 @@ class _BlockMemo:
             parts = tuple(marked.split(_MARKER))
             if str.join(page.title, parts) != output:
                 return None
-        ordered = tuple(sorted(names - {"page", _TITLE}))
+        ordered = tuple(sorted(names - {"page", _TITLE, *self._keyed_by}))  # the key holds those
         return _Entry(parts, tuple(links), ordered, _values(context, ordered, self._checker.translations))
 
 

@@ -177,7 +177,12 @@ def _nav_item_memo() -> tuple[Callable[..., Any], Callable[..., Any]]:
     view that lists pages) are rendered every time.
     """
     outputs: dict[tuple[Any, ...], Any] = {}
-    subtrees: dict[int, tuple[str, ...] | None] = {}
+    urls_under: dict[int, tuple[str, ...] | None] = {}  # by the id of a list of entries (kept all build)
+
+    def urls_of(children: Any) -> tuple[str, ...] | None:
+        if id(children) not in urls_under:
+            urls_under[id(children)] = _subtree_urls(children)
+        return urls_under[id(children)]
 
     @jinja2.pass_context
     def nav_item(context: Any, render: Any, item: Any, path: Any, level: Any, parent: Any) -> Any:
@@ -189,9 +194,7 @@ def _nav_item_memo() -> tuple[Callable[..., Any], Callable[..., Any]]:
                 return render(item, path, level, parent)
             key: tuple[Any, ...] = (id(item), context.environment.filters["url"](context, item.url))
         elif isinstance(item, Section):
-            if id(item) not in subtrees:
-                subtrees[id(item)] = _subtree_urls(item)
-            urls = subtrees[id(item)]
+            urls = urls_of(item.children)
             if urls is None:
                 return render(item, path, level, parent)
             parent_active = bool(getattr(parent, "active", False))
@@ -206,7 +209,6 @@ def _nav_item_memo() -> tuple[Callable[..., Any], Callable[..., Any]]:
         return found
 
     rows: dict[tuple[Any, ...], list[Any]] = {}
-    row_urls: dict[int, tuple[str, ...] | None] = {}
 
     @jinja2.pass_context
     def nav_items(context: Any, render: Any, children: Any, index: Any, path: Any, level: Any, parent: Any) -> Any:
@@ -239,9 +241,7 @@ def _nav_item_memo() -> tuple[Callable[..., Any], Callable[..., Any]]:
         pages. ``None`` when the entries are not all pages and sections of pages."""
         if page is None or not isinstance(getattr(page, "url", None), str):
             return None
-        if id(children) not in row_urls:
-            row_urls[id(children)] = _subtree_urls_of(children)
-        urls = row_urls[id(children)]
+        urls = urls_of(children)
         if urls is None:
             return None
         # The links that matter are to the entries not rendered fresh: leave the fresh
@@ -249,7 +249,8 @@ def _nav_item_memo() -> tuple[Callable[..., Any], Callable[..., Any]]:
         inside = _count_under(urls, page.url)
         for item, is_fresh in zip(children, fresh, strict=True):
             if is_fresh and inside:
-                inside -= _count_under(_item_urls(item, subtrees), page.url)
+                held = (urls_of(item.children) or ()) if isinstance(item, Section) else (item.url,)
+                inside -= _count_under(held, page.url)
         base = _links_base(page.url, (page.url,) if inside else ())
         key = (id(children), id(index), path, level, bool(getattr(parent, "active", False)), base)
         found = rows.get(key)
@@ -267,20 +268,6 @@ def _first_index(children: Any) -> Any:
     return next((item for item in children if getattr(item, "is_index", False)), None)
 
 
-def _subtree_urls(section: Section) -> tuple[str, ...] | None:
-    """The URLs of every page under ``section``, sorted; ``None`` if it holds anything else."""
-    return _subtree_urls_of(section.children)
-
-
-def _item_urls(item: Any, subtrees: dict[int, tuple[str, ...] | None]) -> tuple[str, ...]:
-    """The URLs of ``item``'s pages: its own, or its section's (remembered in ``subtrees``)."""
-    if isinstance(item, Section):
-        if id(item) not in subtrees:
-            subtrees[id(item)] = _subtree_urls(item)
-        return subtrees[id(item)] or ()
-    return (item.url,)
-
-
 def _count_under(urls: tuple[str, ...], prefix: str) -> int:
     """How many of ``urls`` (sorted) start with ``prefix``: they sort together, from it."""
     first = count = bisect.bisect_left(urls, prefix)
@@ -289,7 +276,7 @@ def _count_under(urls: tuple[str, ...], prefix: str) -> int:
     return count - first
 
 
-def _subtree_urls_of(children: Any) -> tuple[str, ...] | None:
+def _subtree_urls(children: Any) -> tuple[str, ...] | None:
     """The URLs of every page in or under ``children``, sorted; ``None`` if they hold anything else."""
     urls: list[str] = []
     stack: list[Any] = list(children)
