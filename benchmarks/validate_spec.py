@@ -38,7 +38,7 @@ MODES = {"library": "library", "cold": "portal, cold", "edit": "portal, after an
 
 def measure(mode: str, spec: Path) -> dict[str, Any]:
     """One validation in this process: its wall time and how many problems it found."""
-    sys.setrecursionlimit(20_000)  # as portal_gen.spec.validate does, for long $ref chains
+    sys.setrecursionlimit(20_000)  # as portal_gen.checks.spec does, for long $ref chains
     if mode == "library":
         from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
@@ -48,9 +48,9 @@ def measure(mode: str, spec: Path) -> dict[str, Any]:
         found = len(list(cls(data, base_uri=spec.as_uri()).iter_errors()))
         return {"seconds": time.perf_counter() - start, "problems": found}
 
-    from portal_gen.spec.load import RefPolicy, load_spec
-    from portal_gen.spec.validate import iter_spec_problems
-    from portal_gen.validator_fix import SchemaVerdicts
+    from portal_gen.accel.spec_validator import SchemaVerdicts
+    from portal_gen.checks.spec import iter_spec_problems
+    from portal_gen.load.spec import RefPolicy, load_spec
 
     source = load_spec(spec, spec.parent, RefPolicy(False, False))
     verdicts = SchemaVerdicts()

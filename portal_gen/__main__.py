@@ -1,3 +1,3 @@
-from .cli import run
+from .adapters.cli import run
 
 run()

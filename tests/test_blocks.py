@@ -1,5 +1,5 @@
 """Blocks of Material's page template rendered once per ``base_url`` and filled with each
-page's title (``portal_gen.mkdocs_blocks``): every page comes out as Material renders it.
+page's title (``portal_gen.accel.material_blocks``): every page comes out as Material renders it.
 
 The reference is the same project built in the same process with the memo left out.
 """
@@ -15,10 +15,10 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-import portal_gen.mkdocs_plugin
+import portal_gen.adapters.mkdocs.plugin
 from conftest import MKDOCS_YML, make_project, site_files
-from portal_gen import mkdocs_blocks
-from portal_gen.mkdocs_blocks import _Checker
+from portal_gen.accel import material_blocks as mkdocs_blocks
+from portal_gen.accel.material_blocks import _Checker
 
 FEATURES = "features: [navigation.indexes, navigation.prune, navigation.sections]"
 DRESSED = """\
@@ -106,7 +106,7 @@ def test_remembered_blocks_render_every_page_as_material(
     monkeypatch.setattr(mkdocs_blocks._BlockMemo, "_fill", counted)
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "remembered")))
     assert filled.read_text().count("\n") > 40  # the memo was used...
-    monkeypatch.setattr(portal_gen.mkdocs_plugin, "remember_blocks", lambda env: None)
+    monkeypatch.setattr(portal_gen.adapters.mkdocs.plugin, "remember_blocks", lambda env: None)
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "plain")))
 
     # ...and every file is as Material renders it without.
@@ -244,7 +244,7 @@ def assert_built_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project:
     monkeypatch.chdir(project)
     monkeypatch.setenv("PORTAL_CACHE", "0")
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "remembered")))
-    monkeypatch.setattr(portal_gen.mkdocs_plugin, "remember_blocks", lambda env: None)
+    monkeypatch.setattr(portal_gen.adapters.mkdocs.plugin, "remember_blocks", lambda env: None)
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "plain")))
     remembered, plain = site_files(tmp_path / "remembered"), site_files(tmp_path / "plain")
     assert sorted(remembered) == sorted(plain)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser
 
 from conftest import MKDOCS_YML, make_project, processes_in, run_portal
-from portal_gen.mkdocs_search import search_text
+from portal_gen.accel.material_search import search_text
 
 
 def page(site: Path, path: str) -> str:
@@ -215,7 +215,7 @@ def test_search_text_cuts_blocks_as_the_lazy_regexes_would(html: str) -> None:
 
 
 def _cut_all(html: str) -> str:
-    from portal_gen.mkdocs_search import _CODE_BLOCK, _FACTS, _SCRIPT, _cut
+    from portal_gen.accel.material_search import _CODE_BLOCK, _FACTS, _SCRIPT, _cut
 
     return _cut(_cut(_cut(html, _SCRIPT), _CODE_BLOCK), _FACTS)
 
@@ -231,7 +231,7 @@ def test_search_indexes_the_reference_but_not_example_code(built) -> None:
 
 
 def test_another_process_makes_the_sites_folders_and_is_stopped_with_the_build(tmp_path: Path) -> None:
-    from portal_gen.output import Folders
+    from portal_gen.adapters.publish import Folders
 
     site = tmp_path / "site"
     site.mkdir()
@@ -306,7 +306,7 @@ def test_exit_handlers_run_after_a_build(tmp_path: Path) -> None:
 
 
 def test_an_old_site_becomes_a_spare_of_folders_and_only_folders(tmp_path: Path) -> None:
-    from portal_gen.output import _MANIFEST, _keep_folders, drop_unused, recycle
+    from portal_gen.adapters.publish import _MANIFEST, _keep_folders, drop_unused, recycle
 
     old = tmp_path / "old"
     (old / "a" / "b").mkdir(parents=True)
@@ -426,7 +426,7 @@ def test_pages_sharing_a_tree_link_to_every_model_alike(
 ) -> None:
     # A schema tree rendered for one page is shown on every page with the same key:
     # its links to model pages must be what each page would link itself.
-    from portal_gen.plan import relative_url
+    from portal_gen.plan.reference import relative_url
     from portal_gen.render.reference import tree_links
 
     first, second = "/".join(one) + ".md", "/".join(other) + ".md"
@@ -458,7 +458,7 @@ def test_a_generated_pages_html_is_read_once_per_page_written(tmp_path: Path) ->
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import File, Files
 
-    from portal_gen.mkdocs_plugin import _GeneratedPage
+    from portal_gen.adapters.mkdocs.plugin import _GeneratedPage
     from portal_gen.render.page import RenderedPage
 
     config = MkDocsConfig()
@@ -505,20 +505,20 @@ def test_full_collections_are_rarer_during_a_build_and_as_before_after(
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    import portal_gen.mkdocs_plugin
-    from portal_gen.engine import FULL_COLLECTIONS_EVERY
+    import portal_gen.adapters.mkdocs.plugin
+    from portal_gen.engine.build import FULL_COLLECTIONS_EVERY
 
     project = make_project(tmp_path / "project", operations=12)
     monkeypatch.chdir(project)
     monkeypatch.setenv("PORTAL_CACHE", "0")
     seen: list[tuple[int, int, int]] = []
-    generate = portal_gen.mkdocs_plugin.generate_site
+    generate = portal_gen.adapters.mkdocs.plugin.generate_site
 
     def watched(*args: object, **kwargs: object) -> object:
         seen.append(gc.get_threshold())
         return generate(*args, **kwargs)
 
-    monkeypatch.setattr(portal_gen.mkdocs_plugin, "generate_site", watched)
+    monkeypatch.setattr(portal_gen.adapters.mkdocs.plugin, "generate_site", watched)
     before = gc.get_threshold()
     try:
         gc.set_threshold(700, 10, 10)
@@ -530,7 +530,7 @@ def test_full_collections_are_rarer_during_a_build_and_as_before_after(
             seen.append(gc.get_threshold())
             raise RuntimeError("a bug while generating")
 
-        monkeypatch.setattr(portal_gen.mkdocs_plugin, "generate_site", broken)
+        monkeypatch.setattr(portal_gen.adapters.mkdocs.plugin, "generate_site", broken)
         with pytest.raises(Exception, match="a bug while generating"):
             build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site2")))
         assert seen[-1] == (700, 10, FULL_COLLECTIONS_EVERY)

@@ -264,9 +264,9 @@ def test_a_guide_is_checked_again_only_when_what_it_names_changes(
     """Each guide's pass is kept apart, keyed by the operations it names and all they
     reach: an edit elsewhere in the spec checks no guide; an edit of a schema a call
     sends checks that guide again, and its new problem is found."""
-    from portal_gen import engine
-    from portal_gen.cache import PageCache
     from portal_gen.config import PortalConfig
+    from portal_gen.engine import build as engine
+    from portal_gen.engine.cache import PageCache
     from portal_gen.errors import PortalError
 
     demo = copy_demo(tmp_path)
@@ -363,7 +363,7 @@ def test_a_post_build_hook_turns_linking_off(warm_demo: Path, tmp_path: Path) ->
 def test_spec_digests_follow_what_a_plain_pointer_does_not_name() -> None:
     """Percent-encoded $refs, 3.1 anchors and discriminators: an edit behind each changes
     the digest of what reaches it (a page or a guide's check would be stale otherwise)."""
-    from portal_gen.cache import SpecDigests, pointer_of
+    from portal_gen.engine.cache import SpecDigests, pointer_of
 
     spec: dict[str, Any] = {
         "paths": {
@@ -417,9 +417,9 @@ def test_spec_digests_follow_what_a_plain_pointer_does_not_name() -> None:
 def test_the_refs_of_spec_values_are_kept_between_builds_and_only_ever_help(warm_demo: Path, monkeypatch) -> None:
     """What ``$ref``s each value holds is kept by the value's hash: a rebuild walks none of
     the values it knows, and a record of another spec, or a torn one, changes nothing."""
-    from portal_gen import cache as cache_module
-    from portal_gen.cache import PageCache, SpecDigests, code_digest, pointer_of
-    from portal_gen.sources import parse_text
+    from portal_gen.engine import cache as cache_module
+    from portal_gen.engine.cache import PageCache, SpecDigests, code_digest, pointer_of
+    from portal_gen.load.sources import parse_text
 
     memo = warm_demo / ".portal-cache" / "memo" / "spec-refs.json"
     assert json.loads(memo.read_text(encoding="utf-8"))["code"] == code_digest()
@@ -459,7 +459,7 @@ def test_the_refs_of_spec_values_are_kept_between_builds_and_only_ever_help(warm
 def test_the_refs_memo_of_another_version_of_portal_is_not_used(tmp_path: Path) -> None:
     """Which refs a value holds is for portal's code to say: another version may have
     found fewer (before it followed discriminators, say), and keys would miss them."""
-    from portal_gen.cache import PageCache
+    from portal_gen.engine.cache import PageCache
 
     cache = PageCache(tmp_path / "cache")
     cache.keep_spec_refs({"a" * 64: ["#/components/schemas/Pet"]})

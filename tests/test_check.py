@@ -14,10 +14,10 @@ from xml.etree import ElementTree
 import pytest
 
 from conftest import copy_demo, run_portal
+from portal_gen.checks.rules import check_spec, rule_levels
 from portal_gen.errors import Location
-from portal_gen.rules import check_spec, rule_levels
-from portal_gen.spec.build import build_api
-from portal_gen.spec.load import load_spec
+from portal_gen.load.spec import load_spec
+from portal_gen.model.build import build_api
 
 MKDOCS = """\
 site_name: Rules

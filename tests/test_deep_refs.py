@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from conftest import ROOT
-from portal_gen.spec.load import RefPolicy, load_spec
-from portal_gen.spec.validate import iter_spec_problems
+from portal_gen.checks.spec import iter_spec_problems
+from portal_gen.load.spec import RefPolicy, load_spec
 
 
 def test_a_chain_of_1100_schemas_validates(tmp_path: Path) -> None:

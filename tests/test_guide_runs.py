@@ -20,10 +20,10 @@ import requests
 
 from conftest import copy_demo, run_portal
 from portal_gen.config import PortalConfig
-from portal_gen.engine import load_project, make_snippets, template_loader
-from portal_gen.guides import Budget
+from portal_gen.engine.build import load_project, make_snippets, template_loader
+from portal_gen.gate.verify import RunSettings, run_guide
 from portal_gen.mock import MockApi, serve_mock
-from portal_gen.verify import RunSettings, run_guide
+from portal_gen.model.guides import Budget
 
 EXAMPLE_ID = "msg_9Zk2LqT8vXw3RbN5cYp7HdJ4"  # the spec's example message id
 

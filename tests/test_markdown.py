@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal_gen.markdown import plain_title, render_inline, render_markdown
+from portal_gen.render.markdown import plain_title, render_inline, render_markdown
 
 
 def test_descriptions_are_commonmark() -> None:
@@ -47,7 +47,7 @@ _TEXT = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
 @given(_TEXT)
 def test_plain_text_renders_as_markdown_it_and_nh3_render_it(text: str) -> None:
     # The shortcut for plain sentences must give what the full path gives.
-    from portal_gen.markdown import _md, _plain, sanitize_html
+    from portal_gen.render.markdown import _md, _plain, sanitize_html
 
     if text and _plain(text):
         assert render_markdown.__wrapped__(text) == sanitize_html(_md.render(text))
@@ -55,7 +55,7 @@ def test_plain_text_renders_as_markdown_it_and_nh3_render_it(text: str) -> None:
 
 
 def test_plain_sentences_take_the_shortcut() -> None:
-    from portal_gen.markdown import _plain
+    from portal_gen.render.markdown import _plain
 
     assert _plain('The name of the repository, e.g. "hello-world".')
     assert not _plain("1. A list")

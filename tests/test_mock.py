@@ -20,18 +20,18 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
+from portal_gen.checks.values import SchemaValidator
 from portal_gen.config import PortalConfig
-from portal_gen.engine import Project, load_project
+from portal_gen.engine.build import Project, load_project
+from portal_gen.load.sources import Document
+from portal_gen.load.spec import SpecSource
 from portal_gen.mock import MockApi, MockServer, serve_mock
 from portal_gen.mock.params import Headers, RequestParts, read_parameters
 from portal_gen.mock.responses import success_of
 from portal_gen.mock.routes import Found
+from portal_gen.model.api import Api, Operation
+from portal_gen.model.build import build_api
 from portal_gen.snippets.request import HttpRequest, body_kind, build_request
-from portal_gen.sources import Document
-from portal_gen.spec.build import build_api
-from portal_gen.spec.load import SpecSource
-from portal_gen.spec.model import Api, Operation
-from portal_gen.spec.schemas import SchemaValidator
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(p for p in (ROOT / "tests" / "projects").iterdir() if (p / "mkdocs.yml").exists())

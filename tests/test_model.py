@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from portal_gen.examples import example_for
+from portal_gen.load.spec import load_spec
+from portal_gen.model.api import UNSET, Api, Property, Schema
+from portal_gen.model.build import build_api
+from portal_gen.model.examples import example_for
 from portal_gen.render.schema import SchemaTree
-from portal_gen.spec.build import build_api
-from portal_gen.spec.load import load_spec
-from portal_gen.spec.model import UNSET, Api, Property, Schema
 
 PROJECTS = Path(__file__).parent / "projects"
 

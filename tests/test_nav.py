@@ -87,7 +87,7 @@ def test_materials_loops_over_entries_are_replaced() -> None:
     # entries run in Python (a Material whose loops differ keeps them: the test above).
     import jinja2
 
-    from portal_gen.mkdocs_nav import _MaterialLoader
+    from portal_gen.accel.material_nav import _MaterialLoader
 
     loader = _MaterialLoader(jinja2.FileSystemLoader(str(material_nav_item().parent.parent)))
     source, _, _ = loader.get_source(jinja2.Environment(), "partials/nav-item.html")
@@ -104,7 +104,7 @@ def test_the_top_level_is_left_alone_when_nav_item_html_is_the_users(tmp_path: P
     # The memo knows what Material's entries depend on, not what a user's template does.
     import jinja2
 
-    from portal_gen.mkdocs_nav import _MaterialLoader
+    from portal_gen.accel.material_nav import _MaterialLoader
 
     (tmp_path / "partials").mkdir()
     (tmp_path / "partials" / "nav-item.html").write_bytes(material_nav_item().read_bytes())

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MKDOCS_YML, assert_same_site, copy_demo, make_project, processes_in, run_portal
-from portal_gen.parallel import can_share, usable_cores
+from portal_gen.engine.parallel import can_share, usable_cores
 
 SHARED = re.compile(r"(\d+) of (\d+) generated pages written by a second process")
 RENDERED = re.compile(r"(\d+) of (\d+) pages not in the cache rendered by a second process")
@@ -137,7 +137,7 @@ def test_jobs_left_at_the_end_are_run_by_both_processes_once(tmp_path: Path) -> 
     import functools
     import os
 
-    from portal_gen.parallel import JobShare
+    from portal_gen.engine.parallel import JobShare
 
     (tmp_path / "parent").write_text(str(os.getpid()))
     jobs = JobShare(functools.partial(_mark_job, tmp_path, 0.02), 40)
@@ -155,7 +155,7 @@ def test_jobs_left_at_the_end_are_run_by_both_processes_once(tmp_path: Path) -> 
 def test_a_job_left_at_the_end_that_fails_stops_the_helper(tmp_path: Path) -> None:
     import os
 
-    from portal_gen.parallel import JobFailed, JobShare
+    from portal_gen.engine.parallel import JobFailed, JobShare
 
     (tmp_path / "parent").write_text(str(os.getpid()))
 

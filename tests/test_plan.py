@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal_gen.config import PortalConfig
-from portal_gen.plan import NavSection, page_url, plan_reference, relative_url
-from portal_gen.slugs import slugify, unique_slugs
-from portal_gen.spec.model import Api, Operation, Tag
+from portal_gen.model.api import Api, Operation, Tag
+from portal_gen.plan.reference import NavSection, page_url, plan_reference, relative_url
+from portal_gen.plan.slugs import slugify, unique_slugs
 
 
 def op(operation_id: str | None, path: str = "/x", method: str = "get", tags: tuple[str, ...] = ("t",)) -> Operation:
@@ -94,7 +94,7 @@ def test_relative_urls_match_mkdocs() -> None:
 def test_relpath_answers_as_posixpath(path: str, start: str) -> None:
     import posixpath
 
-    from portal_gen.plan import relpath
+    from portal_gen.plan.reference import relpath
 
     path, start = path or ".", start or "."
     assert relpath(path, start) == posixpath.relpath(path, start)

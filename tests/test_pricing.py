@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, copy_demo, run_portal
 from portal_gen.config import PortalConfig
-from portal_gen.engine import load_project
-from portal_gen.pricing import Rate, Tier, load_pricing
-from portal_gen.pricing.math import format_money, meter_charge, quotes
+from portal_gen.engine.build import load_project
+from portal_gen.model.pricing import Rate, Tier, load_pricing
+from portal_gen.model.pricing_math import format_money, meter_charge, quotes
 
 
 def _demo_pricing():

@@ -15,10 +15,7 @@ from typing import Any
 import pytest
 from recorder import Received, Recorder, start_recorder
 
-from portal_gen.snippets import LANGUAGES, SnippetError, SnippetSettings
-from portal_gen.snippets.request import EnvValue, HttpRequest, build_request
-from portal_gen.snippets.run import run_snippet
-from portal_gen.spec.model import (
+from portal_gen.model.api import (
     UNSET,
     Api,
     Encoding,
@@ -31,6 +28,9 @@ from portal_gen.spec.model import (
     SecurityRequirement,
     SecurityScheme,
 )
+from portal_gen.snippets import LANGUAGES, SnippetError, SnippetSettings
+from portal_gen.snippets.request import EnvValue, HttpRequest, build_request
+from portal_gen.snippets.run import run_snippet
 
 GO_CACHE = Path(tempfile.gettempdir()) / "portal-test-snippet-cache"
 # Everything an encoder must get right: space, &, quote, backslash, non-ASCII, and

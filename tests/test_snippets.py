@@ -20,14 +20,14 @@ from urllib.parse import unquote
 import pytest
 from recorder import Received, Recorder, start_recorder
 
+from portal_gen.checks.values import SchemaValidator
 from portal_gen.config import PortalConfig
-from portal_gen.engine import load_project
+from portal_gen.engine.build import load_project
+from portal_gen.model.api import Api, Operation, Parameter, Schema
 from portal_gen.snippets import LANGUAGES, Snippets, SnippetSettings
 from portal_gen.snippets.languages import Language
 from portal_gen.snippets.request import HttpRequest, build_request, parameter_value, preferred_media
 from portal_gen.snippets.run import missing_runtimes, run_snippet
-from portal_gen.spec.model import Api, Operation, Parameter, Schema
-from portal_gen.spec.schemas import SchemaValidator
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = {"demo": ROOT, "nasty": ROOT / "tests" / "projects" / "nasty"}

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from portal_gen.errors import PortalError
-from portal_gen.sources import load_document, parse_text
+from portal_gen.load.sources import load_document, parse_text
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

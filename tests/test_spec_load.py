@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from portal_gen.errors import PortalError
-from portal_gen.spec.build import build_api
-from portal_gen.spec.load import RefPolicy, load_spec
+from portal_gen.load.spec import RefPolicy, load_spec
+from portal_gen.model.build import build_api
 
 PROJECTS = Path(__file__).parent / "projects"
 

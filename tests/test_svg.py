@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Dialog
 
+from portal_gen.checks.svg import MAX_SVG_BYTES, SanitizedSvg, sanitize_svg
 from portal_gen.errors import Location, PortalError
-from portal_gen.svg import MAX_SVG_BYTES, SanitizedSvg, sanitize_svg
 
 WHERE = Location("content/case_studies/acme.yaml", 4, 7)
 SVG = "{http://www.w3.org/2000/svg}"

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal_gen.spec.load import RefPolicy, load_spec
-from portal_gen.spec.validate import iter_spec_problems
-from portal_gen.validator_fix import SchemaVerdicts
+from portal_gen.accel.spec_validator import SchemaVerdicts
+from portal_gen.checks.spec import iter_spec_problems
+from portal_gen.load.spec import RefPolicy, load_spec
 
 
 def _spec(schemas: dict[str, Any], version: str = "3.1.0") -> dict[str, Any]:
@@ -111,7 +111,7 @@ def errors():
     return [[type(e).__name__, str(getattr(e, "message", e))] for e in found]
 
 before = errors()
-from portal_gen.validator_fix import install
+from portal_gen.accel.spec_validator import install
 install()
 from jsonschema_path.accessors import SchemaAccessor
 assert SchemaAccessor.get_resolved._portal_fix
@@ -223,7 +223,7 @@ _VALUES = st.recursive(
 @settings(max_examples=1500, deadline=None)
 @given(st.dictionaries(st.sampled_from(_KEYWORDS), _VALUES, max_size=5))
 def test_the_quick_meta_check_passes_only_what_the_check_passes(value: dict[str, Any]) -> None:
-    from portal_gen.validator_fix import _passes_draft4_quickly
+    from portal_gen.accel.spec_validator import _passes_draft4_quickly
 
     if _passes_draft4_quickly(_Checks30(), None, value):
         assert _check_passes(value), value
@@ -243,7 +243,7 @@ def test_the_quick_meta_check_passes_only_what_the_check_passes(value: dict[str,
     ],
 )
 def test_what_the_check_fails_is_asked_of_it(value: dict[str, Any]) -> None:
-    from portal_gen.validator_fix import _passes_draft4_quickly
+    from portal_gen.accel.spec_validator import _passes_draft4_quickly
 
     assert not _check_passes(value)
     assert not _passes_draft4_quickly(_Checks30(), None, value)
@@ -261,14 +261,14 @@ def test_what_the_check_fails_is_asked_of_it(value: dict[str, Any]) -> None:
     ],
 )
 def test_what_the_check_passes_passes(value: dict[str, Any], quickly: bool) -> None:
-    from portal_gen.validator_fix import _passes_draft4_quickly
+    from portal_gen.accel.spec_validator import _passes_draft4_quickly
 
     assert _check_passes(value)
     assert _passes_draft4_quickly(_Checks30(), None, value) is quickly
 
 
 def test_the_quick_meta_check_is_only_for_30s_check() -> None:
-    from portal_gen.validator_fix import _passes_draft4_quickly
+    from portal_gen.accel.spec_validator import _passes_draft4_quickly
 
     class Checks31(_Checks30):
         def _get_schema_checker(self, schema: Any, value: Any) -> Any:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ..checks.values import SchemaValidator
+from ..model.api import Api, MediaType, Operation, Schema
 from ..snippets.request import body_kind
-from ..spec.model import Api, MediaType, Operation, Schema
-from ..spec.schemas import SchemaValidator
 from .bodies import read_body
 from .params import Headers, RequestParts, read_parameters
 from .responses import Examples, encode_body, pick_media, success_of
@@ -25,7 +25,7 @@ from .security import challenge, check_credentials
 from .state import ACTION, CREATE, ITEM, LIST, Role, Store, copy_fields, id_property, roles_of, same_schema, with_id
 
 if TYPE_CHECKING:
-    from ..engine import Project
+    from ..engine.build import Project
 
 _ERRORS = {400: "invalid request", 415: "unsupported media type", 422: "invalid request body"}
 
@@ -77,7 +77,7 @@ class MockApi:
 
     @classmethod
     def from_project(cls, project: Project, *, seed: int = 0) -> MockApi:
-        """The mock of a loaded project (:func:`portal_gen.engine.load_project`)."""
+        """The mock of a loaded project (:func:`portal_gen.engine.build.load_project`)."""
         return cls(project.api, project.source.data, project.source.version, seed=seed)
 
     @property

@@ -15,9 +15,9 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
+from ..checks.values import SchemaValidator
+from ..model.api import UNSET, Api, MediaType, Operation, Schema
 from ..snippets.request import body_kind
-from ..spec.model import UNSET, Api, MediaType, Operation, Schema
-from ..spec.schemas import SchemaValidator
 from .coerce import coerce, coerce_value, deep_object, items_schema, object_from_pairs, property_schema, resolve, shape
 from .problems import schema_problems
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from ..spec.model import UNSET, Api, Operation, Parameter, Schema
-from ..spec.schemas import SchemaValidator
+from ..checks.values import SchemaValidator
+from ..model.api import UNSET, Api, Operation, Parameter, Schema
 from .coerce import coerce, coerce_value, deep_object, items_schema, object_from_pairs, resolve, shape
 from .problems import schema_problems
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from ..spec.model import Pointer
-from ..spec.schemas import SchemaValidator
+from ..checks.values import SchemaValidator
+from ..model.api import Pointer
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # A string longer than this is named by its kind in messages ("the string is too long").

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..examples import example_for
+from ..checks.values import SchemaValidator
+from ..load.spec import MISSING, parse_fragment, resolve_pointer
+from ..model.api import UNSET, Api, MediaType, Operation, Response
+from ..model.examples import example_for
 from ..snippets.request import body_kind
-from ..spec.load import MISSING, parse_fragment, resolve_pointer
-from ..spec.model import UNSET, Api, MediaType, Operation, Response
-from ..spec.schemas import SchemaValidator
 
 # Headers the mock sets itself, whatever the spec documents.
 _OWN_HEADERS = frozenset({"content-type", "content-length", "transfer-encoding", "connection", "date", "server"})

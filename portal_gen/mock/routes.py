@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
 
-from ..spec.model import Api, Operation, Server
+from ..model.api import Api, Operation, Server
 
 _PARAM = re.compile(r"\{([^{}]+)\}")
 

@@ -16,7 +16,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 
-from ..spec.model import Api, Operation, SecurityScheme
+from ..model.api import Api, Operation, SecurityScheme
 from .params import Headers
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..spec.model import Api, Schema
+from ..model.api import Api, Schema
 from .coerce import resolve
 
 ITEM = "item"  # GET, PUT, PATCH, DELETE (or another method) on an item path

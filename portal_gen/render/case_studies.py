@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 import jinja2
 
-from ..case_studies import INDEX_PAGE, STAGES, CaseStudy
 from ..config import PortalConfig
-from ..guides import Guide
-from ..markdown import plain_title
-from ..plan import Plan, relative_url, static_url
-from ..slugs import slugify
-from ..spec.model import Api
+from ..model.api import Api
+from ..model.case_studies import INDEX_PAGE, STAGES, CaseStudy
+from ..model.guides import Guide
+from ..plan.reference import Plan, relative_url, static_url
+from ..plan.slugs import slugify
 from .html import extract_toc
+from .markdown import plain_title
 from .page import RenderedPage
 
 FILTER_JS = "assets/portal/case-studies.js"

@@ -13,19 +13,19 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..case_studies import CaseStudy
 from ..config import PortalConfig
-from ..examples import example_for
-from ..guides import Guide, Step, field_value, success_response
-from ..markdown import plain_title, render_markdown
-from ..plan import Plan, relative_url
+from ..gate.verify import first_call_cost, guide_requests, step_code
+from ..model.api import UNSET
+from ..model.case_studies import CaseStudy
+from ..model.examples import example_for
+from ..model.guides import Guide, Step, field_value, success_response
+from ..plan.reference import Plan, relative_url
 from ..snippets import Snippet, Snippets
 from ..snippets.languages import LANGUAGES
 from ..snippets.request import HttpRequest
-from ..spec.model import UNSET
-from ..verify import first_call_cost, guide_requests, step_code
 from .case_studies import used_by_links
 from .html import extract_toc, highlight_once, to_json
+from .markdown import plain_title, render_markdown
 from .page import RenderedPage
 
 

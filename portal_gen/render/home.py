@@ -8,16 +8,16 @@ from collections.abc import Mapping
 
 import jinja2
 
-from ..case_studies import INDEX_PAGE, CaseStudy
 from ..config import PortalConfig
-from ..guides import Guide
-from ..home import HOME_PAGE, Home, HomeLink
-from ..plan import Plan, relative_url
-from ..pricing import Pricing
-from ..pricing.costs import PRICING_PAGE
+from ..gate.verify import first_call_cost, guide_requests
+from ..model.case_studies import INDEX_PAGE, CaseStudy
+from ..model.guides import Guide
+from ..model.home import HOME_PAGE, Home, HomeLink
+from ..model.pricing import Pricing
+from ..model.pricing_costs import PRICING_PAGE
+from ..plan.reference import Plan, relative_url
 from ..snippets.languages import LANGUAGES
 from ..snippets.request import HttpRequest
-from ..verify import first_call_cost, guide_requests
 from .case_studies import logo_url
 from .guide import GuideRenderer, Verified
 from .html import extract_toc

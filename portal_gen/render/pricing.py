@@ -9,11 +9,11 @@ from typing import Any
 import jinja2
 
 from ..config import PortalConfig
-from ..plan import Plan as PagePlan
-from ..plan import relative_url, static_url
-from ..pricing import Pricing, Rate
-from ..pricing.costs import PRICING_PAGE
-from ..pricing.math import cheapest, format_money, pricing_data, quotes
+from ..model.pricing import Pricing, Rate
+from ..model.pricing_costs import PRICING_PAGE
+from ..model.pricing_math import cheapest, format_money, pricing_data, quotes
+from ..plan.reference import Plan as PagePlan
+from ..plan.reference import relative_url, static_url
 from .html import extract_toc
 from .page import RenderedPage
 

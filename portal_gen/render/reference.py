@@ -12,18 +12,18 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..case_studies import CaseStudy
 from ..config import PortalConfig
-from ..examples import example_for
-from ..markdown import render_inline, render_markdown
-from ..plan import Plan, PlannedPage, link_base, operation_tag, page_url, relative_url, relpath, webhook_key
-from ..pricing import Pricing
-from ..pricing.costs import meter_costs
-from ..slugs import slugify
+from ..model.api import UNSET, Api, MediaType, Operation, Parameter, Schema
+from ..model.case_studies import CaseStudy
+from ..model.examples import example_for
+from ..model.pricing import Pricing
+from ..model.pricing_costs import meter_costs
+from ..plan.reference import Plan, PlannedPage, link_base, operation_tag, page_url, relative_url, relpath, webhook_key
+from ..plan.slugs import slugify
 from ..snippets import Snippet, Snippets
-from ..spec.model import UNSET, Api, MediaType, Operation, Parameter, Schema
 from .case_studies import used_by_links
 from .html import extract_toc, highlight_blocks, highlight_code, highlight_once, to_json
+from .markdown import render_inline, render_markdown
 from .page import RenderedPage
 from .schema import SchemaTree
 

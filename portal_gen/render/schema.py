@@ -14,8 +14,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..markdown import render_inline, render_markdown
-from ..spec.model import UNSET, Schema
+from ..model.api import UNSET, Schema
+from .markdown import render_inline, render_markdown
 
 # A page should stay readable and small: past this many rendered properties the
 # tree stops and points at the model pages.

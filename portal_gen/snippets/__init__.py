@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from ..errors import Location, PortalError
-from ..spec.model import UNSET, Api, Operation
+from ..model.api import UNSET, Api, Operation
 from .languages import LANGUAGES, Language, language_for
 from .request import HttpRequest, SnippetError, SnippetSettings, build_request, check_env_name, env_names
 

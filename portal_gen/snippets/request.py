@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from ..examples import example_for
-from ..spec.model import UNSET, Api, MediaType, Operation, Parameter, Schema, SecurityScheme
+from ..model.api import UNSET, Api, MediaType, Operation, Parameter, Schema, SecurityScheme
+from ..model.examples import example_for
 
 # A relative or missing server URL has no host: snippets then call `portal mock`.
 MOCK_URL = "http://localhost:4010"

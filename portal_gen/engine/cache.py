@@ -1,0 +1,571 @@
+"""A content-addressed cache of rendered pages and of the spec's validation verdict, so
+a rebuild renders only the pages whose inputs changed.
+
+A page's key is a hash of everything the page is made from (pure; :class:`PageKeys`):
+
+- what every page depends on (``site``): portal's own code and templates, the user's
+  templates, the plugin options, the parts of the spec every operation page shows
+  (servers, security, the ``info`` block but its prose), and the plan: every page's
+  path and title, since pages link to each other;
+- what the page itself shows: for an operation, its path item and every component it
+  reaches through ``$ref``, however deep (a description edited three schemas down
+  changes the page's key); what one call costs on each plan; the case studies that
+  name it. For a guide, the guide, what was measured for it, the operations it calls
+  and the guides its next steps name.
+
+Keys over-approximate: a change may re-render a page that comes out the same, never
+the reverse. Pages that summarise the whole site (home, landing, indexes, pricing,
+case studies) are few and cheap, and are keyed by all of the content and the spec.
+
+A page's HTML is kept in its own file (after a first line that describes it) and read
+back when asked for (:attr:`RenderedPage.body`), so the build holds a few pages' HTML,
+not the site's.
+
+Entries live in ``.portal-cache/`` as one file per key, written atomically; a build
+removes the entries it did not use (:meth:`PageCache.prune`), so the cache holds one
+build's worth. Small records read by every build (search's entries for each finished
+page, the ``$ref``s of the spec's values) are kept in one file each, in ``memo/``:
+each file created costs kernel time, and a big API has thousands of pages.
+``PORTAL_CACHE=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import hashlib
+import json
+import marshal
+import os
+import shutil
+import threading
+import urllib.parse
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
+from functools import cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..config import PortalConfig
+from ..errors import Diagnostic, Location
+from ..render.html import TocEntry
+from ..render.page import RenderedPage
+
+CACHE_DIR = ".portal-cache"
+
+
+def cache_enabled() -> bool:
+    return os.environ.get("PORTAL_CACHE", "1") not in ("0", "false", "no", "off")
+
+
+def digest(*parts: Any) -> str:
+    """A stable hash of JSON-like values (other objects by their ``repr``)."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@cache
+def code_digest() -> str:
+    """portal's own code, templates and assets: editing portal invalidates every page."""
+    hasher = hashlib.sha256()
+    root = resources.files("portal_gen")
+    for path in sorted(Path(str(root)).rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".html", ".j2", ".css", ".js", ".json"):
+            hasher.update(path.relative_to(str(root)).as_posix().encode())
+            hasher.update(path.read_bytes())
+    for package in ("mkdocs", "mkdocs-material", "pygments", "markdown-it-py", "nh3", "jinja2"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            hasher.update(f"{package}={metadata.version(package)}".encode())
+    return hasher.hexdigest()
+
+
+@cache
+def validator_digest() -> str:
+    """The validator's code: what a spec's validation verdict depends on besides the spec."""
+    versions = []
+    for package in (
+        "openapi-spec-validator",
+        "openapi-schema-validator",
+        "jsonschema",
+        "jsonschema-path",
+        "jsonschema-rs",
+        "jsonschema-specifications",
+        "referencing",
+    ):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions.append(f"{package}={metadata.version(package)}")
+    return digest(code_digest(), versions)
+
+
+def folder_digest(folder: Path) -> str:
+    """Every file under ``folder`` (the user's templates), by path and content."""
+    hasher = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return hasher.hexdigest()
+
+
+class SpecDigests:
+    """Hashes of parts of the bundled spec, each with every component it reaches."""
+
+    # The $refs inside each value hashed by the last instance that called remember(),
+    # by the value's hash: under `serve`, a rebuild after an edit finds most of them
+    # here instead of walking the spec again (content-addressed, so never stale).
+    _remembered: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    def __init__(self, data: Mapping[str, Any], known: Mapping[str, Any] | None = None) -> None:
+        """``known``: the ``$ref``s of values by their hash, as :meth:`learnt` gave them
+        (the last build's, from the cache: never stale, as a hash names one value); by
+        default what the last instance that called :meth:`remember` learnt."""
+        self.data = data
+        self._nodes: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._refs: dict[str, tuple[str, ...]] = {}
+        self._known = known if known is not None else self._remembered
+        self.walked = 0  # values whose $refs were not known, found by walking them
+
+    def reach(self, *pointers: str) -> str:
+        """A hash of the values at ``pointers`` (JSON pointers like ``#/paths/~1pets``) and
+        of every value their ``$ref`` chains lead to."""
+        seen: dict[str, str] = {}
+        stack = list(pointers)
+        while stack:
+            pointer = stack.pop()
+            if pointer in seen:
+                continue
+            own, refs = self._node(pointer)
+            seen[pointer] = own
+            stack.extend(r for r in refs if r not in seen)
+        text = "\n".join(f"{pointer}\t{own}" for pointer, own in sorted(seen.items()))
+        return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+    def learnt(self) -> Mapping[str, tuple[str, ...]]:
+        """The ``$ref``s of each value hashed so far, by the value's hash."""
+        return self._refs
+
+    @classmethod
+    def remembers(cls) -> bool:
+        """Whether an instance remembered what it learnt in this process (``serve``)."""
+        return bool(cls._remembered)
+
+    def remember(self) -> None:
+        """Keep what this instance learnt for the next one (and only that: bounded)."""
+        SpecDigests._remembered = self._refs
+
+    def _node(self, pointer: str) -> tuple[str, tuple[str, ...]]:
+        found = self._nodes.get(pointer)
+        if found is None:
+            value = _resolve(self.data, pointer)
+            own = _value_digest(value)
+            refs = self._refs.get(own)
+            if refs is None:
+                refs = _strings(self._known.get(own))
+            if refs is None:
+                refs = tuple(sorted(set(_refs(value))))
+                self.walked += 1
+            self._refs[own] = refs
+            found = self._nodes[pointer] = (own, refs)
+        return found
+
+
+def _strings(found: Any) -> tuple[str, ...] | None:
+    """``found`` as a tuple of strings, or ``None`` when it is not a sequence of them
+    (a record this code did not write)."""
+    if isinstance(found, (list, tuple)) and all(isinstance(item, str) for item in found):
+        return tuple(found)
+    return None
+
+
+def _value_digest(value: Any) -> str:
+    """A hash of a value of the spec: through ``marshal`` (format 2, which has no
+    back-references: equal values give equal bytes, and 1, 1.0, True and "1" differ),
+    four times as fast as JSON; a value marshal refuses (a YAML date) through JSON."""
+    try:
+        data = b"m" + marshal.dumps(value, 2)
+    except ValueError:
+        return digest(value)
+    return hashlib.sha256(data).hexdigest()
+
+
+def pointer_of(*parts: str) -> str:
+    """``("paths", "/pets")`` -> ``#/paths/~1pets`` (a ``%`` as ``%25``: a fragment is
+    percent-decoded before it is read as a pointer, as a ``$ref``'s is)."""
+    return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1").replace("%", "%25") for p in parts)
+
+
+def _resolve(data: Any, pointer: str) -> Any:
+    value = data
+    fragment = urllib.parse.unquote(pointer.removeprefix("#"))  # as parse_fragment reads a $ref
+    for raw in fragment.lstrip("/").split("/") if fragment else ():
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None  # validation reports broken references; here they hash as nothing
+    return value
+
+
+_SCOPED = frozenset({"$id", "$anchor", "$dynamicRef", "$dynamicAnchor", "discriminator"})
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _refs(value: Any) -> Iterable[str]:
+    """The pointers what ``value`` shows or checks may depend on: its ``$ref``s, and
+    more where a plain pointer cannot say which value is meant."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in _SCALARS:  # most of a spec: answered before the slower Mapping check
+            continue
+        if kind is list:
+            stack.extend(item)
+        elif kind is dict or isinstance(item, Mapping):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                # "#name" names a 3.1 $anchor, wherever it is: the whole document.
+                yield ref if ref == "#" or ref.startswith("#/") else "#"
+            if not _SCOPED.isdisjoint(item):  # rare: one C call answers for most values
+                if any(isinstance(item.get(k), str) for k in ("$id", "$anchor", "$dynamicRef", "$dynamicAnchor")):
+                    yield "#"  # refs then resolve against other bases or scopes: all of it
+                if isinstance(item.get("discriminator"), Mapping):
+                    # A discriminator picks a schema by a name in its mapping, or by the
+                    # name of any component schema: strings, not $refs.
+                    yield "#/components/schemas"
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def config_digest(config: PortalConfig) -> str:
+    """The plugin options and site settings a page can show."""
+    return digest({f.name: getattr(config, f.name) for f in fields(config) if f.name != "project_dir"})
+
+
+_ENTRIES = (".json", ".html", ".page")  # what prune removes when unused (".page": pages)
+
+
+def file_facts(found: os.stat_result) -> list[int]:
+    """What says a file is the one written then, untouched: its size, modification time
+    and inode (rsync's quick check), and its mode and owner, which a site could change
+    and the next one inherit."""
+    return [found.st_size, found.st_mtime_ns, found.st_ino, found.st_mode, found.st_uid, found.st_gid]
+
+
+def _read_body(path: Path) -> str:
+    """The HTML of a page kept by :meth:`PageCache.put`: all but the first line."""
+    with open(path, encoding="utf-8", errors="surrogatepass", newline="") as entry:
+        entry.readline()
+        return entry.read()
+
+
+class PageCache:
+    """Rendered pages on disk, by key; ``None`` as the directory keeps nothing."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.used: set[str] = set()
+        self._folders: set[str] = set()  # the kinds whose folder exists
+        self._search = _Memo(self, "search-entries")  # search's entries of each finished page
+        self._shared = _Memo(self, "output-files")  # the facts of finished pages shared with a site
+
+    def get(self, key: str) -> RenderedPage | None:
+        """The page rendered under ``key``, its HTML read from disk when asked for."""
+        self.used.add(key)
+        if self.directory is None:
+            return None
+        path = self._page_path(key)
+        try:
+            with open(path, "rb") as entry:
+                data = json.loads(entry.readline())
+                if os.fstat(entry.fileno()).st_size - entry.tell() != data["bytes"]:
+                    return None  # cut short (a crash before the disk had it all)
+            toc = tuple(TocEntry(level, anchor, title) for level, anchor, title in data["toc"])
+            kind, in_nav, html_digest, size = data["kind"], data["in_nav"], data["digest"], data["size"]
+            body = functools.partial(_read_body, path)
+            return RenderedPage(data["path"], data["title"], body, toc, kind, in_nav, html_digest, size)
+        except (OSError, KeyError, TypeError, ValueError):  # missing, or not what this code writes
+            return None
+
+    def has_page(self, key: str) -> bool:
+        """Whether a page is kept under ``key`` (without reading it)."""
+        return self.directory is not None and self._page_path(key).is_file()
+
+    def put(self, key: str, page: RenderedPage) -> RenderedPage:
+        """Keep ``page``; return it with its HTML to be read back from disk (or as it
+        was, without a cache directory)."""
+        self.used.add(key)
+        if self.directory is None:
+            return page
+        html = page.html
+        toc = [[entry.level, entry.id, entry.title] for entry in page.toc]
+        encoded = html.encode("utf-8", errors="surrogatepass")
+        html_digest = hashlib.sha256(encoded).hexdigest()
+        record = {
+            "bytes": len(encoded),
+            "path": page.path,
+            "title": page.title,
+            "toc": toc,
+            "kind": page.kind,
+            "in_nav": page.in_nav,
+            "digest": html_digest,
+            "size": len(html),
+        }
+        # One file: the record on the first line (JSON escapes every newline), the HTML
+        # after it. A file per page, not two: on a big API each file created costs a
+        # cold build a fraction of a millisecond of kernel time, thousands of times.
+        self._write("pages", key, json.dumps(record, ensure_ascii=False) + "\n" + html, suffix=".page")
+        body = functools.partial(_read_body, self._page_path(key))
+        return dataclasses.replace(page, body=body, digest=html_digest, size=len(html))
+
+    def _page_path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / "pages" / f"{key}.page"
+
+    def validation(self, key: str) -> list[Diagnostic] | None:
+        data = self._read("validation", key)
+        if data is None:
+            return None
+        self.used.add(key)
+        return [
+            Diagnostic(d["message"], Location(*d["location"]) if d["location"] else None, d["hint"], d["rule"])
+            for d in data
+        ]
+
+    def keep_validation(self, key: str, problems: list[Diagnostic]) -> None:
+        self.used.add(key)
+        records = [
+            {
+                "message": d.message,
+                "location": [d.location.file, d.location.line, d.location.column] if d.location else None,
+                "hint": d.hint,
+                "rule": d.rule,
+            }
+            for d in problems
+        ]
+        self._write("validation", key, records)
+
+    def mark_used(self, key: str) -> None:
+        """Keep the entry under ``key`` through :meth:`prune`, unread."""
+        self.used.add(key)
+
+    def schema_verdicts(self, key: str) -> list[str]:
+        """Hashes of the schemas that passed the meta-schema check (see :mod:`.validator_fix`)."""
+        self.used.add(key)
+        known = self._read("validation", key)
+        return [k for k in known if isinstance(k, str)] if isinstance(known, list) else []
+
+    def keep_schema_verdicts(self, key: str, hashes: Iterable[str]) -> None:
+        self.used.add(key)
+        self._write("validation", key, sorted(hashes))
+
+    def spec_refs(self) -> dict[str, Any]:
+        """What :meth:`SpecDigests.learnt` gave the last build (unchecked JSON), if
+        portal's code was the same then: which refs a value holds is for the code to say."""
+        data = self._read("memo", "spec-refs")
+        if not isinstance(data, dict) or data.get("code") != code_digest():
+            return {}
+        refs = data.get("refs")
+        return refs if isinstance(refs, dict) else {}
+
+    def keep_spec_refs(self, refs: Mapping[str, Sequence[str]]) -> None:
+        """Keep the ``$ref``s of the values this build hashed, and nothing older: a
+        rebuild finds there most of what it would walk the spec for (a tenth of a
+        warm build on GitHub's spec)."""
+        self._write("memo", "spec-refs", {"code": code_digest(), "refs": refs})
+
+    def spare_site(self) -> Path | None:
+        """Where ``portal build`` keeps the folders of the site it replaced, for the next
+        build (see :mod:`.output`); ``None`` without a cache directory."""
+        return self.directory / "spare-site" if self.directory is not None else None
+
+    def jinja_directory(self) -> Path:
+        """Where Jinja keeps compiled templates (its own cache, keyed by source)."""
+        assert self.directory is not None
+        folder = self.directory / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    # Whole pages as the site generator wrote them, and what search indexed of them.
+
+    def output(self, key: str) -> tuple[Path, Any] | None:
+        """Where a finished page's bytes are kept, and its search entries; or ``None``."""
+        self.used.add(key)
+        if self.directory is None:
+            return None
+        entries = self._search.get(key)
+        path = self.directory / "output" / f"{key}.html"
+        try:
+            found = path.stat()
+        except OSError:
+            return None
+        if found.st_size == 0 or not isinstance(entries, list):
+            return None  # torn by a crash: render again
+        linked = self._shared.get(key)
+        noted = isinstance(linked, list) and linked[2:3] == [found.st_ino]
+        if (noted or found.st_nlink > 1) and linked != file_facts(found):
+            # Shared with a site and changed there since (content, mode or owner), or
+            # shared in a way this cache did not note: not known to be what was kept.
+            return None
+        return path, entries
+
+    def link_output(self, key: str, page: Path, facts: list[int]) -> None:
+        """Keep ``page``, a file just published by this build (its :func:`file_facts`
+        are ``facts``), as the finished page under ``key``: a second name for it, not a
+        copy (a copy on another file system).
+
+        The file is then shared with the site, which a user or a tool could change in
+        place: its facts (:func:`file_facts`) are noted, and :meth:`output` refuses
+        it if they changed (a file of the same name with another inode is one
+        :meth:`keep_output` wrote since, and never shared)."""
+        self.used.add(key)
+        if self.directory is None:
+            return
+        folder = self.directory / "output"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{key}.html"
+        temporary = folder / f"{key}.html.{os.getpid()}-{threading.get_ident()}.tmp"
+        try:
+            temporary.unlink(missing_ok=True)
+            try:
+                os.link(page, temporary)  # changes none of its facts
+            except OSError:
+                shutil.copyfile(page, temporary)
+                facts = file_facts(temporary.stat())
+            os.replace(temporary, target)
+            self._shared.put(key, facts)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # not kept: rendered again next time
+
+    def share_output(self, key: str, target: Path) -> bool:
+        """Link the finished page kept under ``key`` (found by :meth:`output`) to
+        ``target`` in a site being built; ``False`` if it cannot be linked."""
+        if self.directory is None:
+            return False
+        source = self.directory / "output" / f"{key}.html"
+        try:
+            found = os.stat(source)
+            if found.st_nlink > 1:
+                return False  # a name in another site already: one site's edits stay its own
+            os.link(source, target)  # changes none of its facts
+        except OSError:
+            return False
+        self._shared.put(key, file_facts(found))
+        return True
+
+    def save_output_facts(self) -> None:
+        """Keep what was noted of the finished pages shared with a site, for the pages
+        this build used; untouched when nothing changed."""
+        self._shared.save()
+
+    def keep_output(self, key: str, html: str) -> None:
+        """Keep a finished page, encoded exactly as MkDocs writes it to the site."""
+        self.used.add(key)
+        self._write("output", key, html.encode("utf-8", errors="xmlcharrefreplace"), suffix=".html")
+
+    def keep_search(self, key: str, entries: Any) -> None:
+        """Note what search made of the page under ``key``: kept by :meth:`save_search`."""
+        self.used.add(key)
+        self._search.put(key, entries)
+
+    def save_search(self) -> None:
+        """Keep the search entries of every page this build used, in one file (one file
+        per page was a file created per page on a cold build, and read per page on a
+        warm one); untouched when this build made none and dropped none."""
+        self._search.save()
+
+    def site_files(self, site: Path) -> dict[str, list[Any]]:
+        """What the last build published in ``site``: for each generated page's file
+        (by its path in the site), the key of its finished page and the file's size,
+        modification time (ns) and inode then."""
+        data = self._read("sites", digest("site", str(site)))
+        return data if isinstance(data, dict) else {}
+
+    def keep_site_files(self, site: Path, files: Mapping[str, list[Any]]) -> None:
+        self._write("sites", digest("site", str(site)), files)
+
+    def prune(self) -> None:
+        """Remove every entry this build did not use."""
+        if self.directory is None:
+            return
+        for kind in ("pages", "validation", "output", "search"):
+            folder = self.directory / kind
+            if folder.is_dir():
+                for path in folder.iterdir():
+                    # A ".tmp" file is a write a crash interrupted (builds of one project
+                    # do not run at once: they would share the site folder too).
+                    if path.suffix == ".tmp" or (path.stem not in self.used and path.suffix in _ENTRIES):
+                        with contextlib.suppress(OSError):  # Windows: held open through a site's name
+                            path.unlink(missing_ok=True)
+
+    def _read(self, kind: str, key: str) -> Any:
+        if self.directory is None:
+            return None
+        try:
+            return json.loads((self.directory / kind / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # missing, or torn by a crash: render again
+
+    def _write(self, kind: str, key: str, record: Any, suffix: str = ".json") -> None:
+        """Write ``record`` (bytes, text, or else JSON) atomically: a crash leaves the
+        old entry or none, never half of one."""
+        if self.directory is None:
+            return
+        folder = self.directory / kind
+        if kind not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(kind)
+        if isinstance(record, bytes):
+            data = record
+        else:
+            text = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+            data = text.encode("utf-8", errors="surrogatepass")
+        # A name of this process and thread's own: unlike mkstemp's random names, it
+        # needs no exclusive create (a third of a cold build's time in the cache went
+        # there), and two writers never share one. Left behind by a crash, it is
+        # overwritten next time or removed by prune.
+        target = f"{key}{suffix}"
+        temporary = folder / f"{target}.{os.getpid()}-{threading.get_ident()}.tmp"
+        with open(temporary, "wb") as out:
+            out.write(data)
+        os.replace(temporary, folder / target)
+
+
+class _Memo:
+    """One JSON object of ``memo/``, by page key: read when first asked, written back by
+    :meth:`save` with the keys the build used, only if something changed."""
+
+    def __init__(self, cache: PageCache, name: str) -> None:
+        self._cache = cache
+        self._name = name
+        self._data: dict[str, Any] | None = None
+        self._changed = False
+
+    def get(self, key: str) -> Any:
+        return self._read().get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        data = self._read()
+        if data.get(key) != value:
+            data[key] = value
+            self._changed = True
+
+    def save(self) -> None:
+        data = self._read()
+        kept = {key: value for key, value in data.items() if key in self._cache.used}
+        if self._changed or len(kept) != len(data):
+            self._cache._write("memo", self._name, kept)
+            self._data, self._changed = kept, False
+
+    def _read(self) -> dict[str, Any]:
+        if self._data is None:
+            found = self._cache._read("memo", self._name)
+            self._data = found if isinstance(found, dict) else {}
+        return self._data

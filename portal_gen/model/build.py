@@ -1,0 +1,555 @@
+"""Turn a bundled OpenAPI document into the immutable :class:`Api` model (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from ..errors import PortalError
+from ..load.spec import SpecSource, parse_fragment
+from .api import (
+    UNSET,
+    Api,
+    Callback,
+    Contact,
+    Discriminator,
+    Encoding,
+    Example,
+    Header,
+    MediaType,
+    OAuthFlow,
+    Operation,
+    Parameter,
+    Pointer,
+    Property,
+    RequestBody,
+    Response,
+    Schema,
+    SecurityRequirement,
+    SecurityScheme,
+    Server,
+    ServerVariable,
+    Tag,
+)
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_CONSTRAINTS = (
+    "minimum",
+    "exclusiveMinimum",
+    "maximum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+)
+_SCHEMA_REF_PREFIX = "#/components/schemas/"
+
+
+def build_api(source: SpecSource) -> Api:
+    """Build the model; raises :class:`PortalError` for what validation cannot see.
+
+    The named schemas (``Api.schemas``) are modelled when first asked for: a rebuild
+    whose pages come from the cache asks for few of them (on GitHub's spec, modelling
+    them all took 1.3 s of every warm build). A schema's error is raised then.
+    """
+    return _Builder(source).build()
+
+
+class _NamedSchemas(Mapping[str, Schema]):
+    """``components.schemas``, each modelled on first use and kept (read-only)."""
+
+    def __init__(self, raw: Mapping[str, Any], model: Callable[[str, Any], Schema]) -> None:
+        self._raw = raw
+        self._model = model
+        self._built: dict[str, Schema] = {}
+
+    def __getitem__(self, name: str) -> Schema:
+        found = self._built.get(name)
+        if found is None:
+            found = self._built[name] = self._model(name, self._raw[name])
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return f"<{len(self._raw)} named schemas, {len(self._built)} modelled>"
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+class _Builder:
+    def __init__(self, source: SpecSource) -> None:
+        self.source = source
+        self.data = source.data
+
+    # -- refs ----------------------------------------------------------------------------
+
+    def resolve(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
+        """Follow internal ``$ref`` chains (non-schema objects are inlined this way)."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen:
+                raise PortalError(
+                    f"circular $ref '{ref}'",
+                    self.source.locate((*pointer, "$ref")),
+                    "a $ref chain must end at an object",
+                )
+            seen.add(ref)
+            target_pointer = parse_fragment(ref)
+            target: Any = self.data
+            for part in target_pointer:
+                target = target.get(part) if isinstance(target, dict) else None
+            if target is None:  # pragma: no cover - load_spec checks refs already
+                raise PortalError(f"broken $ref '{ref}'", self.source.locate((*pointer, "$ref")))
+            node, pointer = target, target_pointer
+        return node, pointer
+
+    # -- top level -------------------------------------------------------------------------
+
+    def build(self) -> Api:
+        data = self.data
+        info = data.get("info") or {}
+        components = data.get("components") or {}
+        raw_schemas = components.get("schemas")
+        schemas = _NamedSchemas(
+            raw_schemas if isinstance(raw_schemas, dict) else {},
+            lambda name, raw: self.schema(raw, ("components", "schemas", name), name=name),
+        )
+        operations = []
+        for path, item in (data.get("paths") or {}).items():
+            operations.extend(self.path_item(item, ("paths", path), path))
+        webhooks = []
+        for name, item in (data.get("webhooks") or {}).items():
+            webhooks.extend(self.path_item(item, ("webhooks", name), name, webhook=name))
+        contact = info.get("contact")
+        license_ = info.get("license") or {}
+        return Api(
+            title=str(info.get("title") or "API"),
+            version=str(info.get("version") or ""),
+            openapi=str(data.get("openapi")),
+            summary=_text(info.get("summary")),
+            description=_text(info.get("description")),
+            servers=self.servers(data.get("servers")) or (Server(url="/"),),
+            tags=self.tags(operations + webhooks),
+            operations=tuple(operations),
+            webhooks=tuple(webhooks),
+            schemas=schemas,
+            security_schemes=tuple(
+                self.security_scheme(name, raw, ("components", "securitySchemes", name))
+                for name, raw in (components.get("securitySchemes") or {}).items()
+            ),
+            security=self.security(data.get("security")),
+            contact=Contact(
+                name=_text(contact.get("name")), url=_text(contact.get("url")), email=_text(contact.get("email"))
+            )
+            if isinstance(contact, dict)
+            else None,
+            license_name=_text(license_.get("name")),
+            license_url=_text(license_.get("url")),
+            terms_of_service=_text(info.get("termsOfService")),
+        )
+
+    def tags(self, operations: list[Operation]) -> tuple[Tag, ...]:
+        tags: dict[str, Tag] = {}
+        for raw in self.data.get("tags") or []:
+            if isinstance(raw, dict) and isinstance(raw.get("name"), str):
+                docs = raw.get("externalDocs") or {}
+                tags[raw["name"]] = Tag(raw["name"], _text(raw.get("description")), _text(docs.get("url")))
+        for operation in operations:
+            for name in operation.tags:
+                tags.setdefault(name, Tag(name))
+        return tuple(tags.values())
+
+    def servers(self, raw: Any) -> tuple[Server, ...]:
+        servers = []
+        for item in raw or []:
+            if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+                continue
+            variables = tuple(
+                ServerVariable(
+                    name=name,
+                    default=str(var.get("default", "")),
+                    enum=tuple(str(v) for v in var.get("enum") or ()),
+                    description=_text(var.get("description")),
+                )
+                for name, var in (item.get("variables") or {}).items()
+                if isinstance(var, dict)
+            )
+            servers.append(Server(item["url"], _text(item.get("description")), variables))
+        return tuple(servers)
+
+    def security(self, raw: Any) -> tuple[SecurityRequirement, ...]:
+        if not isinstance(raw, list):
+            return ()
+        return tuple(
+            SecurityRequirement(tuple((name, tuple(scopes or ())) for name, scopes in item.items()))
+            for item in raw
+            if isinstance(item, dict)
+        )
+
+    def security_scheme(self, name: str, raw: Any, pointer: Pointer) -> SecurityScheme:
+        raw, pointer = self.resolve(raw, pointer)
+        flows = tuple(
+            OAuthFlow(
+                kind=kind,
+                authorization_url=_text(flow.get("authorizationUrl")),
+                token_url=_text(flow.get("tokenUrl")),
+                refresh_url=_text(flow.get("refreshUrl")),
+                scopes=tuple((str(k), str(v)) for k, v in (flow.get("scopes") or {}).items()),
+            )
+            for kind, flow in (raw.get("flows") or {}).items()
+            if isinstance(flow, dict)
+        )
+        return SecurityScheme(
+            name=name,
+            type=str(raw.get("type")),
+            description=_text(raw.get("description")),
+            scheme=str(raw["scheme"]).lower() if raw.get("scheme") else None,
+            bearer_format=_text(raw.get("bearerFormat")),
+            param_name=_text(raw.get("name")),
+            location=_text(raw.get("in")),
+            flows=flows,
+            openid_connect_url=_text(raw.get("openIdConnectUrl")),
+        )
+
+    # -- operations ----------------------------------------------------------------------
+
+    def path_item(self, item: Any, pointer: Pointer, path: str, webhook: str | None = None) -> list[Operation]:
+        item, pointer = self.resolve(item, pointer)
+        if not isinstance(item, dict):
+            return []
+        shared = self.parameters(item.get("parameters"), (*pointer, "parameters"))
+        servers = self.servers(item.get("servers"))
+        operations = []
+        for method in HTTP_METHODS:
+            raw = item.get(method)
+            if isinstance(raw, dict):
+                operations.append(self.operation(raw, (*pointer, method), method, path, shared, servers, webhook))
+        return operations
+
+    def operation(
+        self,
+        raw: dict[str, Any],
+        pointer: Pointer,
+        method: str,
+        path: str,
+        shared: tuple[Parameter, ...],
+        servers: tuple[Server, ...],
+        webhook: str | None,
+    ) -> Operation:
+        own = self.parameters(raw.get("parameters"), (*pointer, "parameters"))
+        merged = {(p.name, p.location): p for p in shared}
+        merged.update({(p.name, p.location): p for p in own})
+        security = self.security(raw["security"]) if "security" in raw else self.security(self.data.get("security"))
+        callbacks = []
+        for name, cb in (raw.get("callbacks") or {}).items():
+            cb, cb_pointer = self.resolve(cb, (*pointer, "callbacks", name))
+            for expression, item in (cb or {}).items():
+                if expression.startswith("x-"):
+                    continue
+                ops = self.path_item(item, (*cb_pointer, expression), expression)
+                callbacks.append(Callback(name, expression, tuple(ops)))
+        return Operation(
+            method=method,
+            path=path,
+            operation_id=_text(raw.get("operationId")),
+            summary=_text(raw.get("summary")),
+            description=_text(raw.get("description")),
+            tags=tuple(str(t) for t in raw.get("tags") or ()),
+            deprecated=bool(raw.get("deprecated")),
+            parameters=tuple(merged.values()),
+            request_body=self.request_body(raw.get("requestBody"), (*pointer, "requestBody")),
+            responses=tuple(
+                self.response(str(status), resp, (*pointer, "responses", str(status)))
+                for status, resp in (raw.get("responses") or {}).items()
+                if not str(status).startswith("x-")
+            ),
+            security=security,
+            callbacks=tuple(callbacks),
+            servers=self.servers(raw.get("servers")) or servers,
+            webhook=webhook,
+            extensions=MappingProxyType({k: v for k, v in raw.items() if k.startswith("x-")}),
+            pointer=pointer,
+        )
+
+    def parameters(self, raw: Any, pointer: Pointer) -> tuple[Parameter, ...]:
+        result = []
+        for index, item in enumerate(raw or []):
+            item, item_pointer = self.resolve(item, (*pointer, str(index)))
+            if not isinstance(item, dict) or "name" not in item:
+                continue
+            location = str(item.get("in", "query"))
+            result.append(
+                Parameter(
+                    name=str(item["name"]),
+                    location=location,
+                    description=_text(item.get("description")),
+                    required=bool(item.get("required")) or location == "path",
+                    deprecated=bool(item.get("deprecated")),
+                    schema=self.optional_schema(item.get("schema"), (*item_pointer, "schema")),
+                    style=_text(item.get("style")),
+                    explode=item.get("explode") if isinstance(item.get("explode"), bool) else None,
+                    examples=self.examples(item, item_pointer),
+                    content=self.content(item.get("content"), (*item_pointer, "content")),
+                    pointer=item_pointer,
+                )
+            )
+        return tuple(result)
+
+    def request_body(self, raw: Any, pointer: Pointer) -> RequestBody | None:
+        if raw is None:
+            return None
+        raw, pointer = self.resolve(raw, pointer)
+        return RequestBody(
+            content=self.content(raw.get("content"), (*pointer, "content")),
+            description=_text(raw.get("description")),
+            required=bool(raw.get("required")),
+        )
+
+    def response(self, status: str, raw: Any, pointer: Pointer) -> Response:
+        raw, pointer = self.resolve(raw, pointer)
+        headers = []
+        for name, header in (raw.get("headers") or {}).items():
+            header, header_pointer = self.resolve(header, (*pointer, "headers", name))
+            headers.append(
+                Header(
+                    name=name,
+                    description=_text(header.get("description")),
+                    required=bool(header.get("required")),
+                    deprecated=bool(header.get("deprecated")),
+                    schema=self.optional_schema(header.get("schema"), (*header_pointer, "schema")),
+                )
+            )
+        return Response(
+            status=status,
+            description=_text(raw.get("description")),
+            headers=tuple(headers),
+            content=self.content(raw.get("content"), (*pointer, "content")),
+        )
+
+    def content(self, raw: Any, pointer: Pointer) -> tuple[MediaType, ...]:
+        if not isinstance(raw, dict):
+            return ()
+        return tuple(
+            MediaType(
+                media_type=str(media_type),
+                schema=self.optional_schema(item.get("schema"), (*pointer, media_type, "schema")),
+                examples=self.examples(item, (*pointer, media_type)),
+                encoding=tuple(
+                    Encoding(
+                        name=str(name),
+                        content_type=_text(value.get("contentType")),
+                        style=_text(value.get("style")),
+                        explode=value["explode"] if isinstance(value.get("explode"), bool) else None,
+                    )
+                    for name, value in (item.get("encoding") or {}).items()
+                    if isinstance(value, dict)
+                ),
+            )
+            for media_type, item in raw.items()
+            if isinstance(item, dict)
+        )
+
+    def examples(self, raw: dict[str, Any], pointer: Pointer) -> tuple[Example, ...]:
+        if "example" in raw:
+            return (Example(name="example", value=raw["example"]),)
+        result = []
+        for name, item in (raw.get("examples") or {}).items():
+            item, _ = self.resolve(item, (*pointer, "examples", name))
+            if not isinstance(item, dict):
+                continue
+            result.append(
+                Example(
+                    name=str(name),
+                    value=item.get("value", UNSET),
+                    summary=_text(item.get("summary")),
+                    description=_text(item.get("description")),
+                    external_value=_text(item.get("externalValue")),
+                )
+            )
+        return tuple(result)
+
+    # -- schemas ----------------------------------------------------------------------
+
+    def optional_schema(self, raw: Any, pointer: Pointer) -> Schema | None:
+        return None if raw is None else self.schema(raw, pointer)
+
+    def schema(self, raw: Any, pointer: Pointer, name: str | None = None) -> Schema:
+        if raw is True or raw is None:
+            return Schema(pointer=pointer)
+        if raw is False:
+            return Schema(types=("never",), pointer=pointer)
+        if not isinstance(raw, dict):
+            return Schema(pointer=pointer)
+        ref = raw.get("$ref")
+        if isinstance(ref, str) and name is None:
+            if ref.startswith(_SCHEMA_REF_PREFIX) and ref.count("/") == 3:
+                ref_name = parse_fragment(ref)[-1]
+                # 3.1 allows description next to $ref; keep it on the reference.
+                return Schema(ref=ref_name, description=_text(raw.get("description")), pointer=pointer)
+            raw, pointer = self.resolve(raw, pointer)
+            if not isinstance(raw, dict):
+                return Schema(pointer=pointer)
+        merged, extends = self.merge_all_of(raw, pointer, [])
+        return self._schema_from(merged, pointer, name, extends)
+
+    def merge_all_of(
+        self, raw: dict[str, Any], pointer: Pointer, stack: list[str]
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """Fold ``allOf`` members into one schema; remember which named ones were merged."""
+        parts = raw.get("allOf")
+        if not isinstance(parts, list) or not parts:
+            return raw, ()
+        merged: dict[str, Any] = {}
+        required: list[str] = []
+        properties: dict[str, Any] = {}
+        extends: list[str] = []
+        for part in parts:
+            if not isinstance(part, dict):
+                continue
+            ref = part.get("$ref")
+            if isinstance(ref, str):
+                ref_name = parse_fragment(ref)[-1]
+                if ref_name in stack:
+                    continue  # allOf cycle: the remaining members still merge
+                extends.append(ref_name)
+                part, part_pointer = self.resolve(part, pointer)
+                part, inner = self.merge_all_of(part, part_pointer, [*stack, ref_name])
+                extends.extend(inner)
+            else:
+                part, inner = self.merge_all_of(part, pointer, stack)
+                extends.extend(inner)
+            for key, value in part.items():
+                if key == "properties" and isinstance(value, dict):
+                    properties.update(value)
+                elif key == "required" and isinstance(value, list):
+                    required.extend(v for v in value if v not in required)
+                elif key not in ("allOf", "description", "title", "$ref"):
+                    merged.setdefault(key, value)
+        for key, value in raw.items():
+            if key == "allOf":
+                continue
+            if key == "properties" and isinstance(value, dict):
+                properties.update(value)
+            elif key == "required" and isinstance(value, list):
+                required.extend(v for v in value if v not in required)
+            else:
+                merged[key] = value
+        if properties:
+            merged["properties"] = properties
+        if required:
+            merged["required"] = required
+        return merged, tuple(dict.fromkeys(extends))
+
+    def _schema_from(self, raw: dict[str, Any], pointer: Pointer, name: str | None, extends: tuple[str, ...]) -> Schema:
+        raw_type = raw.get("type")
+        types = tuple(raw_type) if isinstance(raw_type, list) else ((raw_type,) if isinstance(raw_type, str) else ())
+        nullable = "null" in types or raw.get("nullable") is True
+        types = tuple(str(t) for t in types if t != "null")
+        if not types and isinstance(raw.get("properties"), dict):
+            types = ("object",)
+        required = set(raw.get("required") or ()) if isinstance(raw.get("required"), list) else set()
+        properties = (
+            tuple(
+                Property(str(prop), self.schema(value, (*pointer, "properties", str(prop))), prop in required)
+                for prop, value in (raw.get("properties") or {}).items()
+            )
+            if isinstance(raw.get("properties"), dict)
+            else ()
+        )
+        additional_raw = raw.get("additionalProperties")
+        additional: bool | Schema | None
+        if isinstance(additional_raw, bool):
+            additional = additional_raw
+        elif isinstance(additional_raw, dict):
+            additional = self.schema(additional_raw, (*pointer, "additionalProperties"))
+        else:
+            additional = None
+        constraints: list[tuple[str, Any]] = []
+        for key in _CONSTRAINTS:
+            if key not in raw:
+                continue
+            value = raw[key]
+            if key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
+                # 3.0 style: a flag on minimum/maximum; show it as the 3.1 number form.
+                bound = "minimum" if key == "exclusiveMinimum" else "maximum"
+                if value and bound in raw:
+                    constraints = [c for c in constraints if c[0] != bound]
+                    constraints.append((key, raw[bound]))
+                continue
+            if key == "maximum" and raw.get("exclusiveMaximum") is True:
+                continue
+            constraints.append((key, value))
+        examples: tuple[Any, ...] = ()
+        if isinstance(raw.get("examples"), list):
+            examples = tuple(raw["examples"])
+        elif "example" in raw:
+            examples = (raw["example"],)
+        discriminator = None
+        disc = raw.get("discriminator")
+        if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str):
+            discriminator = Discriminator(
+                disc["propertyName"],
+                tuple(
+                    (str(value), parse_fragment(target)[-1] if "#" in str(target) else str(target))
+                    for value, target in (disc.get("mapping") or {}).items()
+                ),
+            )
+        items_raw = raw.get("items")
+        prefix = raw.get("prefixItems")
+        if isinstance(items_raw, list):  # draft-4 tuple form, seen in the wild
+            prefix, items_raw = items_raw, None
+        return Schema(
+            name=name,
+            title=_text(raw.get("title")),
+            description=_text(raw.get("description")),
+            types=types,
+            format=_text(raw.get("format")),
+            nullable=nullable,
+            properties=properties,
+            additional=additional,
+            items=self.schema(items_raw, (*pointer, "items")) if isinstance(items_raw, dict) else None,
+            prefix_items=tuple(self.schema(p, (*pointer, "prefixItems", str(i))) for i, p in enumerate(prefix or ()))
+            if isinstance(prefix, list)
+            else (),
+            one_of=self._alternatives(raw.get("oneOf"), (*pointer, "oneOf")),
+            any_of=self._alternatives(raw.get("anyOf"), (*pointer, "anyOf")),
+            not_=self.schema(raw["not"], (*pointer, "not")) if isinstance(raw.get("not"), dict) else None,
+            discriminator=discriminator,
+            extends=extends,
+            requires=tuple(str(n) for n in raw.get("required") or () if n not in {p.name for p in properties})
+            if isinstance(raw.get("required"), list)
+            else (),
+            enum=tuple(raw["enum"]) if isinstance(raw.get("enum"), list) else None,
+            const=raw.get("const", UNSET),
+            default=raw.get("default", UNSET),
+            examples=examples,
+            constraints=tuple(constraints),
+            read_only=bool(raw.get("readOnly")),
+            write_only=bool(raw.get("writeOnly")),
+            deprecated=bool(raw.get("deprecated")),
+            content_media_type=_text(raw.get("contentMediaType")),
+            pointer=pointer,
+        )
+
+    def _alternatives(self, raw: Any, pointer: Pointer) -> tuple[Schema, ...]:
+        if not isinstance(raw, list):
+            return ()
+        return tuple(self.schema(item, (*pointer, str(i))) for i, item in enumerate(raw))

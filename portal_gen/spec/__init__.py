@@ -1,1 +1,0 @@
-"""Loading, validating and modelling OpenAPI descriptions."""
