@@ -50,6 +50,9 @@ class PortalConfig:
     # The generated home page (index.md, unless the docs folder has its own):
     # {title, tagline, quickstart: guide id, case_studies: [ids], links: [{title, url, text}]}.
     home: Mapping[str, Any] = field(default_factory=dict)
+    # Speed-ups that reach into other libraries' internals (portal_gen/accel): the site
+    # is the same without them; PORTAL_ACCEL=0 in the environment turns them off too.
+    accel: bool = True
     directory_urls: bool = True
     site_name: str = ""
     config_file: str = "mkdocs.yml"

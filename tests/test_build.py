@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser
 
 from conftest import MKDOCS_YML, make_project, processes_in, run_portal
-from portal_gen.accel.material_search import search_text
+from portal_gen.adapters.mkdocs.search import search_text
 
 
 def page(site: Path, path: str) -> str:
@@ -215,7 +215,7 @@ def test_search_text_cuts_blocks_as_the_lazy_regexes_would(html: str) -> None:
 
 
 def _cut_all(html: str) -> str:
-    from portal_gen.accel.material_search import _CODE_BLOCK, _FACTS, _SCRIPT, _cut
+    from portal_gen.adapters.mkdocs.search import _CODE_BLOCK, _FACTS, _SCRIPT, _cut
 
     return _cut(_cut(_cut(html, _SCRIPT), _CODE_BLOCK), _FACTS)
 
@@ -231,7 +231,7 @@ def test_search_indexes_the_reference_but_not_example_code(built) -> None:
 
 
 def test_another_process_makes_the_sites_folders_and_is_stopped_with_the_build(tmp_path: Path) -> None:
-    from portal_gen.adapters.publish import Folders
+    from portal_gen.accel.site_folders import Folders
 
     site = tmp_path / "site"
     site.mkdir()
@@ -306,7 +306,8 @@ def test_exit_handlers_run_after_a_build(tmp_path: Path) -> None:
 
 
 def test_an_old_site_becomes_a_spare_of_folders_and_only_folders(tmp_path: Path) -> None:
-    from portal_gen.adapters.publish import _MANIFEST, _keep_folders, drop_unused, recycle
+    from portal_gen.accel.site_folders import _MANIFEST, drop_unused, recycle
+    from portal_gen.accel.site_folders import keep_folders as _keep_folders
 
     old = tmp_path / "old"
     (old / "a" / "b").mkdir(parents=True)
@@ -458,7 +459,7 @@ def test_a_generated_pages_html_is_read_once_per_page_written(tmp_path: Path) ->
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import File, Files
 
-    from portal_gen.adapters.mkdocs.plugin import _GeneratedPage
+    from portal_gen.adapters.mkdocs.pages import GeneratedPage as _GeneratedPage
     from portal_gen.render.page import RenderedPage
 
     config = MkDocsConfig()

@@ -7,13 +7,8 @@ of a big API's build. An entry that neither is nor contains the page being rende
 comes out the same on every page its links are the same from, so it is rendered once
 for those (:func:`_nav_item_memo`).
 
-A remembered entry is also kept without Material's blank lines: its template indents
-and repeats them until whitespace is two thirds of the sidebar, and the sidebar half of
-a page (GitHub's portal: 50 KB of a 115 KB page, 18 KB without them). Each run of
-whitespace that holds a line break becomes one line break, which HTML renders exactly
-as it did (outside preformatted text, which the sidebar does not hold, a browser turns
-any run of whitespace into one space). Pages otherwise come out byte for byte as
-Material renders them (tests/test_nav.py builds each way and compares).
+Pages come out byte for byte as Material renders them (tests/test_nav.py and
+tests/test_accel.py build each way and compare).
 
 Every page also imports Material's ``partials/language.html`` anew (with the page's
 context), and each of its forty-odd ``lang.t(key)`` calls builds the whole dictionary
@@ -45,6 +40,7 @@ def remember_nav_items(env: jinja2.Environment) -> None:
     env.globals[_NAV_ITEM_MEMO] = nav_item
     env.globals[_NAV_ITEMS] = nav_items
     env.globals[_NAV_INDEX] = _first_index
+    env.globals[_NAV_INDEX_SPACE] = _index_loop_space
     env.globals[_TRANSLATOR] = _translators()
 
 
@@ -77,7 +73,8 @@ _NAV_TOP_LOOP = """{% for nav_item in nav.items %}
     {% endfor %}"""
 _NAV_TOP_CALL = '{{ portal_nav_items(item.render, nav.items, none, "__nav", 1, none) }}'
 _NAV_INDEX = "portal_nav_index"
-_INDEX_CALL = "{% set _.index = portal_nav_index(nav_item.children) %}"
+_INDEX_CALL = "{% set _.index = portal_nav_index(nav_item.children) %}{{ portal_nav_index_space(nav_item.children) }}"
+_NAV_INDEX_SPACE = "portal_nav_index_space"
 # Material's translation macro, which a function of the same name replaces where the
 # environment does not escape (MkDocs' does not: a macro returns plain text then).
 _LANGUAGE = "partials/language.html"
@@ -85,8 +82,6 @@ _TRANSLATE = "{% macro t(key) %}{{ lang.t(key) or fallback.t(key) or key }}{% en
 _TRANSLATOR = "portal_translator"
 _TRANSLATOR_CALL = "{% set t = portal_translator(lang, fallback) %}"
 _NAV_MEMO_LIMIT = 100_000  # entries (a few hundred bytes each); then it starts again
-_LINE_BREAKS = re.compile(r"[ \t\r\n]*\n[ \t\r\n]*")  # HTML's whitespace, with a line break
-_TAGS = re.compile(r"(<[^>]*>)")
 
 
 class _MaterialLoader(jinja2.BaseLoader):
@@ -99,6 +94,8 @@ class _MaterialLoader(jinja2.BaseLoader):
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
         source, filename, uptodate = self._loader.get_source(environment, template)
         if template not in (_NAV, _NAV_ITEM, _LANGUAGE) or filename is None or not is_materials(filename, template):
+            return source, filename, uptodate
+        if environment.trim_blocks or environment.lstrip_blocks:  # the loops' whitespace below is Jinja's default
             return source, filename, uptodate
         if template == _NAV:
             if source.count(_NAV_TOP_LOOP) == 1 and self._nav_item_replaced(environment):
@@ -205,31 +202,44 @@ def _nav_item_memo() -> tuple[Callable[..., Any], Callable[..., Any]]:
         if found is None:
             if len(outputs) >= _NAV_MEMO_LIMIT:
                 outputs.clear()
-            found = outputs[key] = _without_blank_lines(render(item, path, level, parent))
+            found = outputs[key] = render(item, path, level, parent)
         return found
 
     rows: dict[tuple[Any, ...], list[Any]] = {}
 
     @jinja2.pass_context
     def nav_items(context: Any, render: Any, children: Any, index: Any, path: Any, level: Any, parent: Any) -> Any:
-        # Material's loop: each entry but the section's index page, numbered from 1. The
-        # whitespace between entries, which the loop indents and repeats, is one line break.
+        # Material's loop: each entry but the section's index page, numbered from 1, with
+        # the whitespace the loop writes around each, to the byte.
         page = context.get("page")
         # MkDocs keeps one Page per file (file.page), so the entry that is the page is it.
         fresh = [item.active or item is page for item in children]
         row = _row(page, children, fresh, index, path, level, parent)
         rendered = []
+        rendered_by_number: dict[int, Any] = {}
         for number, item in enumerate(children, 1):
             if index and item == index:
                 continue
             if row is None or fresh[number - 1]:
-                rendered.append(nav_item(context, render, item, f"{path}_{number}", level, parent))
-                continue
-            found = row[number - 1]
-            if found is None:
-                found = row[number - 1] = nav_item(context, render, item, f"{path}_{number}", level, parent)
+                found = nav_item(context, render, item, f"{path}_{number}", level, parent)
+            else:
+                found = row[number - 1]
+                if found is None:
+                    found = row[number - 1] = nav_item(context, render, item, f"{path}_{number}", level, parent)
             rendered.append(found)
-        return Markup("\n" + "\n".join(rendered) + "\n")
+            rendered_by_number[number] = found
+        # What Material's loop writes around each entry: the whitespace between its tags.
+        if path == "__nav":  # nav.html's loop over the top level
+            before, middle, after = _TOP_LOOP_SPACE
+            return Markup("".join(f"{before}{middle}{entry}{after}" for entry in rendered))
+        before, middle, after, end = _NAV_LOOP_SPACE
+        out = []
+        for number, item in enumerate(children, 1):
+            if index and item == index:
+                out.append(before + end)
+            else:
+                out.append(f"{before}{middle}{rendered_by_number[number]}{after}{end}")
+        return Markup("".join(out))
 
     def _row(
         page: Any, children: Any, fresh: list[bool], index: Any, path: Any, level: Any, parent: Any
@@ -261,6 +271,27 @@ def _nav_item_memo() -> tuple[Callable[..., Any], Callable[..., Any]]:
         return found
 
     return nav_item, nav_items
+
+
+def _between_tags(loop: str) -> tuple[str, ...]:
+    """The text a Jinja loop's source holds between its tags (whitespace, here)."""
+    return tuple(re.split(r"\{%.*?%\}|\{\{.*?\}\}", loop)[1:-1])
+
+
+# The replaced loops' whitespace, written as Jinja (default settings) writes it:
+# (before the entry's `if`, before its `render`, after it, after the `endif`) and, for
+# the top level, (before the `set`, before the `render`, after it).
+_NAV_LOOP_SPACE = _between_tags(_NAV_LOOP)
+_TOP_LOOP_SPACE = _between_tags(_NAV_TOP_LOOP)
+_INDEX_LOOP_SPACE = _between_tags(_INDEX_LOOP)
+
+
+def _index_loop_space(children: Any) -> str:
+    """What Material's loop looking for a section's index page writes: whitespace
+    around each entry, and more around the first index page it finds."""
+    before, inside, after, end = _INDEX_LOOP_SPACE
+    first = _first_index(children)
+    return "".join(before + (inside + after if item is first else "") + end for item in children)
 
 
 def _first_index(children: Any) -> Any:
@@ -311,16 +342,3 @@ def _links_base(page_url: str, urls: tuple[str, ...]) -> tuple[str, str]:
         return ("in", page_url)
     folder, _, name = page_url.rpartition("/")
     return ("in", folder if "." in name else page_url)
-
-
-def _without_blank_lines(html: Any) -> Any:
-    """``html`` (Markup from a template) with each run of whitespace that holds a line
-    break, between tags, made one line break: rendered the same, outside preformatted
-    text. Tags (attribute values) are left as they are: Jinja escapes ``>`` in them, so
-    each tag is one match of ``<[^>]*>``."""
-    if not isinstance(html, str):
-        return html
-    parts = _TAGS.split(html)
-    parts[::2] = [_LINE_BREAKS.sub("\n", text) for text in parts[::2]]
-    lean = "".join(parts)
-    return Markup(lean) if isinstance(html, Markup) else lean

@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import importlib
 import math
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..checks.spec import SchemaVerdicts
 
 _ID_LISTS = ("visited_schema_ids", "meta_checked_schema_ids")
 
@@ -46,32 +48,6 @@ class _IdSet(set[int]):
     """A set with ``list.append``'s name, which is all the validator calls on it."""
 
     append = set.add
-
-
-class SchemaVerdicts:
-    """Hashes of the schemas known to pass the meta-schema check.
-
-    A hash covers the validator's class, the schema's JSON Schema dialect (an OpenAPI
-    3.1 document may name another) and the schema's ``repr``: exact for what a loaded
-    document is made of (``1``, ``1.0``, ``True`` and ``"1"`` differ). Only passes
-    are remembered: a schema that fails is checked again, and reported, every time.
-    """
-
-    def __init__(self, known: Iterable[str] = ()) -> None:
-        self.known = set(known)
-        self.used: set[str] = set()  # passed in this validation: what is worth keeping
-
-    def key(self, validator: Any, schema: Any, value: Any) -> str | None:
-        dialect = ""
-        dialect_of = getattr(validator, "_get_schema_dialect_id", None)
-        if dialect_of is not None:
-            try:
-                dialect = str(dialect_of(schema, value))
-            except ValueError:  # an unknown dialect: the check itself reports it
-                return None
-        kind = f"{type(validator).__module__}.{type(validator).__qualname__}"
-        text = f"{kind}\0{dialect}\0{value!r}"
-        return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 _verdicts: SchemaVerdicts | None = None
@@ -88,12 +64,33 @@ def remembering(verdicts: SchemaVerdicts | None) -> Iterator[None]:
         _verdicts = previous
 
 
-def install() -> None:
-    """Apply the fixes (idempotent; a library version without the slow code is left alone)."""
-    _use_id_sets()
-    _skip_protocol_check()
-    _cache_resolved_paths()
-    _remember_meta_checks()
+@contextlib.contextmanager
+def fixed() -> Iterator[None]:
+    """Validate with the fixes applied; every patched class is as it was on return
+    (a library version without the slow code is left alone)."""
+    undo_from = len(_undo)
+    try:
+        _use_id_sets()
+        _skip_protocol_check()
+        _cache_resolved_paths()
+        _remember_meta_checks()
+        yield
+    finally:
+        while len(_undo) > undo_from:
+            owner, name, original = _undo.pop()
+            if original is _MISSING:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+
+
+_MISSING = object()
+_undo: list[tuple[Any, str, Any]] = []  # (class, attribute, what its __dict__ held), in order
+
+
+def _patch(owner: Any, name: str, value: Any) -> None:
+    _undo.append((owner, name, owner.__dict__.get(name, _MISSING)))
+    setattr(owner, name, value)
 
 
 def _unfixed(module: str, cls_name: str, name: str) -> tuple[Any, Any] | None:
@@ -131,7 +128,7 @@ def _remember_meta_checks() -> None:
         return error
 
     _validate_schema_meta._portal_fix = True  # type: ignore[attr-defined]
-    cls._validate_schema_meta = _validate_schema_meta
+    _patch(cls, "_validate_schema_meta", _validate_schema_meta)
 
 
 def _passes_draft4_quickly(validator: Any, schema: Any, value: Any) -> bool:
@@ -237,7 +234,7 @@ def _use_id_sets() -> None:
                 setattr(self, name, _IdSet(value))
 
     __init__._portal_fix = True  # type: ignore[attr-defined]
-    cls.__init__ = __init__
+    _patch(cls, "__init__", __init__)
 
 
 def _skip_protocol_check() -> None:
@@ -255,7 +252,7 @@ def _skip_protocol_check() -> None:
         return original(node, part)
 
     _get_subnode._portal_fix = True  # type: ignore[attr-defined]
-    cls._get_subnode = classmethod(_get_subnode)
+    _patch(cls, "_get_subnode", classmethod(_get_subnode))
 
 
 def _cache_resolved_paths() -> None:
@@ -301,4 +298,4 @@ def _cache_resolved_paths() -> None:
         return resolved
 
     get_resolved._portal_fix = True  # type: ignore[attr-defined]
-    cls.get_resolved = get_resolved
+    _patch(cls, "get_resolved", get_resolved)

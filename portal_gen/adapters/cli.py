@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,9 @@ def _errors(debug: bool, code: int = 1) -> Iterator[None]:
         sys.exit(code)
 
 
-def _setup_logging(verbose: bool) -> None:
+def _setup_logging(verbose: bool, debug: bool = False) -> None:
+    """MkDocs' and portal's messages on stderr: warnings, everything with ``verbose``;
+    with ``debug``, portal's own debug lines too (which speed-ups stepped aside, and why)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     for name in ("mkdocs", "portal"):
@@ -62,6 +64,7 @@ def _setup_logging(verbose: bool) -> None:
         logger.handlers[:] = [handler]
         logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
         logger.propagate = False
+    logging.getLogger("mkdocs.plugins.portal").setLevel(logging.DEBUG if verbose or debug else logging.NOTSET)
 
 
 _skip_teardown = False  # set by the commands that leave nothing to tear down
@@ -154,11 +157,13 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool,
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort
 
+    from .. import accel
+    from .mkdocs.plugin import BuildRequest
     from .publish import atomic_directory
 
     global _skip_teardown
     _skip_teardown = True
-    _setup_logging(verbose)
+    _setup_logging(verbose, debug)
     with _errors(debug):
         config = _load_config(config_file, strict=strict or None)
         plugin = _portal_plugin(config)
@@ -167,17 +172,17 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool,
         # of objects (a tenth of a second each on GitHub's spec), nor can they free them.
         gc.freeze()
         target = site_dir.resolve() if site_dir else Path(config.site_dir)
-        plugin.previous_site = target  # unchanged pages are linked from it, not copied
         # The replaced site's folders are kept, emptied, for the next build (with the
         # cache: they are of its kind, disposable, and deleted with it).
-        spare = plugin.cache.spare_site() if plugin.cache is not None else None
-        plugin.spare = spare
+        spare = plugin.cache.spare_site() if plugin.cache is not None and accel.enabled("site_folders") else None
         try:
             with (
                 _quiet_portal_errors(plugin),
-                _progress(plugin),
+                _progress() as progress,
                 atomic_directory(target, spare) as staging,
             ):
+                # Unchanged pages are linked from the site this build replaces, not copied.
+                plugin.request = BuildRequest(progress=progress, previous_site=target, spare=spare)
                 config.site_dir = str(staging)
                 try:
                     mkdocs_build(config)
@@ -303,6 +308,7 @@ def check(
     from mkdocs.exceptions import Abort
 
     from ..gate.check import CheckOptions, check_project, report_github, report_json, report_junit
+    from .mkdocs.plugin import BuildRequest
 
     if record and base_url:
         raise click.UsageError("--record keeps what was measured against the mock server; drop --base-url")
@@ -327,7 +333,8 @@ def check(
             try:
                 project = plugin.load(config)
                 config.site_dir = tmp
-                with _quiet_portal_errors(plugin), _progress(plugin):
+                with _quiet_portal_errors(plugin), _progress() as progress:
+                    plugin.request = BuildRequest(progress=progress)
                     mkdocs_build(config)
                 site = Path(tmp)
             except PortalError:
@@ -440,10 +447,11 @@ def _quiet_portal_errors(plugin: Any) -> Iterator[None]:
 
 
 @contextmanager
-def _progress(plugin: Any) -> Iterator[None]:
-    """A progress bar on a terminal; nothing in CI or when output is piped."""
+def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on a terminal (what to call with each phase's progress); nothing
+    in CI or when output is piped."""
     if not sys.stderr.isatty() or os.environ.get("CI"):
-        yield
+        yield None
         return
     from rich.progress import Progress
 
@@ -455,8 +463,4 @@ def _progress(plugin: Any) -> Iterator[None]:
                 tasks[phase] = progress.add_task(phase, total=total)
             progress.update(tasks[phase], completed=done, total=total)
 
-        plugin.progress = update
-        try:
-            yield
-        finally:
-            plugin.progress = None
+        yield update

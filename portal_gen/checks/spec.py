@@ -5,14 +5,14 @@ Every problem becomes a :class:`Diagnostic` located in the user's own file.
 
 from __future__ import annotations
 
+import hashlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 
-from ..accel.spec_validator import SchemaVerdicts, remembering
-from ..accel.spec_validator import install as install_validator_fix
+from .. import accel
 from ..errors import Diagnostic
 from ..load.spec import SpecSource
 
@@ -21,6 +21,32 @@ _MAX_VALUE_CHARS = 60
 # schemas refer to each other in a long chain (1,000 schemas) passes Python's default
 # limit of 1,000 frames. 20,000 was checked with a 2,000-schema chain.
 _RECURSION_LIMIT = 20_000
+
+
+class SchemaVerdicts:
+    """Hashes of the schemas known to pass the meta-schema check.
+
+    A hash covers the validator's class, the schema's JSON Schema dialect (an OpenAPI
+    3.1 document may name another) and the schema's ``repr``: exact for what a loaded
+    document is made of (``1``, ``1.0``, ``True`` and ``"1"`` differ). Only passes
+    are remembered: a schema that fails is checked again, and reported, every time.
+    """
+
+    def __init__(self, known: Iterable[str] = ()) -> None:
+        self.known = set(known)
+        self.used: set[str] = set()  # passed in this validation: what is worth keeping
+
+    def key(self, validator: Any, schema: Any, value: Any) -> str | None:
+        dialect = ""
+        dialect_of = getattr(validator, "_get_schema_dialect_id", None)
+        if dialect_of is not None:
+            try:
+                dialect = str(dialect_of(schema, value))
+            except ValueError:  # an unknown dialect: the check itself reports it
+                return None
+        kind = f"{type(validator).__module__}.{type(validator).__qualname__}"
+        text = f"{kind}\0{dialect}\0{value!r}"
+        return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
 
 
 def iter_spec_problems(source: SpecSource, verdicts: SchemaVerdicts | None = None) -> Iterator[Diagnostic]:
@@ -35,9 +61,13 @@ def iter_spec_problems(source: SpecSource, verdicts: SchemaVerdicts | None = Non
     from openapi_spec_validator.schemas import get_validator_backend
 
     cls = OpenAPIV31SpecValidator if source.version.startswith("3.1") else OpenAPIV30SpecValidator
-    install_validator_fix()
     try:
-        with remembering(verdicts):
+        if accel.enabled("spec_validator"):
+            from ..accel.spec_validator import fixed, remembering
+
+            with fixed(), remembering(verdicts):
+                errors = _errors(cls, source)
+        else:
             errors = _errors(cls, source)
         if errors and get_validator_backend() != "jsonschema":
             # jsonschema-rs checks the document against the OpenAPI schema several times

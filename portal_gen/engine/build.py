@@ -23,8 +23,7 @@ from typing import Any
 
 import jinja2
 
-from ..accel.spec_validator import SchemaVerdicts
-from ..checks.spec import iter_spec_problems
+from ..checks.spec import SchemaVerdicts, iter_spec_problems
 from ..checks.values import SchemaValidator
 from ..config import PortalConfig
 from ..errors import Diagnostic, Location, PortalError, display_path
