@@ -36,12 +36,26 @@ issue's (within 3x ``npx @redocly/cli build-docs``; also shown against the
 binary alone) and prints PASS/FAIL for each. It exits 0 even when a target is missed unless ``--strict`` is given; it
 exits 2 when a command fails or the set-up is impossible.
 
+With ``--accel-table`` it also measures what each speed-up behind portal's switch
+(``portal_gen.accel``) is worth: in every round, after Redocly, each configuration in
+turn (all speed-ups on, the default; all off, ``PORTAL_ACCEL=0``; and each speed-up off
+alone, ``PORTAL_ACCEL_SKIP=name``) gets a cold ``portal build`` and then a warm one (a
+second ``portal build`` into the same site, the cache kept). The order of the
+configurations rotates from round to round. It prints a Markdown table of the medians
+(wall and CPU time, and each configuration's difference from all on), the ratio to
+Redocly with the speed-ups off as well as on, and whether every configuration's site
+(cold and warm, first round) has the same bytes as the all-on cold build's. The all-on
+cold builds are the report's "portal build (cold)". ``serve_quick`` is left out: it
+only runs in ``portal serve``. Builds run with ``SOURCE_DATE_EPOCH`` fixed in that
+mode, so that sites of different configurations can be compared byte for byte.
+
 Units are decimal: 1 MB = 1,000,000 bytes, 1 GB = 1,000,000,000 bytes.
 
 Usage::
 
     python benchmarks/build_large.py [--spec PATH] [--skip-redocly] [--keep]
-                                     [--json FILE] [--strict]
+                                     [--json FILE] [--strict] [--repeat N]
+                                     [--accel-table]
 
 Standard library only; Python 3.10+.
 """
@@ -49,11 +63,13 @@ Standard library only; Python 3.10+.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
 import shutil
 import stat
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,6 +106,21 @@ MAX_TIME_RATIO = 10.0
 MAX_TIME_RATIO_FAST = 3.0
 MAX_PEAK_RSS = 1_500_000_000  # bytes (1.5 GB)
 MAX_SITE_SIZE = 400_000_000  # bytes (400 MB)
+
+# --accel-table: the speed-ups that never run in `portal build`, left out of the table.
+NOT_IN_BUILD = {"serve_quick": "only runs in `portal serve`'s rebuilds, never in `portal build`"}
+ACCEL_ENV = "PORTAL_ACCEL"
+ACCEL_SKIP_ENV = "PORTAL_ACCEL_SKIP"
+# Fixed build date (MkDocs' sitemap), so that sites built by different configurations,
+# possibly either side of midnight, can be compared byte for byte.
+SITE_ENV = {"SOURCE_DATE_EPOCH": "1767225600"}
+# What the speed-ups are and which of them run with this interpreter's libraries, asked
+# of the interpreter that runs `portal` (in its own process: this script stays stdlib-only).
+ACCEL_QUERY = r"""
+import json
+from portal_gen import accel
+print(json.dumps({name: {"summary": s.summary, "active": accel.enabled(name)} for name, s in accel.SPEEDUPS.items()}))
+"""
 
 MB = 1_000_000
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
@@ -237,6 +268,15 @@ class Report:
     ratio_build_to_redocly_npx: float | None = None
     ratio_new_and_build_to_redocly: float | None = None
     targets: list[Target] = field(default_factory=list)
+    # --accel-table: one row per configuration, the cold build with every speed-up off,
+    # and what was odd (failed builds, sites that differ, source changed during the run).
+    accel_table: list[dict[str, Any]] | None = None
+    portal_build_accel_off: dict[str, Any] | None = None
+    ratio_build_accel_off_to_redocly: float | None = None
+    ratio_build_accel_off_to_redocly_npx: float | None = None
+    notes: list[str] = field(default_factory=list)
+    repeat: int | None = None  # rounds (--repeat)
+    load_average: list[list[float]] = field(default_factory=list)  # 1/5/15 min, before each round and at the end
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -260,6 +300,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="N",
         help="run Redocly and the cold portal build N times each, alternating, and report the median "
         "wall time (memory: the worst run); default 3",
+    )
+    parser.add_argument(
+        "--accel-table",
+        action="store_true",
+        help="also time cold and warm builds with portal's speed-ups all on, all off and each off alone "
+        "(PORTAL_ACCEL, PORTAL_ACCEL_SKIP), round-robin, and print a Markdown table of the medians",
     )
     return parser.parse_args(argv)
 
@@ -461,13 +507,258 @@ def figures(measurement: Measurement, **extra: Any) -> dict[str, Any]:
     }
 
 
-def set_aside(project: Path, attempt: int, paths: tuple[Path, ...]) -> None:
-    """Move ``paths`` into a folder beside ``project`` that is deleted with the rest."""
+def set_aside(project: Path, attempt: int | str, paths: tuple[Path, ...]) -> None:
+    """Move ``paths`` into a folder beside ``project`` that is deleted with the rest.
+
+    ``attempt`` names the folder, so it must differ between calls of one run.
+    """
     aside = project.parent / f"set-aside-{attempt}"
     for path in paths:
         if path.exists():
             aside.mkdir(exist_ok=True)
             path.rename(aside / path.name)
+
+
+@dataclass
+class AccelConfig:
+    """One configuration of portal's speed-up switch, as measured by ``--accel-table``."""
+
+    key: str  # "on", "off" or the name of the speed-up turned off
+    label: str  # the table's first column
+    env: dict[str, str]  # PORTAL_ACCEL and PORTAL_ACCEL_SKIP for its builds
+
+
+def accel_configs(names: list[str]) -> list[AccelConfig]:
+    """All on (the default: ``PORTAL_ACCEL`` empty, the same as unset), all off, and each
+    of ``names`` off alone."""
+    configs = [
+        AccelConfig("on", "all on (default)", {ACCEL_ENV: "", ACCEL_SKIP_ENV: ""}),
+        AccelConfig("off", "all off (`PORTAL_ACCEL=0`)", {ACCEL_ENV: "0", ACCEL_SKIP_ENV: ""}),
+    ]
+    configs += [AccelConfig(name, f"`{name}` off", {ACCEL_ENV: "", ACCEL_SKIP_ENV: name}) for name in names]
+    return configs
+
+
+def portal_python(portal: list[str]) -> str:
+    """The interpreter that runs ``portal`` (its script's ``#!`` line), else this one."""
+    if portal[0] == sys.executable:
+        return sys.executable
+    try:
+        with open(portal[0], "rb") as script:
+            first = script.readline()
+    except OSError:
+        return sys.executable
+    if first.startswith(b"#!"):
+        interpreter = first[2:].decode(errors="replace").strip()
+        if " " not in interpreter and Path(interpreter).is_file():
+            return interpreter
+    return sys.executable
+
+
+def accel_speedups(portal: list[str]) -> dict[str, dict[str, Any]]:
+    """``portal_gen.accel.SPEEDUPS``: each name, its summary and whether it runs here."""
+    python = portal_python(portal)
+    completed = subprocess.run(
+        [python, "-c", ACCEL_QUERY],
+        capture_output=True,
+        text=True,
+        env={**os.environ, ACCEL_ENV: "", ACCEL_SKIP_ENV: ""},
+        timeout=120,
+    )
+    try:
+        return dict(json.loads(completed.stdout.strip().splitlines()[-1]))
+    except (ValueError, IndexError):
+        raise BenchmarkError(
+            f"cannot read portal_gen.accel.SPEEDUPS with {python}:\n{completed.stdout}{completed.stderr}"
+        ) from None
+
+
+def source_fingerprint(root: Path) -> str:
+    """A digest of every file under ``root`` (``__pycache__`` aside), to see a change mid-run."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def site_digest(site: Path) -> dict[str, str]:
+    """Each file of ``site`` by its path, with the SHA-256 of its bytes."""
+    return {
+        str(path.relative_to(site)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def compare_sites(reference: dict[str, str], other: dict[str, str]) -> str | None:
+    """What differs between two ``site_digest`` results, or ``None`` when nothing does."""
+    missing = sorted(set(reference) - set(other))
+    extra = sorted(set(other) - set(reference))
+    changed = sorted(name for name in set(reference) & set(other) if reference[name] != other[name])
+    if not (missing or extra or changed):
+        return None
+    parts = []
+    for what, names in (("differ", changed), ("missing", missing), ("extra", extra)):
+        if names:
+            shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+            parts.append(f"{len(names)} files {what} ({shown})")
+    return "; ".join(parts)
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15-minute load averages (empty where the system has none)."""
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except (AttributeError, OSError):
+        return []
+
+
+class AccelBench:
+    """Cold and warm ``portal build`` runs of one project for each speed-up configuration."""
+
+    def __init__(self, portal: list[str], project: Path, workdir: Path, configs: list[AccelConfig]) -> None:
+        self.portal = portal
+        self.project = project
+        self.workdir = workdir
+        self.configs = configs
+        self.cold: dict[str, list[Measurement]] = {config.key: [] for config in configs}
+        self.warm: dict[str, list[Measurement]] = {config.key: [] for config in configs}
+        self.failures: list[str] = []
+        self.digests: dict[tuple[str, str], dict[str, str]] = {}  # (key, "cold"/"warm") -> site, round 1
+        self.on_site: TreeSize | None = None  # the all-on cold build's site, round 1
+
+    def run_round(self, attempt: int, rounds: int) -> None:
+        """Every configuration once, cold then warm; the order rotates from round to round."""
+        shift = (attempt - 1) % len(self.configs)
+        site_dir = self.project / "site"
+        for config in self.configs[shift:] + self.configs[:shift]:
+            # Cold: the last build's site and cache moved aside (not deleted: see run()).
+            set_aside(self.project, f"{attempt}-{config.key}", (site_dir, self.project / ".portal-cache"))
+            for kind in ("cold", "warm"):
+                log = self.workdir / f"portal-build-{config.key}-{kind}.log"
+                progress(f"running portal build, {config.label}, {kind} (round {attempt}/{rounds}) ...")
+                try:
+                    run = measure([*self.portal, "build"], cwd=self.project, log=log, env={**SITE_ENV, **config.env})
+                except BenchmarkError as error:
+                    kept = log.with_name(f"{log.stem}-failed-{attempt}.log")
+                    shutil.copyfile(log, kept)
+                    self.failures.append(
+                        f"{config.label}, {kind} build of round {attempt} failed (log: {kept}): {error}"
+                    )
+                    progress(f"FAILED: {error}")
+                    break  # no warm build after a failed cold one
+                (self.cold if kind == "cold" else self.warm)[config.key].append(run)
+                progress(f"portal build, {config.label}, {kind}: {run.wall_s:.2f} s ({run.cpu_s:.2f} s CPU)")
+                if attempt == 1:
+                    self.digests[(config.key, kind)] = site_digest(site_dir)
+                    if config.key == "on" and kind == "cold":
+                        self.on_site = tree_size(site_dir)
+
+    def output_notes(self) -> list[str]:
+        """Which sites (round 1) differ from the all-on cold build's."""
+        reference = self.digests.get(("on", "cold"))
+        if reference is None:
+            return ["no all-on cold site to compare the others with (its first build failed)"]
+        notes = []
+        for (key, kind), digest in self.digests.items():
+            difference = compare_sites(reference, digest)
+            if difference is not None:
+                label = next(config.label for config in self.configs if config.key == key)
+                notes.append(f"the site of {label}, {kind} (round 1), differs from all on, cold: {difference}")
+        if not notes:
+            notes.append(
+                f"every configuration's site, cold and warm (round 1, {len(self.digests)} sites), has the same "
+                f"bytes as the all-on cold build's ({len(reference):,} files)"
+            )
+        return notes
+
+    def table(self) -> list[dict[str, Any]]:
+        """One row per configuration: medians and differences from all on."""
+
+        def median(runs: list[Measurement], attribute: str) -> float | None:
+            return round(statistics.median(getattr(run, attribute) for run in runs), 3) if runs else None
+
+        base_cold = median(self.cold["on"], "wall_s")
+        base_warm = median(self.warm["on"], "wall_s")
+        rows = []
+        for config in self.configs:
+            row: dict[str, Any] = {"configuration": config.label, "key": config.key, "env": config.env}
+            for kind, runs, base in (
+                ("cold", self.cold[config.key], base_cold),
+                ("warm", self.warm[config.key], base_warm),
+            ):
+                wall = median(runs, "wall_s")
+                row[f"{kind}_wall_s"] = wall
+                row[f"{kind}_cpu_s"] = median(runs, "cpu_s")
+                row[f"{kind}_runs"] = len(runs)
+                row[f"{kind}_wall_s_runs"] = [round(run.wall_s, 2) for run in runs]
+                row[f"{kind}_cpu_s_runs"] = [round(run.cpu_s, 2) for run in runs]
+                delta = None if wall is None or base is None else round(wall - base, 3)
+                row[f"{kind}_delta_s"] = delta
+                row[f"{kind}_delta_pct"] = None if delta is None or not base else round(100 * delta / base, 1)
+            rows.append(row)
+        return rows
+
+
+def render_accel(report: Report, rounds: int) -> list[str]:
+    """The ``--accel-table`` part of the report: a Markdown table, the runs, the notes."""
+    rows = report.accel_table or []
+    lines = [
+        "",
+        f"Speed-ups behind one switch (portal_gen.accel): cold and warm `portal build`, medians of {rounds} "
+        "round(s), configurations alternating",
+        "",
+        "| configuration | cold (s) | Δ cold (s) | Δ cold (% of all on) | cold CPU (s) "
+        "| warm (s) | Δ warm (s) | Δ warm (% of all on) | warm CPU (s) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+
+    def number(value: float | None, places: int = 2, sign: bool = False) -> str:
+        return "failed" if value is None else f"{value:{'+' if sign else ''}.{places}f}"
+
+    for row in rows:
+        cells = [row["configuration"]]
+        for kind in ("cold", "warm"):
+            wall = number(row[f"{kind}_wall_s"])
+            if 0 < row[f"{kind}_runs"] < rounds:
+                wall += f" ({row[f'{kind}_runs']} of {rounds} runs)"
+            if row["key"] == "on":
+                delta, pct = "-", "-"
+            else:
+                delta = number(row[f"{kind}_delta_s"], sign=True)
+                pct = number(row[f"{kind}_delta_pct"], 1, sign=True)
+                pct += "%" if row[f"{kind}_delta_pct"] is not None else ""
+            cells += [wall, delta, pct, number(row[f"{kind}_cpu_s"])]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Δ: the configuration's median minus all on's; positive: slower without the speed-up(s).")
+    skipped = ", ".join(f"{name} ({why})" for name, why in NOT_IN_BUILD.items())
+    lines.append(f"Left out: {skipped}.")
+    lines.append("Runs (wall s; cold / warm):")
+    for row in rows:
+        cold = ", ".join(f"{value:.2f}" for value in row["cold_wall_s_runs"])
+        warm = ", ".join(f"{value:.2f}" for value in row["warm_wall_s_runs"])
+        lines.append(f"  {row['configuration']}: {cold} / {warm}")
+    if report.ratio_build_accel_off_to_redocly_npx is not None:
+        lines.append("")
+        on = report.ratio_build_to_redocly_npx
+        lines.append(
+            f"portal build / npx redocly wall time: {on:.2f}x with the speed-ups on, "
+            f"{report.ratio_build_accel_off_to_redocly_npx:.2f}x with all off"
+        )
+    if report.ratio_build_accel_off_to_redocly is not None:
+        lines.append(
+            f"portal build / redocly (binary alone) wall time: {report.ratio_build_to_redocly:.2f}x on, "
+            f"{report.ratio_build_accel_off_to_redocly:.2f}x off"
+        )
+    loads = "; ".join(" ".join(f"{value:.2f}" for value in load) for load in report.load_average)
+    lines.append(f"Load average (1, 5, 15 min) before each round and at the end: {loads}")
+    lines.append("Notes:")
+    lines.extend(f"  - {note}" for note in report.notes)
+    return lines
 
 
 def check_targets(report: Report) -> list[Target]:
@@ -530,10 +821,13 @@ def render(report: Report) -> str:
     row("redocly build-docs", redocly)
     row("portal new", new)
     row("portal build (cold)", build)
+    if report.portal_build_accel_off is not None:
+        row("build, speed-ups off", report.portal_build_accel_off)
     for label, data in (
         ("npx redocly build-docs", report.redocly_npx),
         ("redocly build-docs", redocly),
         ("portal build (cold)", build),
+        ("build, speed-ups off", report.portal_build_accel_off),
     ):
         if data and len(data.get("wall_s_runs", [])) > 1:
             runs = ", ".join(f"{value:.2f}" for value in data["wall_s_runs"])
@@ -558,6 +852,8 @@ def render(report: Report) -> str:
     lines.append("Targets (foundation issue; the 3x ones are the performance issue's):")
     for target in report.targets:
         lines.append(f"  [{target.status}] {target.name}: {target.value} (target {target.limit})")
+    if report.accel_table is not None:
+        lines.extend(render_accel(report, report.repeat or 1))
     return "\n".join(lines)
 
 
@@ -592,7 +888,23 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         environment=environment,
     )
 
+    report.repeat = max(args.repeat, 1)
     project = workdir / "gh"
+    bench: AccelBench | None = None
+    source = BENCH_DIR.parent / "portal_gen"
+    fingerprint: str | None = None
+    if args.accel_table:
+        speedups = accel_speedups(portal)
+        names = [name for name in speedups if name not in NOT_IN_BUILD]
+        inactive = [name for name in names if not speedups[name]["active"]]
+        if inactive:
+            report.notes.append(
+                f"not running here even when on (outside their verified library versions): {', '.join(inactive)}"
+            )
+        bench = AccelBench(portal, project, workdir, accel_configs(names))
+        if source.is_dir():
+            fingerprint = source_fingerprint(source)
+
     progress("running portal new ...")
     new = measure([*portal, "new", str(project), "--spec", str(spec)], cwd=workdir, log=workdir / "portal-new.log")
     report.portal_new = figures(new)
@@ -603,7 +915,10 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
     redocly_runs: list[Measurement] = []
     npx_runs: list[Measurement] = []
     build_runs: list[Measurement] = []
-    for attempt in range(1, max(args.repeat, 1) + 1):
+    for attempt in range(1, report.repeat + 1):
+        report.load_average.append(load_average())
+        if report.load_average[-1]:
+            progress(f"round {attempt}/{report.repeat}, load average {report.load_average[-1]}")
         if not args.skip_redocly:
             progress(f"running npx @redocly/cli build-docs ({attempt}/{args.repeat}) ...")
             npx_runs.append(
@@ -632,10 +947,29 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         # right after 10,000 were deleted pays up to 0.8 ms of kernel time per file
         # (measured: the same cold build 10.9 s a minute after such a delete, 13.2 s
         # right after it). That is the harness's cost, not the build's.
+        if bench is not None:
+            bench.run_round(attempt, report.repeat)
+            continue
         set_aside(project, attempt, (site_dir, project / ".portal-cache"))
         progress(f"running portal build, cold ({attempt}/{args.repeat}) ...")
         build_runs.append(measure([*portal, "build"], cwd=project, log=workdir / "portal-build.log"))
         progress(f"portal build: {build_runs[-1].wall_s:.1f} s")
+    report.load_average.append(load_average())
+    site_size: TreeSize | None = None
+    if bench is not None:
+        report.accel_table = bench.table()
+        report.notes += bench.failures + bench.output_notes()
+        if fingerprint is not None and source_fingerprint(source) != fingerprint:
+            report.notes.append(f"the files under {source} changed during the run: builds may mix two versions")
+        if source_commit() != environment["commit"]:
+            report.notes.append(f"the commit changed during the run: {environment['commit']} -> {source_commit()}")
+        build_runs = bench.cold["on"]
+        if not build_runs:
+            raise BenchmarkError("every cold build with the speed-ups on failed:\n" + "\n".join(bench.failures))
+        site_size = bench.on_site
+        if bench.cold["off"]:
+            off = median_run(bench.cold["off"])
+            report.portal_build_accel_off = figures(off, wall_s_runs=[round(r.wall_s, 2) for r in bench.cold["off"]])
     if redocly_runs:
         redocly = median_run(redocly_runs)
         report.redocly = figures(
@@ -643,12 +977,14 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         )
         report.redocly_npx = figures(median_run(npx_runs), wall_s_runs=[round(r.wall_s, 2) for r in npx_runs])
     build = median_run(build_runs)
-    if not site_dir.is_dir():
-        raise BenchmarkError(f"portal build succeeded but wrote no {site_dir}")
+    if site_size is None:
+        if not site_dir.is_dir():
+            raise BenchmarkError(f"portal build succeeded but wrote no {site_dir}")
+        site_size = tree_size(site_dir)
     report.portal_build = figures(
         build,
         site_dir=str(site_dir),
-        site=asdict(tree_size(site_dir)),
+        site=asdict(site_size),
         wall_s_runs=[round(r.wall_s, 2) for r in build_runs],
     )
 
@@ -658,6 +994,11 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         if report.redocly_npx is not None:
             report.ratio_build_to_redocly_npx = round(build.wall_s / report.redocly_npx["wall_s"], 2)
         report.ratio_new_and_build_to_redocly = round((new.wall_s + build.wall_s) / redocly_wall, 2)
+        if report.portal_build_accel_off is not None:
+            off_wall = report.portal_build_accel_off["wall_s"]
+            report.ratio_build_accel_off_to_redocly = round(off_wall / redocly_wall, 2)
+            if report.redocly_npx is not None:
+                report.ratio_build_accel_off_to_redocly_npx = round(off_wall / report.redocly_npx["wall_s"], 2)
     report.targets = check_targets(report)
     return report
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -13,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser
 
-from conftest import MKDOCS_YML, make_project, processes_in, run_portal
+from conftest import MKDOCS_YML, copy_demo, make_project, processes_in, run_portal
 from portal_gen.adapters.mkdocs.search import search_text
 
 
@@ -538,3 +541,36 @@ def test_full_collections_are_rarer_during_a_build_and_as_before_after(
         assert gc.get_threshold() == (700, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+_BROKEN_VALIDATION = """
+import sys
+import portal_gen.engine.build as build
+
+def broken_validator_walk(source, verdicts=None):
+    raise ZeroDivisionError("a bug in validation")
+
+build.iter_spec_problems = broken_validator_walk
+from portal_gen.adapters.cli import main
+sys.argv = ["portal", "build", "--debug", "-d", sys.argv[1]]
+main()
+"""
+
+
+def test_a_bug_in_the_validation_process_shows_its_traceback(tmp_path: Path) -> None:
+    # Validation runs in a forked process; a bug there reaches the user with the
+    # traceback of where it happened (in that process), not a one-line repr.
+    demo = copy_demo(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-c", _BROKEN_VALIDATION, str(tmp_path / "site")],
+        cwd=demo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PORTAL_CACHE": "0"},
+    )
+    assert proc.returncode != 0
+    assert "spec validation failed in its process:" in proc.stderr
+    assert ", in broken_validator_walk\n" in proc.stderr  # the frame where it was raised, in the child
+    assert "ZeroDivisionError: a bug in validation" in proc.stderr
+    assert not (tmp_path / "site").exists()  # nothing published

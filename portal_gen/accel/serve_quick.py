@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,8 @@ from ..adapters.mkdocs.handlers import material_search, quick_rebuilds_allowed
 from ..adapters.mkdocs.pages import GeneratedPage
 from ..config import PortalConfig
 from ..engine.build import Site, collector_paused
-from ..model.case_studies import FOLDER as CASE_STUDY_SOURCES
+from ..errors import PortalError
+from ..plan.paths import CASE_STUDY_SOURCES
 
 if TYPE_CHECKING:  # its import (asyncio, a server) is for `serve` alone
     from mkdocs.livereload import LiveReloadServer
@@ -269,12 +271,32 @@ class QuickRebuilds:
             search.on_post_build(config=config)
         self._plugin.site = site
         self._last = dataclasses.replace(last, site=site, inputs=now)
-        self._plugin.report_validation(project)
+        self._report_validation(project)
         log.info(
             f"Documentation rebuilt in {time.monotonic() - start:.2f} seconds: "
             f"{len(changed_pages_)} of {len(site.pages)} generated pages changed"
         )
         return True
+
+    def _report_validation(self, project: Any) -> None:
+        """Log the spec's problems when its validation (in the background) finds any.
+
+        A quick rebuild shows the edit at once; ``portal build`` and ``portal check``
+        publish nothing until the spec passes.
+        """
+        plugin = self._plugin
+        plugin.validating = None
+
+        def wait() -> None:
+            try:
+                problems = project.validation.problems()
+            except Exception:  # a bug in validation: say so with its traceback; the preview goes on
+                log.exception("spec validation failed")
+                return
+            if problems and plugin.previous is project:  # not yet superseded by a later edit
+                log.error(PortalError.from_diagnostics(problems).format())
+
+        threading.Thread(target=wait, name="portal-validation", daemon=True).start()
 
 
 def input_roots(config: MkDocsConfig, portal: PortalConfig) -> list[Path]:

@@ -15,6 +15,7 @@ import json
 import logging
 import multiprocessing
 import threading
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,13 +32,13 @@ from ..load.sources import load_document
 from ..load.spec import RefPolicy, SpecSource, load_spec
 from ..model.api import Api
 from ..model.build import build_api
-from ..model.case_studies import INDEX_PAGE as CASE_STUDY_INDEX
 from ..model.case_studies import CaseStudy, load_case_studies, used_by
 from ..model.guides import Budget, Guide, check_guides, load_guides, operations_named
-from ..model.home import HOME_PAGE, Home, plan_home
+from ..model.home import Home, plan_home
 from ..model.pricing import Pricing, load_pricing
-from ..model.pricing_costs import PRICING_PAGE, meter_costs
+from ..model.pricing_costs import meter_costs
 from ..model.pricing_math import pricing_data
+from ..plan.paths import CASE_STUDY_INDEX, HOME_PAGE, PRICING_PAGE
 from ..plan.reference import NavSection, Plan, PlannedPage, plan_reference, webhook_key
 from ..render.case_studies import FILTER_JS, render_case_study, render_case_study_index
 from ..render.guide import GuideRenderer, Verified, verified_from
@@ -58,7 +59,7 @@ from .cache import (
     pointer_of,
     validator_digest,
 )
-from .parallel import JobFailed, JobShare, can_share
+from .parallel import JobFailed, JobShare, RemoteTraceback, can_share, picklable
 
 CSS_PATH = "assets/portal/portal.css"
 GUIDE_SCHEMA_PATH = "schemas/guide.schema.json"  # published so editors can autocomplete guides
@@ -127,6 +128,10 @@ class Validation:
             self._reader.close()
             if isinstance(outcome, BaseException):
                 self._failure = outcome  # raised to every caller, not read twice
+            elif isinstance(outcome[0], BaseException):  # a bug in the child: its traceback as the cause
+                error, text = outcome
+                error.__cause__ = RemoteTraceback(f"spec validation failed in its process:\n{text}")
+                self._failure = error
             else:
                 self._problems, passed = outcome
                 self._keep(passed)
@@ -183,8 +188,8 @@ def _validate_into(source: SpecSource, verdicts: SchemaVerdicts | None, writer: 
     try:
         problems = list(iter_spec_problems(source, verdicts))
         writer.send((problems, verdicts.used if verdicts is not None else None))
-    except BaseException as exc:  # a bug in validation: hand it to the parent to raise
-        writer.send(RuntimeError(f"spec validation failed: {exc!r}"))
+    except BaseException as exc:  # a bug in validation: hand it, with its traceback, to the parent
+        writer.send((picklable(exc), traceback.format_exc()))
     finally:
         writer.close()
 
@@ -402,7 +407,10 @@ def generate_site(
     share: bool = True,
     previous: Site | None = None,
 ) -> Site:
-    """Plan and render every page (pure, given a template loader).
+    """Plan and render every page.
+
+    Not pure: with a ``cache`` it reads and writes ``.portal-cache/``, and with
+    ``share`` it forks a helper process; the pages are the same either way.
 
     ``guides`` are hand-written Markdown quickstarts (title, path) the landing and home
     pages link to, besides the YAML quickstarts. ``home=False`` leaves the home page

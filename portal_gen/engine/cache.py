@@ -1,7 +1,8 @@
 """A content-addressed cache of rendered pages and of the spec's validation verdict, so
 a rebuild renders only the pages whose inputs changed.
 
-A page's key is a hash of everything the page is made from (pure; :class:`PageKeys`):
+A page's key is a hash of everything the page is made from (:func:`portal_gen.engine.build.generate_site`
+makes them, with :class:`SpecDigests` for the parts of the spec):
 
 - what every page depends on (``site``): portal's own code and templates, the user's
   templates, the plugin options, the parts of the spec every operation page shows

@@ -236,7 +236,7 @@ class JobShare:
                 try:
                     self._run(index)
                 except BaseException as exc:
-                    failure = (index, _picklable(exc), traceback.format_exc())
+                    failure = (index, picklable(exc), traceback.format_exc())
                     break
                 ran += 1
                 self._shared[1] = _recent(self._shared[1], time.monotonic() - started)
@@ -293,7 +293,7 @@ def _capture_warnings() -> list[logging.LogRecord]:
     return records
 
 
-def _picklable(exc: BaseException) -> BaseException:
+def picklable(exc: BaseException) -> BaseException:
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:

@@ -21,13 +21,12 @@ from ..checks.content import content_schema, schema_problems, unknown_operation
 from ..checks.svg import sanitize_svg
 from ..errors import Diagnostic, Location, PortalError, display_path
 from ..load.sources import Document, load_document
+from ..plan.paths import CASE_STUDY_DIR as PAGE_DIR
+from ..plan.paths import CASE_STUDY_SOURCES as FOLDER
 from ..plan.slugs import slugify
 from .api import Api
 from .guides import Guide
 
-FOLDER = "case_studies"  # in the content folder
-PAGE_DIR = "case-studies"  # in the site
-INDEX_PAGE = f"{PAGE_DIR}/index.md"
 STAGES = (
     ("first-application", "First application"),
     ("several-teams", "Several teams"),

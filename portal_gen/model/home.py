@@ -18,7 +18,6 @@ from .api import Api
 from .case_studies import STAGES, CaseStudy
 from .guides import Guide
 
-HOME_PAGE = "index.md"
 FEATURED = 3  # case studies on the home page when the config does not choose
 _SENTENCE = re.compile(r"(.+?[.!?])(?=\s|$)", re.S)
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config import PortalConfig
+from ..plan.paths import PRICING_PAGE
 from ..plan.reference import relative_url
 from .pricing import Pricing
 from .pricing_math import format_money
-
-PRICING_PAGE = "pricing.md"
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ import jinja2
 
 from ..config import PortalConfig
 from ..model.api import Api
-from ..model.case_studies import INDEX_PAGE, STAGES, CaseStudy
+from ..model.case_studies import STAGES, CaseStudy
 from ..model.guides import Guide
+from ..plan.paths import CASE_STUDY_INDEX as INDEX_PAGE
 from ..plan.reference import Plan, relative_url, static_url
 from ..plan.slugs import slugify
 from .html import extract_toc

@@ -10,11 +10,12 @@ import jinja2
 
 from ..config import PortalConfig
 from ..gate.verify import first_call_cost, guide_requests
-from ..model.case_studies import INDEX_PAGE, CaseStudy
+from ..model.case_studies import CaseStudy
 from ..model.guides import Guide
-from ..model.home import HOME_PAGE, Home, HomeLink
+from ..model.home import Home, HomeLink
 from ..model.pricing import Pricing
-from ..model.pricing_costs import PRICING_PAGE
+from ..plan.paths import CASE_STUDY_INDEX as INDEX_PAGE
+from ..plan.paths import HOME_PAGE, PRICING_PAGE
 from ..plan.reference import Plan, relative_url
 from ..snippets.languages import LANGUAGES
 from ..snippets.request import HttpRequest

@@ -10,8 +10,8 @@ import jinja2
 
 from ..config import PortalConfig
 from ..model.pricing import Pricing, Rate
-from ..model.pricing_costs import PRICING_PAGE
 from ..model.pricing_math import cheapest, format_money, pricing_data, quotes
+from ..plan.paths import PRICING_PAGE
 from ..plan.reference import Plan as PagePlan
 from ..plan.reference import relative_url, static_url
 from .html import extract_toc

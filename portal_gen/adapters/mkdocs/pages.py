@@ -14,13 +14,22 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from ...engine.build import Site
-from ...model.home import HOME_PAGE
+from ...engine.build import (
+    CASE_STUDY_SCHEMA_PATH,
+    CSS_PATH,
+    GUIDE_SCHEMA_PATH,
+    PRICING_SCHEMA_PATH,
+    Site,
+    read_css,
+    schema_text,
+)
+from ...errors import PortalError
+from ...plan.paths import CASE_STUDY_SOURCES, HOME_PAGE
 from ...plan.reference import NavSection, PlannedPage
 from ...render.html import TocEntry
 from ...render.page import RenderedPage
@@ -239,3 +248,35 @@ def toc_tokens(entries: tuple[TocEntry, ...]) -> list[dict[str, Any]]:
         (open_levels[-1]["children"] if open_levels else root).append(token)
         open_levels.append(token)
     return root
+
+
+def add_generated_files(files: Files, config: MkDocsConfig, site: Site, content_dir: str) -> set[str]:
+    """Add the site's pages and extra files to ``files`` as virtual files, and take the
+    structured content out; return the generated pages' source paths."""
+    generated: set[str] = set()
+    for page in site.pages:
+        if files.get_file_from_path(page.path) is not None:
+            hint = f"rename or remove {content_dir}/{page.path}"
+            what = f"{page.path} is written twice: by hand and generated from a guide or the spec"
+            raise PortalError(what, None, hint)
+        content = f"---\ntitle: {yaml_string(page.title)}\n---\n"
+        files.append(File.generated(config, page.path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        generated.add(page.path)
+    files.append(File.generated(config, CSS_PATH, content=read_css()))
+    for path, name in (
+        (GUIDE_SCHEMA_PATH, "guide"),
+        (PRICING_SCHEMA_PATH, "pricing"),
+        (CASE_STUDY_SCHEMA_PATH, "case-study"),
+    ):
+        files.append(File.generated(config, path, content=schema_text(name)))
+    for path, content in site.extra_files:
+        files.append(File.generated(config, path, content=content))
+    # Structured content (guides, pricing... as YAML) is input, not output; so is
+    # everything beside the case studies: their logos are published sanitized, under
+    # the pages' folder, and an SVG copied as it is could run script.
+    for file in list(files):
+        if file.abs_src_path and (
+            file.src_uri.endswith((".yaml", ".yml")) or file.src_uri.startswith(f"{CASE_STUDY_SOURCES}/")
+        ):
+            files.remove(file)
+    return generated

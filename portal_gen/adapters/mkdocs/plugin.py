@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
@@ -23,31 +22,25 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ... import accel
 from ...config import PortalConfig
 from ...engine.build import (
-    CASE_STUDY_SCHEMA_PATH,
     CSS_PATH,
-    GUIDE_SCHEMA_PATH,
-    PRICING_SCHEMA_PATH,
     Project,
     Site,
     collect_fully_less_often,
     generate_site,
     load_project,
-    read_css,
-    schema_text,
     template_loader,
 )
 from ...engine.cache import CACHE_DIR, PageCache, cache_enabled
 from ...errors import PortalError
-from ...model.case_studies import FOLDER as CASE_STUDY_SOURCES
-from ...model.home import HOME_PAGE
-from .pages import GeneratedPage, portal_navigation, quickstarts, yaml_string
+from ...plan.paths import HOME_PAGE
+from .pages import GeneratedPage, add_generated_files, portal_navigation, quickstarts
 from .search import search_text
 
 if TYPE_CHECKING:  # its import (asyncio, a server) is for `serve` alone
@@ -198,32 +191,10 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         made_from = (quickstarts(files), files.get_file_from_path(HOME_PAGE) is None)
         self.site = site = self.generate(project, *made_from)
         self._build = (files, None, None, made_from)
-        self.pages = set()
-        for page in site.pages:
-            if files.get_file_from_path(page.path) is not None:
-                hint = f"rename or remove {project.config.content_dir}/{page.path}"
-                what = f"{page.path} is written twice: by hand and generated from a guide or the spec"
-                raise PortalPluginError(PortalError(what, None, hint))
-            content = f"---\ntitle: {yaml_string(page.title)}\n---\n"
-            files.append(File.generated(config, page.path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
-            self.pages.add(page.path)
-        files.append(File.generated(config, CSS_PATH, content=read_css()))
-        for path, name in (
-            (GUIDE_SCHEMA_PATH, "guide"),
-            (PRICING_SCHEMA_PATH, "pricing"),
-            (CASE_STUDY_SCHEMA_PATH, "case-study"),
-        ):
-            files.append(File.generated(config, path, content=schema_text(name)))
-        for path, content in site.extra_files:
-            files.append(File.generated(config, path, content=content))
-        # Structured content (guides, pricing... as YAML) is input, not output; so is
-        # everything beside the case studies: their logos are published sanitized, under
-        # the pages' folder, and an SVG copied as it is could run script.
-        for file in list(files):
-            if file.abs_src_path and (
-                file.src_uri.endswith((".yaml", ".yml")) or file.src_uri.startswith(f"{CASE_STUDY_SOURCES}/")
-            ):
-                files.remove(file)
+        try:
+            self.pages = add_generated_files(files, config, site, project.config.content_dir)
+        except PortalError as exc:
+            raise PortalPluginError(exc) from None
         return files
 
     @event_priority(-1000)  # last: the files MkDocs will write
@@ -404,22 +375,3 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         if self._quick is not None:
             self._quick.install(server)
         return server
-
-    def report_validation(self, project: Project) -> None:
-        """Log the spec's problems when its validation (in the background) finds any.
-
-        A quick rebuild shows the edit at once; ``portal build`` and ``portal check``
-        publish nothing until the spec passes.
-        """
-        self.validating = None
-
-        def wait() -> None:
-            try:
-                problems = project.validation.problems()
-            except Exception:  # a bug in validation: say so with its traceback; the preview goes on
-                log.exception("spec validation failed")
-                return
-            if problems and self.previous is project:  # not yet superseded by a later edit
-                log.error(PortalError.from_diagnostics(problems).format())
-
-        threading.Thread(target=wait, name="portal-validation", daemon=True).start()
