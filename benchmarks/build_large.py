@@ -114,12 +114,17 @@ ACCEL_SKIP_ENV = "PORTAL_ACCEL_SKIP"
 # Fixed build date (MkDocs' sitemap), so that sites built by different configurations,
 # possibly either side of midnight, can be compared byte for byte.
 SITE_ENV = {"SOURCE_DATE_EPOCH": "1767225600"}
-# What the speed-ups are and which of them run with this interpreter's libraries, asked
-# of the interpreter that runs `portal` (in its own process: this script stays stdlib-only).
+# Where portal_gen is imported from, what the speed-ups are and which of them run with
+# these libraries' versions, asked of the interpreter that runs `portal` (in its own
+# process, with the builds' environment: this script stays stdlib-only).
 ACCEL_QUERY = r"""
-import json
+import json, os
+import portal_gen
 from portal_gen import accel
-print(json.dumps({name: {"summary": s.summary, "active": accel.enabled(name)} for name, s in accel.SPEEDUPS.items()}))
+print(json.dumps({
+    "package": os.path.dirname(os.path.abspath(portal_gen.__file__)),
+    "speedups": {name: {"summary": s.summary, "active": accel.enabled(name)} for name, s in accel.SPEEDUPS.items()},
+}))
 """
 
 MB = 1_000_000
@@ -555,19 +560,22 @@ def portal_python(portal: list[str]) -> str:
     return sys.executable
 
 
-def accel_speedups(portal: list[str]) -> dict[str, dict[str, Any]]:
-    """``portal_gen.accel.SPEEDUPS``: each name, its summary and whether it runs here."""
+def accel_speedups(portal: list[str], cwd: Path) -> tuple[Path, dict[str, dict[str, Any]]]:
+    """The folder ``portal_gen`` is imported from, and ``portal_gen.accel.SPEEDUPS``: each
+    name, its summary and whether it runs here."""
     python = portal_python(portal)
     completed = subprocess.run(
         [python, "-c", ACCEL_QUERY],
+        cwd=cwd,  # not this script's folder: `-c` puts the working folder first on sys.path
         capture_output=True,
         text=True,
         env={**os.environ, ACCEL_ENV: "", ACCEL_SKIP_ENV: ""},
         timeout=120,
     )
     try:
-        return dict(json.loads(completed.stdout.strip().splitlines()[-1]))
-    except (ValueError, IndexError):
+        answer = json.loads(completed.stdout.strip().splitlines()[-1])
+        return Path(answer["package"]), dict(answer["speedups"])
+    except (ValueError, IndexError, KeyError, TypeError):
         raise BenchmarkError(
             f"cannot read portal_gen.accel.SPEEDUPS with {python}:\n{completed.stdout}{completed.stderr}"
         ) from None
@@ -797,7 +805,8 @@ def render(report: Report) -> str:
     lines = [
         f"Spec: {report.spec} ({operations}{human(report.spec_bytes)})",
         "Machine: {cpus} CPUs, {system}, Python {python}, Node {node}, Redocly CLI {redocly}".format(**env),
-        "portal: {portal}, commit {commit}".format(**env),
+        "portal: {portal}, commit {commit}".format(**env)
+        + (f" (portal_gen imported from {env['portal_gen']})" if "portal_gen" in env else ""),
         "",
         f"{'':<22} {'wall':>9} {'CPU':>9} {'peak RSS':>11} {'peak RSS':>11} {'peak PSS':>11}",
         f"{'step':<22} {'(s)':>9} {'(s)':>9} {'1 process':>11} {'tree, sum':>11} {'tree, sum':>11}",
@@ -894,7 +903,10 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
     source = BENCH_DIR.parent / "portal_gen"
     fingerprint: str | None = None
     if args.accel_table:
-        speedups = accel_speedups(portal)
+        source, speedups = accel_speedups(portal, workdir)
+        if source != BENCH_DIR.parent / "portal_gen":
+            environment["portal_gen"] = str(source)
+            report.notes.append(f"portal_gen imported from {source}, not from this repository's working tree")
         names = [name for name in speedups if name not in NOT_IN_BUILD]
         inactive = [name for name in names if not speedups[name]["active"]]
         if inactive:
@@ -902,8 +914,7 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
                 f"not running here even when on (outside their verified library versions): {', '.join(inactive)}"
             )
         bench = AccelBench(portal, project, workdir, accel_configs(names))
-        if source.is_dir():
-            fingerprint = source_fingerprint(source)
+        fingerprint = source_fingerprint(source)
 
     progress("running portal new ...")
     new = measure([*portal, "new", str(project), "--spec", str(spec)], cwd=workdir, log=workdir / "portal-new.log")
@@ -961,7 +972,7 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
         report.notes += bench.failures + bench.output_notes()
         if fingerprint is not None and source_fingerprint(source) != fingerprint:
             report.notes.append(f"the files under {source} changed during the run: builds may mix two versions")
-        if source_commit() != environment["commit"]:
+        if source == BENCH_DIR.parent / "portal_gen" and source_commit() != environment["commit"]:
             report.notes.append(f"the commit changed during the run: {environment['commit']} -> {source_commit()}")
         build_runs = bench.cold["on"]
         if not build_runs:

@@ -226,7 +226,7 @@ def test_serve_rebuilds_everything_when_the_navigation_changes_and_recovers_from
 
 
 def test_which_files_only_portal_reads(tmp_path: Path) -> None:
-    from portal_gen.adapters.mkdocs.serve import PortalInputs
+    from portal_gen.accel.serve_quick import PortalInputs
 
     content = tmp_path / "content"
     inputs = PortalInputs(tmp_path / "openapi", content, content / "case_studies", tmp_path / "verified.json", content)
@@ -245,7 +245,7 @@ def test_which_files_only_portal_reads(tmp_path: Path) -> None:
 
 
 def test_changed_files_sees_edits_additions_and_removals(tmp_path: Path) -> None:
-    from portal_gen.adapters.mkdocs.serve import changed_files, snapshot
+    from portal_gen.accel.serve_quick import changed_files, snapshot
 
     (tmp_path / "a.yaml").write_text("a: 1\n")
     (tmp_path / "b.yaml").write_text("b: 1\n")
@@ -262,7 +262,7 @@ def test_changed_files_sees_edits_additions_and_removals(tmp_path: Path) -> None
 
 
 def test_search_entries_of_a_page_built_again_take_the_old_ones_place() -> None:
-    from portal_gen.adapters.mkdocs.serve import SearchEntries
+    from portal_gen.accel.serve_quick import SearchEntries
 
     entries = [
         {"location": "", "title": "Home"},

@@ -32,7 +32,7 @@ def faster_index(index: Any) -> Any:
     return faster
 
 
-class _SearchIndex(MaterialSearchIndex):  # type: ignore[misc]
+class _SearchIndex(MaterialSearchIndex):
     """Material's search index, reading pages with :func:`search_sections`."""
 
     def add_entry_from_context(self, page: Any) -> None:

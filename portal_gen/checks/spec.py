@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
@@ -61,19 +62,19 @@ def iter_spec_problems(source: SpecSource, verdicts: SchemaVerdicts | None = Non
     from openapi_spec_validator.schemas import get_validator_backend
 
     cls = OpenAPIV31SpecValidator if source.version.startswith("3.1") else OpenAPIV30SpecValidator
+    fast = accel.enabled("spec_validator")
+    if fast:
+        from ..accel.spec_validator import fixed, remembering
     try:
-        if accel.enabled("spec_validator"):
-            from ..accel.spec_validator import fixed, remembering
-
-            with fixed(), remembering(verdicts):
+        with fixed() if fast else nullcontext():
+            with remembering(verdicts) if fast else nullcontext():
                 errors = _errors(cls, source)
-        else:
-            errors = _errors(cls, source)
-        if errors and get_validator_backend() != "jsonschema":
-            # jsonschema-rs checks the document against the OpenAPI schema several times
-            # faster, but its errors lose the path to the value and jsonschema's wording:
-            # an invalid spec (rare, and failing anyway) is checked again for messages.
-            errors = _errors(_with_jsonschema(cls), source)
+            if errors and get_validator_backend() != "jsonschema":
+                # jsonschema-rs checks the document against the OpenAPI schema several
+                # times faster, but its errors lose the path to the value and jsonschema's
+                # wording: an invalid spec (rare, and failing anyway) is checked again for
+                # messages.
+                errors = _errors(_with_jsonschema(cls), source)
     except RecursionError:
         yield Diagnostic(
             "the spec's $ref chains are too deep to validate",

@@ -18,6 +18,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import Text, Whitespace
 from pygments.util import ClassNotFound
 
+from .. import accel
+
 _FORMATTER = HtmlFormatter(nowrap=True)
 _HEADING = re.compile(r'<h([123]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _HEADERLINK = re.compile(r'<a class="headerlink".*?</a>', re.S)
@@ -73,119 +75,44 @@ def _highlight_block(code: str, lexer: Lexer) -> str:
 
 def highlight_blocks(code: str, language: str) -> Markup:
     """:func:`highlight_once` for generated code, block by block (blocks are separated
-    by blank lines) with each block's HTML cached, and shaped (:func:`_highlight_shaped`).
+    by blank lines) with each block's HTML cached.
 
     Snippets of one API share most of their blocks (imports, auth headers, response
     handling), and Pygments dominates the cost of snippets, so this makes them cheap.
     Only for code whose literals never span a blank line, which is true of the code
-    portal generates (strings are escaped, JSON has no blank lines).
+    portal generates (strings are escaped, JSON has no blank lines). With the
+    ``json_highlight`` speed-up, blocks that differ only in their plain strings are
+    highlighted once (:func:`portal_gen.accel.highlight.highlight_shaped`).
     """
     lexer = _lexer(language)
     if lexer is None:
         return highlight_once(code, language)
-    blocks = code.split("\n\n")
-    body = "\n".join(_highlight_shaped(block if block.endswith("\n") else block + "\n", lexer) for block in blocks)
+    blocks = [block if block.endswith("\n") else block + "\n" for block in code.split("\n\n")]
+    if accel.enabled("json_highlight"):
+        from ..accel.highlight import highlight_shaped
+
+        body = "\n".join(highlight_shaped(block, lexer, language) for block in blocks)
+    else:
+        body = "\n".join(_highlight_block(block, lexer) for block in blocks)
     return _code_block(body, language)
-
-
-# Each double-quoted string of a line, in turn; the plain ones hold characters no lexer
-# treats specially inside one (no escape, interpolation or format character).
-_DOUBLE_QUOTED = re.compile(r'"([^"\n]*)"')
-_PLAIN = re.compile(r"[A-Za-z0-9 _.,:;/@+=?!*()\[\]&-]*")
-_OTHER_QUOTES = re.compile(r"[\\'`]")  # an escape, or a literal that could hold a double quote
-_MARK = "pQrTlZ"  # placeholders: pQrTlZ0pQrTlZ, pQrTlZ1pQrTlZ...
-_PLACEHOLDER = re.compile(f"{_MARK}(\\d+){_MARK}")
-
-
-def _highlight_shaped(block: str, lexer: Lexer) -> str:
-    """:func:`_highlight_block` of ``block`` with its plain string literals (URLs, names,
-    example values) made placeholders, and put back into the HTML.
-
-    Blocks that differ only in such strings (the request of every operation, a body
-    with other values) are then highlighted once: a third of the distinct blocks of
-    GitHub's snippets, and of the time. A placeholder is a string of the same kind to
-    every lexer. Only lines whose double quotes pair up, read from the left, are shaped:
-    lines with a backslash, a single quote or a backtick (escapes, other literals that
-    could hold a quote), a triple quote or an odd number of quotes are left as they are.
-    tests/test_highlight.py checks every snippet of the fixture projects comes out as
-    without shaping (and GitHub's 7,300 did, 1.5 s of highlighting made 0.5 s).
-    """
-    if '"' not in block or _MARK in block:
-        return _highlight_block(block, lexer)
-    literals: list[str] = []
-
-    def placeholder(found: re.Match[str]) -> str:
-        if not _PLAIN.fullmatch(found.group(1)):
-            return found.group()
-        literals.append(found.group(1))
-        return f'"{_MARK}{len(literals) - 1}{_MARK}"'
-
-    lines = block.split("\n")
-    for number, line in enumerate(lines):
-        if '"' in line and line.count('"') % 2 == 0 and '"""' not in line and not _OTHER_QUOTES.search(line):
-            lines[number] = _DOUBLE_QUOTED.sub(placeholder, line)
-    if not literals:
-        return _highlight_block(block, lexer)
-    shaped = _highlight_block("\n".join(lines), lexer)
-    return _PLACEHOLDER.sub(lambda found: literals[int(found.group(1))].replace("&", "&amp;"), shaped)
 
 
 @lru_cache(maxsize=4096)
 def highlight_code(code: str, language: str) -> Markup:
     """:func:`highlight_once`, cached: big specs repeat the same example in many places.
 
-    JSON is highlighted without Pygments' lexer where it can be (:func:`_json_markup`):
-    a big API's examples are mostly JSON, and lexing it character by character was a
-    third of the time highlighting took (GitHub's spec: 1,700 examples, 4 MB, in 0.75 s;
-    here 0.3 s). The markup is Pygments' to the byte (tests/test_highlight.py).
+    With the ``json_highlight`` speed-up, JSON is highlighted without Pygments' lexer
+    where it can be (:func:`portal_gen.accel.highlight.json_markup`, the same markup): a
+    big API's examples are mostly JSON, and lexing them was a third of the time
+    highlighting took.
     """
-    if language == "json":
-        body = _json_markup(code)
+    if language == "json" and accel.enabled("json_highlight"):
+        from ..accel.highlight import json_markup
+
+        body = json_markup(code)
         if body is not None:
             return _code_block(body, language)
     return highlight_once(code, language)
-
-
-# What json.dumps(indent=2) writes, escaped for HTML as Pygments escapes it, token by
-# token as Pygments' JSON lexer reads it: whitespace, then a key (a string before a
-# colon), a string, a number, a constant or a run of punctuation (the formatter merges
-# one into a span).
-_JSON_STRING = r"&quot;(?:[^&\\]|\\.|&(?!quot;))*&quot;"
-_JSON_TOKEN = re.compile(
-    rf"(\s*)(?:({_JSON_STRING})(?=\s*:)|({_JSON_STRING})|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|(true|false|null)|([{{}}\[\],:]+))"
-)
-_HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;"))
-
-
-def _json_markup(code: str) -> str | None:
-    """Pygments' HTML (nowrap, whitespace unmarked) for JSON ``code``, or ``None`` if it
-    holds anything but the tokens :data:`_JSON_TOKEN` reads, each right after the last
-    (``NaN``, or text that is not JSON at all): Pygments' to read."""
-    for char, escaped in _HTML_ESCAPES:
-        code = code.replace(char, escaped)
-    out: list[str] = []
-    position = 0
-    for token in _JSON_TOKEN.finditer(code):
-        if token.start() != position:
-            return None
-        position = token.end()
-        space, key, string, number, constant, punctuation = token.groups()
-        if key is not None:
-            out.append(f'{space}<span class="nt">{key}</span>')
-        elif string is not None:
-            out.append(f'{space}<span class="s2">{string}</span>')
-        elif number is not None:
-            kind = "mf" if ("." in number or "e" in number or "E" in number) else "mi"
-            out.append(f'{space}<span class="{kind}">{number}</span>')
-        elif constant is not None:
-            out.append(f'{space}<span class="kc">{constant}</span>')
-        else:
-            out.append(f'{space}<span class="p">{punctuation}</span>')
-    rest = code[position:]
-    if rest.strip():
-        return None
-    out.append(rest if rest.endswith("\n") else rest + "\n")  # Pygments ends code with a line break
-    return "".join(out)
 
 
 def to_json(value: Any) -> str:

@@ -8,12 +8,13 @@ no script, event handler or ``javascript:`` URL survives, wherever the text appe
 from __future__ import annotations
 
 import html
-import re
 from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from .. import accel
 
 _md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
@@ -30,8 +31,12 @@ def render_markdown(text: str | None) -> Markup:
     """Render a CommonMark block (a description) to safe HTML."""
     if not text:
         return Markup("")
-    if _plain(text):
-        return Markup(f"<p>{text}</p>\n")
+    if accel.enabled("markdown_plain"):
+        from ..accel.markdown import paragraph
+
+        plain = paragraph(text)
+        if plain is not None:
+            return Markup(plain)
     return Markup(sanitize_html(_md.render(text)))
 
 
@@ -40,28 +45,13 @@ def render_inline(text: str | None) -> Markup:
     """Render one line of CommonMark (no paragraph wrapper), sanitized."""
     if not text:
         return Markup("")
-    if _plain(text):
-        return Markup(text)
+    if accel.enabled("markdown_plain"):
+        from ..accel.markdown import inline
+
+        plain = inline(text)
+        if plain is not None:
+            return Markup(plain)
     return Markup(sanitize_html(_md.renderInline(text)))
-
-
-# Most descriptions of a big spec are one plain sentence ("The name of the repository."):
-# no character CommonMark or HTML gives a meaning to, on one line, starting with nothing
-# a list or a code block could start with. Such text renders to itself, in a paragraph
-# for a block, and sanitizing changes nothing (markdown-it's &quot; is a quote again), so
-# it skips both: half the time Markdown took on GitHub's spec. tests/test_markdown.py
-# holds the shortcut to the full path on random text.
-_MARKUP_CHARACTERS = re.compile(r"[`*_\[\]<>#|\\!&~=]")
-_LIST_START = re.compile(r"[-+]|\d{1,9}[.)]")
-
-
-def _plain(text: str) -> bool:
-    return (
-        text.isprintable()  # no line break, tab, no-break space or control character
-        and text.strip() == text
-        and not _MARKUP_CHARACTERS.search(text)
-        and not _LIST_START.match(text)
-    )
 
 
 def sanitize_html(raw: str) -> str:

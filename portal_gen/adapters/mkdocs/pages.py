@@ -269,8 +269,8 @@ def add_generated_files(files: Files, config: MkDocsConfig, site: Site, content_
         (CASE_STUDY_SCHEMA_PATH, "case-study"),
     ):
         files.append(File.generated(config, path, content=schema_text(name)))
-    for path, content in site.extra_files:
-        files.append(File.generated(config, path, content=content))
+    for path, extra in site.extra_files:
+        files.append(File.generated(config, path, content=extra))
     # Structured content (guides, pricing... as YAML) is input, not output; so is
     # everything beside the case studies: their logos are published sanitized, under
     # the pages' folder, and an SVG copied as it is could run script.

@@ -48,8 +48,8 @@ if TYPE_CHECKING:  # its import (asyncio, a server) is for `serve` alone
 
 log = logging.getLogger("mkdocs.plugins.portal")
 
-_USER_OPTIONS = {
-    f.name: f.default if f.default is not MISSING else f.default_factory()
+_USER_OPTIONS: dict[str, Any] = {
+    f.name: f.default if f.default is not MISSING else f.default_factory()  # type: ignore[operator]
     for f in fields(PortalConfig)
     if f.name not in ("project_dir", "directory_urls", "site_name", "config_file")
 }
@@ -114,7 +114,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
 
     def make_config(self, config: MkDocsConfig) -> PortalConfig:
         config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
-        options = {
+        options: dict[str, Any] = {
             name: tuple(self.config[name]) if isinstance(d, tuple) else self.config[name]
             for name, d in _USER_OPTIONS.items()
         }
