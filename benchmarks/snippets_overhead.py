@@ -44,7 +44,7 @@ def set_languages(project: Path, languages: str | None) -> None:
 
 def generation_only(project: Path) -> tuple[int, int, float]:
     from portal_gen.config import PortalConfig
-    from portal_gen.engine.build import load_project
+    from portal_gen.engine.project import load_project
     from portal_gen.render.reference import _highlight_snippet
     from portal_gen.snippets import LANGUAGES, Snippets, SnippetSettings
 

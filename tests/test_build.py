@@ -510,7 +510,7 @@ def test_full_collections_are_rarer_during_a_build_and_as_before_after(
     from mkdocs.config import load_config
 
     import portal_gen.adapters.mkdocs.plugin
-    from portal_gen.engine.build import FULL_COLLECTIONS_EVERY
+    from portal_gen.engine.collector import FULL_COLLECTIONS_EVERY
 
     project = make_project(tmp_path / "project", operations=12)
     monkeypatch.chdir(project)

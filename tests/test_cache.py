@@ -265,7 +265,7 @@ def test_a_guide_is_checked_again_only_when_what_it_names_changes(
     reach: an edit elsewhere in the spec checks no guide; an edit of a schema a call
     sends checks that guide again, and its new problem is found."""
     from portal_gen.config import PortalConfig
-    from portal_gen.engine import build as engine
+    from portal_gen.engine import project as engine
     from portal_gen.engine.cache import PageCache
     from portal_gen.errors import PortalError
 
@@ -363,7 +363,7 @@ def test_a_post_build_hook_turns_linking_off(warm_demo: Path, tmp_path: Path) ->
 def test_spec_digests_follow_what_a_plain_pointer_does_not_name() -> None:
     """Percent-encoded $refs, 3.1 anchors and discriminators: an edit behind each changes
     the digest of what reaches it (a page or a guide's check would be stale otherwise)."""
-    from portal_gen.engine.cache import SpecDigests, pointer_of
+    from portal_gen.engine.keys import SpecDigests, pointer_of
 
     spec: dict[str, Any] = {
         "paths": {
@@ -417,8 +417,9 @@ def test_spec_digests_follow_what_a_plain_pointer_does_not_name() -> None:
 def test_the_refs_of_spec_values_are_kept_between_builds_and_only_ever_help(warm_demo: Path, monkeypatch) -> None:
     """What ``$ref``s each value holds is kept by the value's hash: a rebuild walks none of
     the values it knows, and a record of another spec, or a torn one, changes nothing."""
-    from portal_gen.engine import cache as cache_module
-    from portal_gen.engine.cache import PageCache, SpecDigests, code_digest, pointer_of
+    from portal_gen.engine import keys as cache_module
+    from portal_gen.engine.cache import PageCache
+    from portal_gen.engine.keys import SpecDigests, code_digest, pointer_of
     from portal_gen.load.sources import parse_text
 
     memo = warm_demo / ".portal-cache" / "memo" / "spec-refs.json"

@@ -13,7 +13,7 @@ from browser import serve_directory
 from conftest import ROOT, copy_demo, run_portal
 from portal_gen.checks.svg import sanitize_svg
 from portal_gen.config import PortalConfig
-from portal_gen.engine.build import load_project
+from portal_gen.engine.project import load_project
 from portal_gen.errors import Location, PortalError
 from portal_gen.model.case_studies import Metric
 

@@ -20,7 +20,8 @@ import requests
 
 from conftest import copy_demo, run_portal
 from portal_gen.config import PortalConfig
-from portal_gen.engine.build import load_project, make_snippets, template_loader
+from portal_gen.engine.build import make_snippets, template_loader
+from portal_gen.engine.project import load_project
 from portal_gen.gate.verify import RunSettings, run_guide
 from portal_gen.mock import MockApi, serve_mock
 from portal_gen.model.guides import Budget

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import copy_demo, run_portal
 from portal_gen.config import PortalConfig
-from portal_gen.engine.build import load_project
+from portal_gen.engine.project import load_project
 from portal_gen.errors import PortalError
 
 

@@ -1,15 +1,31 @@
 from __future__ import annotations
 
+import html as html_module
+import logging
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal_gen.render.markdown import plain_title, render_inline, render_markdown
+from portal_gen import accel
+from portal_gen.accel import markdown as fast
+from portal_gen.render import markdown as render_markdown_module
+from portal_gen.render.markdown import _md, plain_title, render_inline, render_markdown, sanitize_html
+
+
+def _text(markup: str) -> str:
+    """What a reader reads: the text, tags stripped and unescaped."""
+    return html_module.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 def test_descriptions_are_commonmark() -> None:
-    assert render_markdown("Hello **world**\n\n- a\n- b") == (
-        "<p>Hello <strong>world</strong></p>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
-    )
+    html = render_markdown("Hello **world**\n\n- a\n- b")
+    assert re.fullmatch(r"<p>Hello <strong>world</strong></p>\s*<ul>\s*<li>a</li>\s*<li>b</li>\s*</ul>\s*", html)
     assert render_inline("a `b` *c*") == "a <code>b</code> <em>c</em>"
 
 
@@ -28,7 +44,12 @@ def test_scripts_handlers_and_javascript_urls_are_removed() -> None:
 
 def test_links_keep_safe_urls_and_get_rel() -> None:
     html = render_markdown("[docs](https://example.com/a?b=1)")
-    assert html == '<p><a href="https://example.com/a?b=1" rel="noopener noreferrer">docs</a></p>\n'
+    link = re.fullmatch(r"<p><a ([^>]*)>docs</a></p>\s*", html)
+    assert link
+    assert sorted(re.findall(r'(\w+)="([^"]*)"', link.group(1))) == [
+        ("href", "https://example.com/a?b=1"),
+        ("rel", "noopener noreferrer"),
+    ]
 
 
 def test_titles_cannot_break_out_of_title_tags() -> None:
@@ -39,26 +60,105 @@ def test_titles_cannot_break_out_of_title_tags() -> None:
 
 _PIECES = ["a", "Z", "é", "名", "🙂", " ", "  ", ".", ",", ")", "(", "-", "+", "1", "23", '"', "'", ":", "/", "?"]
 _PIECES += ["%", "\n", "\t", "\u00a0", "\u2028", "*", "_", "`", "[", "]", "<", ">", "#", "|", "\\", "!", "&", "~"]
-_PIECES += ["=", "http://x.test", "1. ", "- ", "&amp;", "<b>", "    ", "a\n\nb", "---"]
+_PIECES += ["=", "http://x.test", "1. ", "- ", "&amp;", "<b>", "    ", "a\n\nb", "---", "{", "$", "^", "&quot;"]
 _TEXT = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
 
 
 @settings(max_examples=1500, deadline=None)
 @given(_TEXT)
 def test_plain_text_renders_as_markdown_it_and_nh3_render_it(text: str) -> None:
-    # The shortcut for plain sentences must give what the full path gives.
-    from portal_gen.render.markdown import _md, _plain, sanitize_html
-
-    if text and _plain(text):
-        assert render_markdown.__wrapped__(text) == sanitize_html(_md.render(text))
-        assert render_inline.__wrapped__(text) == sanitize_html(_md.renderInline(text))
+    # The shortcut for plain sentences must give what the full path (the switch off) gives.
+    block, line = fast.paragraph(text), fast.inline(text)
+    if block is not None:
+        assert block == sanitize_html(_md.render(text))
+        assert _text(block).strip("\n") == text  # a reader reads the sentence
+    if line is not None:
+        assert line == sanitize_html(_md.renderInline(text))
+        assert _text(line) == text
+    assert (block is None) == (line is None)
 
 
 def test_plain_sentences_take_the_shortcut() -> None:
-    from portal_gen.render.markdown import _plain
+    assert fast._plain('The name of the repository, e.g. "hello-world".')
+    assert not fast._plain("1. A list")
+    assert not fast._plain("A *stressed* word")
+    assert not fast._plain("Two\nlines")
+    assert fast._plain(fast._PROBE)  # the self-check's probe is one
+    assert fast.paragraph('Say "hi" (politely).') is not None
 
-    assert _plain('The name of the repository, e.g. "hello-world".')
-    assert not _plain("1. A list")
-    assert not _plain("A *stressed* word")
-    assert not _plain("Two\nlines")
-    assert render_markdown('Say "hi" (politely).') == '<p>Say "hi" (politely).</p>\n'
+
+@pytest.fixture
+def switch(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
+    """``switch(False)``: speed-ups off (``PORTAL_ACCEL=0``); ``switch(True)``: on."""
+
+    def turn(on: bool) -> None:
+        monkeypatch.delenv("PORTAL_ACCEL_SKIP", raising=False)
+        monkeypatch.setenv("PORTAL_ACCEL", "1" if on else "0")
+        assert accel.enabled("markdown_plain") is on  # markdown-it and nh3 are in its range
+
+    return turn
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Say "hi" (politely).',
+        "The name of the repository.",
+        "It's 100% {ok}: a/b, c.d; e? f@g + h-i é 名 🙂",
+        "A *stressed* word",
+        "1. A list",
+        "Two\nlines",
+        "Tom & Jerry",
+    ],
+)
+def test_descriptions_render_the_same_with_the_switch_on_and_off(text: str, switch: Callable[[bool], None]) -> None:
+    switch(True)
+    on = (render_markdown.__wrapped__(text), render_inline.__wrapped__(text))
+    switch(False)
+    off = (render_markdown.__wrapped__(text), render_inline.__wrapped__(text))
+    assert on == off
+    assert _text(on[1]) == text.replace("*", "")
+
+
+@pytest.fixture
+def patch() -> Iterator[pytest.MonkeyPatch]:
+    """A monkeypatch of what the self-check reads; it runs again before it and after it is undone."""
+    fast.reset()
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+    fast.reset()
+
+
+def test_the_shortcut_turns_itself_off_when_the_full_path_renders_its_probe_otherwise(
+    patch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, switch: Callable[[bool], None]
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.portal")
+    switch(True)
+    sanitize = render_markdown_module.sanitize_html
+    # A sanitizer that writes quotes as entities, as another release might.
+    patch.setattr(render_markdown_module, "sanitize_html", lambda raw: sanitize(raw).replace('"', "&quot;"))
+    for _ in range(3):
+        assert fast.paragraph('Say "hi".') is None
+        assert fast.inline('Say "hi".') is None
+        assert render_markdown.__wrapped__('Say "hi".') == "<p>Say &quot;hi&quot;.</p>\n"
+    lines = [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.portal"]
+    assert len(lines) == 1 and "markdown_plain off" in lines[0]
+
+
+def test_with_the_switch_off_the_shortcut_is_not_loaded() -> None:
+    script = (
+        "import sys\n"
+        "from portal_gen.render.markdown import render_inline, render_markdown\n"
+        "render_markdown('A plain sentence.'), render_inline('Another one.')\n"
+        "print(sorted(name for name in sys.modules if name.startswith('portal_gen.accel.')))\n"
+    )
+
+    def loaded(switch: str) -> str:
+        environment = {**os.environ, "PORTAL_ACCEL": switch}
+        environment.pop("PORTAL_ACCEL_SKIP", None)
+        done = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert loaded("0") == "[]"
+    assert loaded("1") == "['portal_gen.accel.markdown']"

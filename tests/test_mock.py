@@ -22,7 +22,7 @@ import requests
 
 from portal_gen.checks.values import SchemaValidator
 from portal_gen.config import PortalConfig
-from portal_gen.engine.build import Project, load_project
+from portal_gen.engine.project import Project, load_project
 from portal_gen.load.sources import Document
 from portal_gen.load.spec import SpecSource
 from portal_gen.mock import MockApi, MockServer, serve_mock

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, copy_demo, run_portal
 from portal_gen.config import PortalConfig
-from portal_gen.engine.build import load_project
-from portal_gen.model.pricing import Rate, Tier, load_pricing
+from portal_gen.engine.project import load_project
+from portal_gen.load.pricing import load_pricing
+from portal_gen.model.pricing import Rate, Tier
 from portal_gen.model.pricing_math import format_money, meter_charge, quotes
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import run_portal
 from portal_gen.config import PortalConfig
-from portal_gen.engine.build import load_project
+from portal_gen.engine.project import load_project
 from portal_gen.snippets import LANGUAGES, SnippetSettings, build_request
 
 

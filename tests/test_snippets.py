@@ -22,7 +22,7 @@ from recorder import Received, Recorder, start_recorder
 
 from portal_gen.checks.values import SchemaValidator
 from portal_gen.config import PortalConfig
-from portal_gen.engine.build import load_project
+from portal_gen.engine.project import load_project
 from portal_gen.model.api import Api, Operation, Parameter, Schema
 from portal_gen.snippets import LANGUAGES, Snippets, SnippetSettings
 from portal_gen.snippets.languages import Language

@@ -35,11 +35,11 @@ text and every snippet of the fixture projects.
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from collections.abc import Callable
 from functools import cache
+from html import unescape
 from importlib import metadata
 
 from pygments import format as format_tokens
@@ -66,7 +66,7 @@ def escapes() -> dict[str, str] | None:
     if len(parts) != len(_SPECIAL):
         return None
     table = dict(zip(_SPECIAL, parts, strict=True))
-    if any(not escaped or html.unescape(escaped) != char for char, escaped in table.items()):
+    if any(not escaped or unescape(escaped) != char for char, escaped in table.items()):
         return None
     return table
 

@@ -15,8 +15,8 @@ sentence holding every kind of character the shortcut lets through is rendered b
 as the shortcut writes it. If not, the shortcut turns itself off for the process, with
 one line in the ``--debug`` output.
 
-Verified on markdown-it-py 4.3.0 with nh3 0.3.8 (under Pygments 2.20 and 2.21, which it
-does not touch); the releases it may run on are in :data:`portal_gen.accel.SPEEDUPS`.
+Verified on markdown-it-py 4.3.0 with nh3 0.3.8; the releases it may run on are in
+:data:`portal_gen.accel.SPEEDUPS`.
 Why it is safe: the text it takes has nothing Markdown or HTML reads as markup, the
 probe holds the output to the full path's on the installed releases, and
 tests/test_markdown.py holds it to the full path on random text.
@@ -37,13 +37,14 @@ _LIST_START = re.compile(r"[-+]|\d{1,9}[.)]")
 
 # Letters of several scripts, an emoji, digits, quotes and every punctuation mark the
 # shortcut lets through, a URL, no-markup runs of spaces.
-_PROBE = "Say \"hi\" (it's 100% ok): a/b, c.d; e? f@g + h-i {j} $k ^l é 名 🙂 — http://x.test/a?b 2024."
+_PROBE = 'Say "hi" (it\'s 100% ok): a/b, c.d; e? f@g + h-i {j} $k ^l é 名 🙂 — http://x.test/a?b 2024.'
 
 
 def _plain(text: str) -> bool:
     """Whether ``text`` is a plain sentence: one line, nothing Markdown or HTML reads."""
     return (
-        text.isprintable()  # no line break, tab, no-break space or control character
+        text != ""
+        and text.isprintable()  # no line break, tab, no-break space or control character
         and text.strip() == text
         and not _MARKUP_CHARACTERS.search(text)
         and not _LIST_START.match(text)

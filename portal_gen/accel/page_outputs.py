@@ -20,7 +20,8 @@ from mkdocs.structure.pages import Page
 
 from ..adapters.mkdocs.handlers import material_search
 from ..adapters.mkdocs.pages import GeneratedPage
-from ..engine.cache import PageCache, code_digest, digest, file_facts, folder_digest
+from ..engine.cache import PageCache, file_facts
+from ..engine.keys import code_digest, digest, folder_digest
 from .page_share import PlaceholderMeta
 
 

@@ -37,7 +37,8 @@ from mkdocs.utils import write_file
 from ..adapters.mkdocs.handlers import material_search, quick_rebuilds_allowed
 from ..adapters.mkdocs.pages import GeneratedPage
 from ..config import PortalConfig
-from ..engine.build import Site, collector_paused
+from ..engine.build import Site
+from ..engine.collector import collector_paused
 from ..errors import PortalError
 from ..plan.paths import CASE_STUDY_SOURCES
 

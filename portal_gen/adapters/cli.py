@@ -233,7 +233,8 @@ def snippet(operation: str, lang: str, base_url: str | None, config_file: Path, 
     """Print the request snippet for OPERATION (an operationId or "METHOD /path")."""
     import difflib
 
-    from ..engine.build import load_project, make_snippets, template_loader
+    from ..engine.build import make_snippets, template_loader
+    from ..engine.project import load_project
 
     with _errors(debug):
         config = _load_config(config_file)
@@ -403,7 +404,7 @@ def _print_report(report: Any) -> None:
 def mock(config_file: Path, port: int, host: str, debug: bool) -> None:
     """Serve a mock of the API, built from the spec: it validates every request and
     answers with the spec's examples."""
-    from ..engine.build import load_project
+    from ..engine.project import load_project
     from ..mock import MockApi, serve_mock
 
     _setup_logging(False)

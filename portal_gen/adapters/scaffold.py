@@ -9,12 +9,13 @@ from typing import Any
 
 import yaml
 
+from ..checks.guides import check_guides
 from ..config import PortalConfig
-from ..engine.build import Project, load_project
+from ..engine.project import Project, load_project
 from ..errors import Location, PortalError
+from ..load.guides import load_guides
 from ..model.api import UNSET, Api, Operation
 from ..model.examples import example_for
-from ..model.guides import check_guides, load_guides
 from ..render.markdown import plain_title
 from ..snippets.request import parameter_value, preferred_media
 

@@ -1,218 +1,55 @@
-"""The generation engine: load a project, then generate every page (no MkDocs here).
+"""Generate every page of a loaded project (no MkDocs here).
 
-    load (IO) -> build model (pure) -> plan pages (pure) -> render (pure) -> emit (adapter)
+    load (IO) -> build model -> plan pages -> render -> emit (adapter)
 
-Adapters (the MkDocs plugin, the CLI) call :func:`load_project` and
-:func:`generate_site` and publish the result however their site generator wants.
-"""
+:func:`generate_site` plans and renders each page, with the page cache
+(:mod:`.cache`) and a forked helper for the pages not in it. Adapters (the MkDocs
+plugin, the CLI) call :func:`portal_gen.engine.project.load_project` and
+:func:`generate_site` and publish the result however their site generator wants."""
 
 from __future__ import annotations
 
 import functools
-import gc
-import hashlib
 import json
 import logging
-import multiprocessing
-import threading
-import traceback
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 import jinja2
 
-from ..checks.spec import SchemaVerdicts, iter_spec_problems
-from ..checks.values import SchemaValidator
 from ..config import PortalConfig
-from ..errors import Diagnostic, Location, PortalError, display_path
-from ..load.sources import load_document
-from ..load.spec import RefPolicy, SpecSource, load_spec
-from ..model.api import Api
-from ..model.build import build_api
-from ..model.case_studies import CaseStudy, load_case_studies, used_by
-from ..model.guides import Budget, Guide, check_guides, load_guides, operations_named
-from ..model.home import Home, plan_home
-from ..model.pricing import Pricing, load_pricing
+from ..errors import Location, PortalError, display_path
+from ..model.case_studies import CaseStudy, used_by
 from ..model.pricing_costs import meter_costs
 from ..model.pricing_math import pricing_data
 from ..plan.paths import CASE_STUDY_INDEX, HOME_PAGE, PRICING_PAGE
 from ..plan.reference import NavSection, Plan, PlannedPage, plan_reference, webhook_key
+from ..plan.site import content_sections, top_page
 from ..render.case_studies import FILTER_JS, render_case_study, render_case_study_index
-from ..render.guide import GuideRenderer, Verified, verified_from
+from ..render.guide import GuideRenderer
 from ..render.home import render_home
-from ..render.markdown import plain_title
 from ..render.page import RenderedPage
 from ..render.pricing import PRICING_JS, PRICING_JSON, render_pricing
 from ..render.reference import ReferenceRenderer, make_environment
-from ..snippets import Snippets, SnippetSettings, snippet_environment
-from ..snippets.request import env_names
-from .cache import (
-    PageCache,
-    SpecDigests,
-    code_digest,
-    config_digest,
-    digest,
-    folder_digest,
-    pointer_of,
-    validator_digest,
-)
-from .parallel import JobFailed, JobShare, RemoteTraceback, can_share, picklable
+from ..snippets import Snippets, snippet_environment
+from .cache import PageCache
+from .keys import SpecDigests, code_digest, config_digest, digest, folder_digest, pointer_of
+from .parallel import JobFailed, JobShare, can_share
+from .project import Project, _model_headings, snippet_settings
+from .validation import spec_digest
 
 CSS_PATH = "assets/portal/portal.css"
+
+
 GUIDE_SCHEMA_PATH = "schemas/guide.schema.json"  # published so editors can autocomplete guides
+
+
 PRICING_SCHEMA_PATH = "schemas/pricing.schema.json"
+
+
 CASE_STUDY_SCHEMA_PATH = "schemas/case-study.schema.json"
-
-
-class Validation:
-    """openapi-spec-validator's verdict on a spec, computed now or in the background.
-
-    Validating a big spec takes as long as rendering it (tens of seconds for GitHub's),
-    so a build validates in a forked process on the other core while it renders, and
-    publishes nothing until the verdict is in (see ``problems``).
-    """
-
-    def __init__(
-        self, source: SpecSource, background: bool, cache: PageCache | None = None, spec_key: str = ""
-    ) -> None:
-        self._problems: list[Diagnostic] | None = None
-        self._process: Any = None
-        self._reader: Any = None
-        self._cache = cache
-        self._key = ""
-        self._verdicts: SchemaVerdicts | None = None
-        self._lock = threading.Lock()
-        self._failure: BaseException | None = None
-        if cache is not None:
-            # The verdict depends on the spec's files and the validator's code alone.
-            self._key = digest("validation", validator_digest(), spec_key or spec_digest(source))
-            self._problems = cache.validation(self._key)
-            if self._problems is not None:
-                cache.mark_used(_verdicts_key())  # kept for the next edit of the spec
-                return
-            # A spec seen before but for an edit: its unchanged schemas pass again unchecked.
-            self._verdicts = SchemaVerdicts(cache.schema_verdicts(_verdicts_key()))
-        if background and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._reader, writer = context.Pipe(duplex=False)
-            self._process = context.Process(target=_validate_into, args=(source, self._verdicts, writer), daemon=True)
-            self._process.start()
-            writer.close()
-        else:
-            self._problems = list(iter_spec_problems(source, self._verdicts))
-            self._keep(self._verdicts.used if self._verdicts is not None else None)
-
-    def _keep(self, passed: set[str] | None) -> None:
-        if self._cache is not None and self._problems is not None:
-            self._cache.keep_validation(self._key, self._problems)
-            if passed is not None:
-                self._cache.keep_schema_verdicts(_verdicts_key(), passed)
-
-    def problems(self) -> list[Diagnostic]:
-        """Every spec problem found; waits for the background process if there is one.
-
-        Safe from several threads (``serve`` waits for it in one while rebuilding)."""
-        with self._lock:
-            return self._wait()
-
-    def _wait(self) -> list[Diagnostic]:
-        if self._problems is None and self._failure is None:
-            try:
-                outcome = self._reader.recv()
-            except EOFError:
-                outcome = RuntimeError("the spec validation process died without an answer")
-            self._process.join()
-            self._reader.close()
-            if isinstance(outcome, BaseException):
-                self._failure = outcome  # raised to every caller, not read twice
-            elif isinstance(outcome[0], BaseException):  # a bug in the child: its traceback as the cause
-                error, text = outcome
-                error.__cause__ = RemoteTraceback(f"spec validation failed in its process:\n{text}")
-                self._failure = error
-            else:
-                self._problems, passed = outcome
-                self._keep(passed)
-        if self._failure is not None:
-            raise self._failure
-        assert self._problems is not None
-        return self._problems
-
-    def raise_problems(self) -> None:
-        problems = self.problems()
-        if problems:
-            raise PortalError.from_diagnostics(problems)
-
-
-def _verdicts_key() -> str:
-    return digest("schema-verdicts", validator_digest())
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No garbage collection meanwhile: for work that makes many objects that live on
-    and few garbage cycles (parsing a spec, modelling it, a quick rebuild). Each
-    collection would walk every object again for little: a third of the time parsing
-    GitHub's spec took. What is left to collect is collected afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-# Young collections between two full ones (CPython's default: 10). A build makes objects
-# that live as long as it does (the model, the navigation, memos of what it rendered),
-# and each full collection walks every one made since the last gc.freeze(): GitHub's cold
-# build spent 0.3 s of CPU, over its four processes, in 16 full collections that freed
-# almost nothing (peak RSS 237 MB with them, 240 MB without). Young collections run as
-# before: the cycles a page leaves (Jinja's contexts and modules) go with them.
-FULL_COLLECTIONS_EVERY = 100
-
-
-def collect_fully_less_often() -> tuple[int, int, int]:
-    """Make full garbage collections rarer (:data:`FULL_COLLECTIONS_EVERY`); return the
-    thresholds to restore with ``gc.set_threshold(*old)`` once the build is over."""
-    old = gc.get_threshold()
-    gc.set_threshold(old[0], old[1], max(old[2], FULL_COLLECTIONS_EVERY))
-    return old
-
-
-def _validate_into(source: SpecSource, verdicts: SchemaVerdicts | None, writer: Any) -> None:
-    gc.freeze()  # in the forked process: what it inherited is never garbage there
-    collect_fully_less_often()  # this process ends with the validation
-    try:
-        problems = list(iter_spec_problems(source, verdicts))
-        writer.send((problems, verdicts.used if verdicts is not None else None))
-    except BaseException as exc:  # a bug in validation: hand it, with its traceback, to the parent
-        writer.send((picklable(exc), traceback.format_exc()))
-    finally:
-        writer.close()
-
-
-@dataclass(frozen=True)
-class Project:
-    """Everything read from disk and modelled; ``validation`` may still be running."""
-
-    config: PortalConfig
-    source: SpecSource
-    api: Api
-    validation: Validation
-    guides: tuple[Guide, ...] = ()
-    verified: Mapping[str, Verified] = field(default_factory=dict)
-    pricing: Pricing | None = None
-    quickstart_budget: Budget = field(default_factory=Budget)
-    case_studies: tuple[CaseStudy, ...] = ()
-    home: Home | None = None
-    spec_digest: str = ""  # of the spec's files, when loaded with a cache
-
-    @property
-    def schema_validator(self) -> SchemaValidator:
-        return SchemaValidator(self.source.data, self.source.version)
 
 
 @dataclass(frozen=True)
@@ -226,164 +63,6 @@ class Site:
     top_pages: tuple[PlannedPage, ...] = ()  # Pricing: at the top level of the navigation
     extra_files: tuple[tuple[str, bytes], ...] = ()  # published as they are (pricing.json, scripts)
     keys: Mapping[str, str] = field(default_factory=dict)  # each page's cache key, by path
-
-
-def load_project(
-    config: PortalConfig,
-    *,
-    background_validation: bool = False,
-    with_content: bool = True,
-    cache: PageCache | None = None,
-    previous: Project | None = None,
-) -> Project:
-    """Read the spec and model it.
-
-    Without ``background_validation`` the spec is validated first and one
-    :class:`PortalError` lists every problem. With it, validation runs in parallel and
-    callers must call ``project.validation.raise_problems()`` before publishing, and
-    prefer its problems over any other failure (an invalid spec can trip the model).
-    ``with_content=False`` reads the spec alone, not the guides and pricing. A
-    ``cache`` keeps the validation verdict of specs it has seen. A ``previous`` project
-    (of the last build of a live preview) lends its spec, model and validation when
-    the spec's files read exactly as they did then.
-    """
-    policy = RefPolicy(config.allow_external_refs, config.allow_remote_refs)
-    if not config.spec_path.exists():
-        raise PortalError(
-            f"spec not found: {config.spec}",
-            Location(config.config_file),
-            "set `spec:` for the portal plugin in mkdocs.yml to the path of your OpenAPI file",
-        )
-    if previous is not None and _same_spec(previous, config):
-        source, api, validation, spec_key = previous.source, previous.api, previous.validation, previous.spec_digest
-        if not background_validation:
-            validation.raise_problems()
-    else:
-        with collector_paused():
-            source = load_spec(config.spec_path, config.project_dir, policy)
-        spec_key = spec_digest(source) if cache is not None else ""
-        validation = Validation(source, background_validation, cache, spec_key)
-        if not background_validation:
-            validation.raise_problems()
-        try:
-            with collector_paused():
-                api = build_api(source)
-        except Exception:
-            validation.raise_problems()  # an invalid spec explains the failure: say so
-            raise
-    budget = Budget.from_config(config.quickstart_budget, Location(config.config_file))
-    content_dir = config.project_dir / config.content_dir
-    guides = load_guides(content_dir, config.project_dir) if with_content else ()
-    pricing = load_pricing(content_dir, config.project_dir, api) if with_content else None
-    studies = load_case_studies(content_dir, config.project_dir, api, guides) if with_content else ()
-    home = plan_home(config, api, guides, studies) if with_content else None
-    project = Project(
-        config, source, api, validation, guides, load_verified(config), pricing, budget, studies, home, spec_key
-    )
-    if guides:
-        reserved = frozenset(
-            name for scheme in api.security_schemes for name in env_names(scheme, snippet_settings(config))
-        )
-        problems = _check_guides(project, reserved, cache)
-        if problems:
-            validation.raise_problems()  # a broken spec explains broken guides better
-            raise PortalError.from_diagnostics(problems)
-    return project
-
-
-def _check_guides(project: Project, reserved: frozenset[str], cache: PageCache | None) -> list[Diagnostic]:
-    """Every problem of the guides against the spec, each guide checked unless known to pass.
-
-    Checking a call against the spec's schemas imports a validator and takes a while;
-    a guide's pass is kept, keyed by the guide, every guide's id, the credentials'
-    variables, portal's and the validator's code, and each operation it names: where it
-    is and everything it and its path's parameters reach. An edit elsewhere in the spec
-    checks no guide again.
-    """
-    guides, api = project.guides, project.api
-    ids = frozenset(g.id for g in guides)
-    if cache is None:
-        return check_guides(guides, api, project.schema_validator, reserved)
-    spec = SpecDigests(project.source.data)
-    common = digest("guide-check", validator_digest(), project.source.version, sorted(ids), sorted(reserved))
-    validator: SchemaValidator | None = None
-    problems: list[Diagnostic] = []
-    for guide in guides:
-        named: list[list[Any]] = []
-        for name in operations_named(guide):
-            op = api.operation(name)
-            if op is None:
-                named.append([name])
-                continue
-            # The operation and the parameters its path item gives every operation.
-            reach = spec.reach(pointer_of(*op.pointer), pointer_of(*op.pointer[:-1], "parameters"))
-            named.append([name, list(op.pointer), reach])
-        key = digest(common, repr(guide), named)
-        if cache.validation(key) == []:
-            continue
-        validator = validator or project.schema_validator
-        found = check_guides((guide,), api, validator, reserved, ids)
-        if found:
-            problems.extend(found)
-        else:
-            cache.keep_validation(key, [])
-    # No spec.remember(): it would replace what page_keys learnt of the whole spec.
-    return sorted(problems, key=lambda d: d.location or Location(""))
-
-
-def _model_headings(data: Mapping[str, Any]) -> list[Any]:
-    components = data.get("components")
-    schemas = components.get("schemas") if isinstance(components, Mapping) else None
-    if not isinstance(schemas, Mapping):
-        return []
-    return [
-        [name, raw.get("title"), raw.get("description")] if isinstance(raw, Mapping) else [name, None, None]
-        for name, raw in schemas.items()
-    ]
-
-
-def _same_spec(previous: Project, config: PortalConfig) -> bool:
-    """Whether ``config`` reads the spec ``previous`` read, from files unchanged since."""
-    old = previous.config
-    if (old.spec_path, old.project_dir, old.allow_external_refs, old.allow_remote_refs) != (
-        config.spec_path,
-        config.project_dir,
-        config.allow_external_refs,
-        config.allow_remote_refs,
-    ):
-        return False
-    source = previous.source
-    for document in {id(d): d for d in (source.root, *source.documents.values())}.values():
-        try:
-            if document.path.read_text(encoding="utf-8") != document.text:
-                return False
-        except (OSError, UnicodeDecodeError):
-            return False
-    return True
-
-
-def spec_digest(source: SpecSource) -> str:
-    """The spec's files, by name and text: what its validation verdict depends on."""
-    # Hashed as they are: through digest()'s JSON, GitHub's 13 MB spec took a quarter
-    # of a second of every warm build.
-    hasher = hashlib.sha256()
-    for display, text in sorted((d.display, d.text) for d in (source.root, *source.documents.values())):
-        for part in (display, text):
-            data = part.encode("utf-8", errors="surrogatepass")
-            hasher.update(len(data).to_bytes(8, "big") + data)
-    return hasher.hexdigest()
-
-
-def load_verified(config: PortalConfig) -> dict[str, Verified]:
-    """What ``portal check --record`` measured, if it ever ran."""
-    path = config.project_dir / config.verified_file
-    if not path.is_file():
-        return {}
-    return verified_from(load_document(path, display_path(path, config.project_dir)).data)
-
-
-def snippet_settings(config: PortalConfig) -> SnippetSettings:
-    return SnippetSettings(config.snippet_base_url, config.snippet_env_prefix, config.snippet_credentials)
 
 
 def template_loader(config: PortalConfig) -> jinja2.BaseLoader:
@@ -504,23 +183,7 @@ def generate_site(
         if page is None:  # the helper failed on it: render it here to raise its error
             page = _render(render, path, config)
         pages.append(page)
-    guide_nav = tuple(
-        NavSection(
-            title, tuple(PlannedPage(g.kind, g.page, plain_title(g.title)) for g in project.guides if g.kind == kind)
-        )
-        for kind, title in (("quickstart", "Quickstarts"), ("tutorial", "Tutorials"))
-        if any(g.kind == kind for g in project.guides)
-    )
-    if studies:
-        guide_nav += (
-            NavSection(
-                "Case studies",
-                (
-                    PlannedPage("case-studies", CASE_STUDY_INDEX, "Case studies"),
-                    *(PlannedPage("case-study", s.page, plain_title(s.company)) for s in studies),
-                ),
-            ),
-        )
+    guide_nav = content_sections(project.guides, studies)
     top_pages: tuple[PlannedPage, ...] = ()
     extra_files: list[tuple[str, bytes]] = [(s.logo.path, s.logo.data) for s in studies]
     if studies:
@@ -528,7 +191,7 @@ def generate_site(
     if project.pricing is not None:
         page = render_pricing(project.pricing, env, config, plan)
         pages.append(page)
-        top_pages = (PlannedPage("pricing", page.path, plain_title(page.title)),)
+        top_pages = (top_page("pricing", page.path, page.title),)
         data = json.dumps(pricing_data(project.pricing), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         extra_files += [(PRICING_JSON, data.encode()), (PRICING_JS, read_asset("pricing.js"))]
     return Site(tuple(pages), plan.nav, plan, guide_nav, top_pages, tuple(extra_files), keys)
@@ -603,6 +266,8 @@ class _HelperRenders:
 
 
 _HELPER_MIN_PAGES = 32  # fewer cold pages are not worth a fork
+
+
 log = logging.getLogger("portal.engine")
 
 

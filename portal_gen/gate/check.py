@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from ..checks.case_studies import case_study_lint
+from ..checks.pricing import pricing_lint
 from ..checks.rules import check_spec, rule_levels, with_levels
 from ..config import PortalConfig
-from ..engine.build import Project, load_project, make_snippets, snippet_settings, template_loader
+from ..engine.build import make_snippets, template_loader
+from ..engine.project import Project, load_project, snippet_settings
 from ..errors import Diagnostic, Location, PortalError, display_path
-from ..model.case_studies import case_study_lint
-from ..model.pricing import pricing_lint
 from ..snippets.languages import LANGUAGES
 from ..snippets.request import env_names
 from ..snippets.run import missing_runtimes

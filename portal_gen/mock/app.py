@@ -25,7 +25,7 @@ from .security import challenge, check_credentials
 from .state import ACTION, CREATE, ITEM, LIST, Role, Store, copy_fields, id_property, roles_of, same_schema, with_id
 
 if TYPE_CHECKING:
-    from ..engine.build import Project
+    from ..engine.project import Project
 
 _ERRORS = {400: "invalid request", 415: "unsupported media type", 422: "invalid request body"}
 

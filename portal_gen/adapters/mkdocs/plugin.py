@@ -28,16 +28,10 @@ from mkdocs.structure.pages import Page
 
 from ... import accel
 from ...config import PortalConfig
-from ...engine.build import (
-    CSS_PATH,
-    Project,
-    Site,
-    collect_fully_less_often,
-    generate_site,
-    load_project,
-    template_loader,
-)
+from ...engine.build import CSS_PATH, Site, generate_site, template_loader
 from ...engine.cache import CACHE_DIR, PageCache, cache_enabled
+from ...engine.collector import collect_fully_less_often
+from ...engine.project import Project, load_project
 from ...errors import PortalError
 from ...plan.paths import HOME_PAGE
 from .pages import GeneratedPage, add_generated_files, portal_navigation, quickstarts

@@ -1,0 +1,147 @@
+"""Read ``content/quickstarts/*.yaml`` and ``content/tutorials/*.yaml`` into guides.
+
+:func:`load_guides` validates each file against the shipped JSON Schema
+(``schemas/guide.schema.json``) and keeps every value's location for later checks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..checks.content import content_schema, schema_problems
+from ..errors import Diagnostic, Location, PortalError, display_path
+from ..model.api import UNSET
+from ..model.guides import KINDS, Call, Capture, Guide, NextStep, Step
+from ..snippets.request import EnvValue
+from .sources import Document, load_document
+
+_REFERENCE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+
+
+def guide_schema() -> dict[str, Any]:
+    """The JSON Schema guides are validated against."""
+    return content_schema("guide")
+
+
+def guide_files(content_dir: Path) -> list[tuple[str, Path]]:
+    """(kind, path) of every guide file, in a stable order."""
+    found: list[tuple[str, Path]] = []
+    for kind, folder in KINDS:
+        directory = content_dir / folder
+        if directory.is_dir():
+            found.extend((kind, p) for p in sorted(directory.iterdir()) if p.suffix in (".yaml", ".yml"))
+    return found
+
+
+def load_guides(content_dir: Path, project_dir: Path) -> tuple[Guide, ...]:
+    """Read and validate every guide; one :class:`PortalError` lists all problems."""
+    guides: list[Guide] = []
+    problems: list[Diagnostic] = []
+    seen: dict[str, str] = {}
+    for kind, path in guide_files(content_dir):
+        document = load_document(path, display_path(path, project_dir))
+        errors = list(schema_problems(document, guide_schema(), "guide-schema"))
+        if errors:
+            problems.extend(errors)
+            continue
+        guide = _guide(document, kind, path.relative_to(content_dir).with_suffix(".md").as_posix())
+        if guide.id in seen:
+            problems.append(
+                Diagnostic(
+                    f"two guides are named '{guide.id}' ({seen[guide.id]} and {guide.source})",
+                    document.locate(),
+                    "guide ids are file names and must be unique across quickstarts and tutorials: rename one",
+                )
+            )
+            continue
+        seen[guide.id] = guide.source
+        guides.append(guide)
+    if problems:
+        raise PortalError.from_diagnostics(problems)
+    return tuple(guides)
+
+
+def _guide(document: Document, kind: str, page: str) -> Guide:
+    data = document.data
+    steps = []
+    for index, raw in enumerate(data["steps"]):
+        here = ("steps", index)
+        call = None
+        if "call" in raw:
+            spec = raw["call"]
+            call = Call(
+                operation=spec["operation"],
+                parameters={k: _with_references(v) for k, v in (spec.get("parameters") or {}).items()},
+                body=_with_references(spec["body"]) if "body" in spec else UNSET,
+                status=spec.get("status"),
+            )
+        captures = tuple(
+            Capture(name, tuple(path.split(".")), document.locate((*here, "capture", name)))
+            for name, path in (raw.get("capture") or {}).items()
+        )
+        steps.append(
+            Step(
+                number=index + 1,
+                title=raw["title"],
+                text=raw.get("text", ""),
+                after=raw.get("after", ""),
+                call=call,
+                code=dict(raw.get("code") or {}),
+                captures=captures,
+                location=document.locate(here),
+                locations=_locations(document, here, raw),
+            )
+        )
+    next_steps = tuple(
+        NextStep(
+            item["title"],
+            item.get("guide"),
+            item.get("operation"),
+            item.get("url"),
+            document.locate(("next_steps", index)),
+        )
+        for index, item in enumerate(data.get("next_steps") or [])
+    )
+    return Guide(
+        id=document.path.stem,
+        kind=kind,
+        source=document.display,
+        page=page,
+        title=data["title"],
+        summary=data["summary"],
+        audience=data.get("audience", ""),
+        builds=data.get("builds", ""),
+        minutes=data.get("minutes"),
+        prerequisites=tuple(data.get("prerequisites") or ()),
+        budget=dict(data.get("budget") or {}),
+        steps=tuple(steps),
+        next_steps=next_steps,
+        location=document.locate(),
+    )
+
+
+def _locations(document: Document, prefix: tuple[str | int, ...], value: Any) -> dict[tuple[str, ...], Location]:
+    """The location of every value under ``prefix``, keyed relative to it."""
+    found: dict[tuple[str, ...], Location] = {}
+    stack: list[tuple[tuple[str, ...], Any]] = [((), value)]
+    while stack:
+        pointer, item = stack.pop()
+        found[pointer] = document.locate((*prefix, *pointer))
+        if isinstance(item, dict):
+            stack.extend(((*pointer, str(k)), v) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend(((*pointer, str(i)), v) for i, v in enumerate(item))
+    return found
+
+
+def _with_references(value: Any) -> Any:
+    """The value with every ``"${NAME}"`` string turned into an :class:`EnvValue`."""
+    if isinstance(value, str):
+        match = _REFERENCE.match(value)
+        return EnvValue(match.group(1)) if match else value
+    if isinstance(value, dict):
+        return {k: _with_references(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_references(v) for v in value]
+    return value

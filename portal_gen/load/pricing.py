@@ -1,0 +1,95 @@
+"""Read ``content/pricing.yaml`` into :class:`~portal_gen.model.pricing.Pricing`.
+
+The file is checked against the shipped JSON Schema, then for what a schema cannot
+say (:mod:`portal_gen.checks.pricing`); one :class:`PortalError` lists every problem."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..checks.content import content_schema, schema_problems
+from ..checks.pricing import _semantic_problems
+from ..errors import PortalError, display_path
+from ..model.api import Api
+from ..model.pricing import Example, Feature, Meter, Plan, Pricing, Rate, Tier, money
+from .sources import Document, load_document
+
+PRICING_FILE = "pricing.yaml"
+
+
+def load_pricing(content_dir: Path, project_dir: Path, api: Api) -> Pricing | None:
+    """The project's pricing, or ``None`` without ``pricing.yaml``; raises
+    :class:`PortalError` listing every problem."""
+    path = content_dir / PRICING_FILE
+    if not path.is_file():
+        return None
+    document = load_document(path, display_path(path, project_dir))
+    problems = list(schema_problems(document, content_schema("pricing"), "pricing-schema"))
+    if problems:
+        raise PortalError.from_diagnostics(problems)
+    problems = list(_semantic_problems(document, api))
+    if problems:
+        raise PortalError.from_diagnostics(problems)
+    return _pricing(document)
+
+
+def _pricing(document: Document) -> Pricing:
+    data = document.data
+    rounding = {m["id"]: m.get("rounding", "half_up") for m in data["meters"]}
+    plans = []
+    for index, raw in enumerate(data["plans"]):
+        price = raw.get("price")
+        contact = raw.get("contact") or {}
+        plans.append(
+            Plan(
+                id=raw["id"],
+                name=raw["name"],
+                summary=raw.get("summary", ""),
+                price=None if price == "contact" else money(price if price is not None else 0),
+                contact_label=contact.get("label", "Contact sales"),
+                contact_url=contact.get("url", ""),
+                included=dict(raw.get("included") or {}),
+                limits=dict(raw.get("limits") or {}),
+                rates={m: _rate(r, rounding.get(m, "half_up")) for m, r in (raw.get("rates") or {}).items()},
+                features=tuple(raw.get("features") or ()),
+                highlight=bool(raw.get("highlight")),
+                location=document.locate(("plans", index)),
+                priced="price" in raw,
+            )
+        )
+    return Pricing(
+        source=document.display,
+        title=data.get("title", "Pricing"),
+        summary=data.get("summary", ""),
+        currency=data["currency"],
+        period=data.get("period", "month"),
+        tax_note=data.get("tax_note", ""),
+        meters=tuple(
+            Meter(
+                m["id"],
+                m["name"],
+                m["unit"],
+                m.get("description", ""),
+                tuple(m.get("operations") or ()),
+                m.get("rounding", "half_up"),
+            )
+            for m in data["meters"]
+        ),
+        plans=tuple(plans),
+        features=tuple(Feature(f["name"], dict(f["plans"])) for f in data.get("features") or ()),
+        examples=tuple(Example(e["title"], dict(e["usage"])) for e in data.get("examples") or ()),
+        faq=tuple((item["question"], item["answer"]) for item in data.get("faq") or ()),
+        meter_locations={m["id"]: document.locate(("meters", i)) for i, m in enumerate(data["meters"])},
+    )
+
+
+def _rate(raw: Mapping[str, Any], rounding: str) -> Rate:
+    minimum = money(raw.get("minimum", 0))
+    if "unit_price" in raw:
+        return Rate("unit", (Tier(0, None, money(raw["unit_price"])),), minimum, rounding)
+    tiers = tuple(
+        Tier(t["from"], t.get("to"), money(t["unit_price"]), money(t.get("flat_fee", 0))) for t in raw["tiers"]
+    )
+    return Rate(raw.get("mode", "graduated"), tiers, minimum, rounding)
