@@ -29,8 +29,9 @@ from portal_gen.model.api import (
     SecurityScheme,
 )
 from portal_gen.snippets import LANGUAGES, SnippetError, SnippetSettings
-from portal_gen.snippets.request import EnvValue, HttpRequest, build_request
+from portal_gen.snippets.request import HttpRequest, build_request
 from portal_gen.snippets.run import run_snippet
+from portal_gen.snippets.values import EnvValue
 
 GO_CACHE = Path(tempfile.gettempdir()) / "portal-test-snippet-cache"
 # Everything an encoder must get right: space, &, quote, backslash, non-ASCII, and

@@ -12,7 +12,8 @@ from ..errors import Diagnostic, Location
 from ..model.api import UNSET, Api, Operation, Schema
 from ..model.guides import Call, Capture, Guide, Step, success_response
 from ..snippets.languages import LANGUAGES, language_for
-from ..snippets.request import EnvValue, body_kind, preferred_media
+from ..snippets.request import body_kind, preferred_media
+from ..snippets.values import EnvValue
 from .content import unknown_operation
 from .values import SchemaValidator
 

@@ -13,7 +13,7 @@ from ..checks.content import content_schema, schema_problems
 from ..errors import Diagnostic, Location, PortalError, display_path
 from ..model.api import UNSET
 from ..model.guides import KINDS, Call, Capture, Guide, NextStep, Step
-from ..snippets.request import EnvValue
+from ..snippets.values import EnvValue
 from .sources import Document, load_document
 
 _REFERENCE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")

@@ -11,61 +11,26 @@ from __future__ import annotations
 import json
 import mimetypes
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..model.api import UNSET, Api, MediaType, Operation, Parameter, Schema, SecurityScheme
 from ..model.examples import example_for
+from .serialize import _cookie_pairs, _fill_path, _header_safe, _path_pieces, _query_pairs, _simple, _text
+from .values import EnvValue, Pieces, env_values, join_pieces
 
 # A relative or missing server URL has no host: snippets then call `portal mock`.
 MOCK_URL = "http://localhost:4010"
+
+
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 # Headers that OpenAPI says to ignore as parameters: auth and content negotiation are
 # described elsewhere in the spec.
 _IGNORED_HEADERS = {"accept", "content-type", "authorization"}
-
-
-@dataclass(frozen=True)
-class EnvValue:
-    """A value the snippet reads from the environment variable ``name`` at run time.
-
-    Multi-step tutorials use it for what an earlier step returned: the page says
-    ``export MESSAGE_ID=...``. It stands for one scalar value. In the path and in a
-    cookie it goes in as it is, not percent-encoded (it is meant for ids); in the
-    query, a form or a JSON body the language's own encoder encodes it.
-    """
-
-    name: str
-
-
-# Text as literal strings and environment reads, in order: each language joins them its
-# own way (``+`` in most, ``.`` in PHP, one shell word in curl).
-Pieces = tuple[str | EnvValue, ...]
-
-
-def join_pieces(pieces: Iterable[str | EnvValue]) -> Pieces:
-    """``pieces`` with neighbouring strings merged and empty ones dropped."""
-    merged: list[str | EnvValue] = []
-    for piece in pieces:
-        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += piece
-        elif piece:
-            merged.append(piece)
-    return tuple(merged)
-
-
-def env_values(value: Any) -> Iterator[EnvValue]:
-    """The :class:`EnvValue` objects in ``value`` (JSON-like data), in document order."""
-    if isinstance(value, EnvValue):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from env_values(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from env_values(item)
 
 
 @dataclass(frozen=True)
@@ -323,9 +288,6 @@ def _fallback(name: str, schema: Schema | None) -> Any:
     return "example"
 
 
-# -- base URL and credentials ----------------------------------------------------------
-
-
 def _base_url(api: Api, op: Operation, settings: SnippetSettings) -> str:
     if settings.base_url:
         return settings.base_url.rstrip("/")
@@ -392,134 +354,6 @@ def _credential(scheme: SecurityScheme, settings: SnippetSettings, used: set[str
     if scheme.type == "apiKey" and scheme.param_name and scheme.location in ("header", "query", "cookie"):
         return Credential(scheme.name, scheme.location, scheme.param_name, env[:1])
     return None  # mutualTLS: a client certificate, not something a snippet can carry
-
-
-# -- parameter serialization (OpenAPI 3 styles) ----------------------------------------
-
-
-def _text(value: Any) -> str:
-    """A scalar as it appears in a URL or header."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
-
-
-def _encode(value: Any) -> str:
-    return quote(_text(value), safe="")
-
-
-def _fill_path(template: str, values: Mapping[str, Pieces]) -> Pieces:
-    """The path template with each ``{name}`` replaced by its value's pieces."""
-    pieces: list[str | EnvValue] = []
-    for index, part in enumerate(re.split(r"\{([^{}]*)\}", template)):
-        if index % 2 == 0:
-            pieces.append(part)
-        else:
-            pieces.extend(values.get(part, ("{" + part + "}",)))
-    return join_pieces(pieces)
-
-
-def _path_pieces(param: Parameter, value: Any) -> Pieces:
-    """A path parameter's value; one read from the environment goes in as it is."""
-    if not isinstance(value, EnvValue):
-        return (_path_value(param, value),)
-    prefix = {"label": ".", "matrix": f";{_encode(param.name)}="}.get(param.style or "simple", "")
-    return join_pieces((prefix, value))
-
-
-def _path_value(param: Parameter, value: Any) -> str:
-    style = param.style or "simple"
-    explode = bool(param.explode)
-    if param.content:
-        return _encode(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-    if style == "label":
-        if isinstance(value, list):
-            return "." + ("." if explode else ",").join(_encode(v) for v in value)
-        if isinstance(value, dict):
-            if explode:
-                return "." + ".".join(f"{_encode(k)}={_encode(v)}" for k, v in value.items())
-            return "." + ",".join(f"{_encode(k)},{_encode(v)}" for k, v in value.items())
-        return "." + _encode(value)
-    if style == "matrix":
-        name = _encode(param.name)
-        if isinstance(value, list):
-            if explode:
-                return "".join(f";{name}={_encode(v)}" for v in value)
-            return f";{name}=" + ",".join(_encode(v) for v in value)
-        if isinstance(value, dict):
-            if explode:
-                return "".join(f";{_encode(k)}={_encode(v)}" for k, v in value.items())
-            return f";{name}=" + ",".join(f"{_encode(k)},{_encode(v)}" for k, v in value.items())
-        return f";{name}={_encode(value)}"
-    return _simple(param, value, encode=True)
-
-
-def _simple(param: Parameter, value: Any, *, encode: bool) -> str:
-    """``simple`` style (path and header parameters)."""
-    enc = _encode if encode else _text
-    if param.content:
-        return enc(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-    if isinstance(value, list):
-        return ",".join(enc(v) for v in value)
-    if isinstance(value, dict):
-        if param.explode:
-            return ",".join(f"{enc(k)}={enc(v)}" for k, v in value.items())
-        return ",".join(f"{enc(k)},{enc(v)}" for k, v in value.items())
-    return enc(value)
-
-
-def _query_pairs(param: Parameter, value: Any) -> list[tuple[str, str | EnvValue]]:
-    name = param.name
-    if isinstance(value, EnvValue):
-        return [(name, value)]
-    if param.content:
-        return [(name, json.dumps(value, ensure_ascii=False, separators=(",", ":")))]
-    style = param.style or "form"
-    explode = param.explode if param.explode is not None else style == "form"
-    if style == "deepObject" and isinstance(value, dict):
-        return _deep_object(name, value)
-    if isinstance(value, list):
-        if explode:
-            return [(name, _text(v)) for v in value]
-        separator = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
-        return [(name, separator.join(_text(v) for v in value))]
-    if isinstance(value, dict):
-        if explode:
-            return [(str(k), _text(v)) for k, v in value.items()]
-        return [(name, ",".join(f"{k},{_text(v)}" for k, v in value.items()))]
-    return [(name, _text(value))]
-
-
-def _deep_object(name: str, value: Any) -> list[tuple[str, str | EnvValue]]:
-    if isinstance(value, dict):
-        return [pair for k, v in value.items() for pair in _deep_object(f"{name}[{k}]", v)]
-    if isinstance(value, list):
-        return [(f"{name}[]", _text(v)) for v in value]
-    return [(name, _text(value))]
-
-
-def _cookie_pairs(param: Parameter, value: Any) -> list[tuple[str, str | EnvValue]]:
-    if isinstance(value, EnvValue):
-        return [(param.name, value)]  # as it is, like a path value
-    if isinstance(value, list):
-        if param.explode is not False:
-            return [(param.name, _encode(v)) for v in value]
-        return [(param.name, ",".join(_encode(v) for v in value))]
-    if isinstance(value, dict):
-        return [(param.name, ",".join(f"{_encode(k)},{_encode(v)}" for k, v in value.items()))]
-    return [(param.name, _encode(value))]
-
-
-def _header_safe(value: str) -> str:
-    """Header values cannot hold line breaks: a spec must not inject headers."""
-    return re.sub(r"[\r\n\x00]+", " ", value)
-
-
-# -- request bodies ---------------------------------------------------------------------
 
 
 def _body(api: Api, op: Operation, override: Any) -> Body | None:

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..request import EnvValue, HttpRequest, Part, Pieces, join_pieces
+from ..request import HttpRequest, Part
+from ..values import EnvValue, Pieces, join_pieces
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from ..request import EnvValue, HttpRequest, env_values, join_pieces
+from ..request import HttpRequest
+from ..values import EnvValue, env_values, join_pieces
 from .base import Language, json_template
 
 

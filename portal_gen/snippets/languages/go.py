@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..request import EnvValue, HttpRequest, join_pieces
+from ..request import HttpRequest
+from ..values import EnvValue, join_pieces
 from .base import Language, LiteralStyle, c_escape, join, quote_chars, write_literal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -6,7 +6,8 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from ..request import EnvValue, HttpRequest, Pieces, env_values
+from ..request import HttpRequest
+from ..values import EnvValue, Pieces, env_values
 from .base import Language, form_template, join, json_template
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from ..request import EnvValue, HttpRequest, Pieces, join_pieces
+from ..request import HttpRequest
+from ..values import EnvValue, Pieces, join_pieces
 from .base import Language, LiteralStyle, braced_escape, form_template, join, quote_chars, unique_keys, write_literal
 
 _DOUBLE = {"\\": "\\\\", '"': '\\"', "$": "\\$", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..request import EnvValue, HttpRequest, Pieces
+from ..request import HttpRequest
+from ..values import EnvValue, Pieces
 from .base import Language, LiteralStyle, braced_escape, join, quote_chars, write_literal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
