@@ -118,14 +118,17 @@ def test_a_speedup_steps_aside_outside_its_verified_versions(
 
     monkeypatch.delenv("PORTAL_ACCEL", raising=False)
     monkeypatch.delenv("PORTAL_ACCEL_SKIP", raising=False)
-    monkeypatch.setattr(accel, "_told", set())
     assert accel.enabled("material_search")
     real = accel._version
     monkeypatch.setattr(accel, "_version", lambda name: Version("99.0") if name == "mkdocs-material" else real(name))
-    with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.portal"):
-        assert not accel.enabled("material_search")
-        assert not accel.enabled("material_search")
-        assert accel.enabled("spec_validator")  # reaches into no Material
+    accel._verified.cache_clear()
+    try:
+        with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.portal"):
+            assert not accel.enabled("material_search")
+            assert not accel.enabled("material_search")
+            assert accel.enabled("spec_validator")  # reaches into no Material
+    finally:
+        accel._verified.cache_clear()  # the real versions again, for later tests
     told = [r.getMessage() for r in caplog.records if "portal accel" in r.getMessage()]
     assert told == ["portal accel: material_search off: mkdocs-material 99.0 is outside the verified range >=9.5,<9.9"]
 

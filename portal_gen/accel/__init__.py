@@ -17,9 +17,9 @@ The switch:
   project (:func:`configure`); the environment wins over it.
 
 This package's modules are imported by the code they speed up only once
-:func:`enabled` said yes, so with the switch off none of them is loaded. The answer is
-read from the environment on every call (a few microseconds; it is asked a few times
-a build), so a test or benchmark may change it between builds in one process.
+:func:`enabled` said yes, so with the switch off none of them is loaded. The switch is
+read from the environment on every call (a microsecond), so a test or benchmark may
+change it between builds in one process; the libraries' versions are read once.
 """
 
 from __future__ import annotations
@@ -107,7 +107,6 @@ SPEEDUPS: dict[str, Speedup] = {
 }
 
 _configured: bool | None = None  # the plugin option, for this process
-_told: set[str] = set()  # the speed-ups whose stepping aside was logged
 
 
 def configure(on: bool | None) -> None:
@@ -128,22 +127,28 @@ def switched_on() -> bool:
 
 def enabled(name: str) -> bool:
     """Whether the speed-up ``name`` runs: the switch is on, it is not skipped, and every
-    library it reaches into is a release it was verified on."""
-    speedup = SPEEDUPS[name]  # a KeyError is a bug: every speed-up is registered
+    library it reaches into is a release it was verified on.
+
+    Asked for each description and example rendered, so it costs a dictionary lookup
+    and two environment reads: the versions are read once per process."""
     if not switched_on():
         return False
-    skipped = {part.strip() for part in os.environ.get(SKIP_ENV, "").split(",")}
-    if name in skipped:
+    skipped = os.environ.get(SKIP_ENV)
+    if skipped and name in {part.strip() for part in skipped.split(",")}:
         return False
+    return _verified(name)
+
+
+@cache
+def _verified(name: str) -> bool:
+    speedup = SPEEDUPS[name]  # a KeyError is a bug: every speed-up is registered
     for distribution, specifier in speedup.verified.items():
         found = _version(distribution)
         if found is None or not _within(found, specifier):
-            if name not in _told:  # one line per speed-up and process
-                _told.add(name)
-                log.debug(
-                    f"portal accel: {name} off: {distribution} {found or '(not installed)'} "
-                    f"is outside the verified range {specifier}"
-                )
+            log.debug(
+                f"portal accel: {name} off: {distribution} {found or '(not installed)'} "
+                f"is outside the verified range {specifier}"
+            )  # once per speed-up and process: the answer is cached
             return False
     return True
 
