@@ -545,12 +545,12 @@ def test_full_collections_are_rarer_during_a_build_and_as_before_after(
 
 _BROKEN_VALIDATION = """
 import sys
-import portal_gen.engine.build as build
+import portal_gen.engine.validation as validation
 
 def broken_validator_walk(source, verdicts=None):
     raise ZeroDivisionError("a bug in validation")
 
-build.iter_spec_problems = broken_validator_walk
+validation.iter_spec_problems = broken_validator_walk
 from portal_gen.adapters.cli import main
 sys.argv = ["portal", "build", "--debug", "-d", sys.argv[1]]
 main()
