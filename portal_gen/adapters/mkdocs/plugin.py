@@ -305,7 +305,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
 
     def remember_published(self, site: Path, files: Mapping[str, list[Any]]) -> None:
         """After ``portal build`` moved its site to ``site``: note what it holds there."""
-        if self.cache is not None and files:
+        if self.cache is not None:  # also when empty: what the last build published is gone
             self.cache.keep_site_files(site, files)
 
     @event_priority(100)  # first: other plugins' post_build may read the pages
