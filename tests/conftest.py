@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -159,3 +160,14 @@ def processes_in(directory: Path) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+def accel_modules_loaded(code: str, switch: str) -> list[str]:
+    """The ``portal_gen.accel`` modules a fresh interpreter has loaded after running
+    ``code`` with ``PORTAL_ACCEL=switch``."""
+    script = code + "\nimport sys\nprint(sorted(m for m in sys.modules if m.startswith('portal_gen.accel.')))\n"
+    environment = {**os.environ, "PORTAL_ACCEL": switch}
+    environment.pop("PORTAL_ACCEL_SKIP", None)
+    done = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return list(ast.literal_eval(done.stdout.strip().splitlines()[-1]))

@@ -13,10 +13,7 @@ from __future__ import annotations
 import html
 import io
 import logging
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -27,6 +24,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.token import STANDARD_TYPES
 
+from conftest import accel_modules_loaded
 from portal_gen import accel
 from portal_gen.accel import highlight as fast
 from portal_gen.render import html as render_html
@@ -431,20 +429,10 @@ def test_placeholders_turn_themselves_off_when_a_probe_comes_out_otherwise(
 
 
 def test_with_the_switch_off_the_speedups_are_not_loaded() -> None:
-    script = (
-        "import sys\n"
+    code = (
         "from portal_gen.render.html import highlight_blocks, highlight_code\n"
         "highlight_code('{\"a\": 1}', 'json')\n"
         "highlight_blocks('x = \"https://x.test\"\\n', 'python')\n"
-        "print(sorted(name for name in sys.modules if name.startswith('portal_gen.accel.')))\n"
     )
-
-    def loaded(switch: str) -> str:
-        environment = {**os.environ, "PORTAL_ACCEL": switch}
-        environment.pop("PORTAL_ACCEL_SKIP", None)
-        done = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
-
-    assert loaded("0") == "[]"
-    assert loaded("1") == "['portal_gen.accel.highlight']"
+    assert accel_modules_loaded(code, "0") == []
+    assert accel_modules_loaded(code, "1") == ["portal_gen.accel.highlight"]

@@ -2,16 +2,14 @@ from __future__ import annotations
 
 import html as html_module
 import logging
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import accel_modules_loaded
 from portal_gen import accel
 from portal_gen.accel import markdown as fast
 from portal_gen.render import markdown as render_markdown_module
@@ -146,19 +144,9 @@ def test_the_shortcut_turns_itself_off_when_the_full_path_renders_its_probe_othe
 
 
 def test_with_the_switch_off_the_shortcut_is_not_loaded() -> None:
-    script = (
-        "import sys\n"
+    code = (
         "from portal_gen.render.markdown import render_inline, render_markdown\n"
         "render_markdown('A plain sentence.'), render_inline('Another one.')\n"
-        "print(sorted(name for name in sys.modules if name.startswith('portal_gen.accel.')))\n"
     )
-
-    def loaded(switch: str) -> str:
-        environment = {**os.environ, "PORTAL_ACCEL": switch}
-        environment.pop("PORTAL_ACCEL_SKIP", None)
-        done = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
-
-    assert loaded("0") == "[]"
-    assert loaded("1") == "['portal_gen.accel.markdown']"
+    assert accel_modules_loaded(code, "0") == []
+    assert accel_modules_loaded(code, "1") == ["portal_gen.accel.markdown"]
