@@ -187,7 +187,7 @@ def test_the_speed_fixes_change_no_error() -> None:
 
 
 # jsonschema-rs answers 3.0's meta-schema check for the schemas it passes; anything it
-# might judge otherwise goes to the check itself (validator_fix._passes_draft4_quickly).
+# might judge otherwise goes to the check itself (accel.spec_validator._passes_draft4_quickly).
 class _Checks30:
     """What the quick path asks of the library's 3.0 schema validator."""
 

@@ -164,7 +164,7 @@ class PageCache:
         self.used.add(key)
 
     def schema_verdicts(self, key: str) -> list[str]:
-        """Hashes of the schemas that passed the meta-schema check (see :mod:`.validator_fix`)."""
+        """Hashes of the schemas that passed the meta-schema check (see :mod:`portal_gen.accel.spec_validator`)."""
         self.used.add(key)
         known = self._read("validation", key)
         return [k for k in known if isinstance(k, str)] if isinstance(known, list) else []
