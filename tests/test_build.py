@@ -233,8 +233,39 @@ def test_search_indexes_the_reference_but_not_example_code(built) -> None:
     assert "language-json highlight" in page(site, "reference/pets/create-pet/index.html")
 
 
+def test_another_process_makes_the_sites_folders_and_is_stopped_with_the_build(tmp_path: Path) -> None:
+    from portal_gen.accel.site_folders import Folders
+
+    site = tmp_path / "site"
+    site.mkdir()
+    odd = [site / "-p", site / "a space", site / "new\nline", site / "café"]  # NUL-separated names
+    wanted = {str(site / f"section-{i % 7}" / f"page-{i}") for i in range(300)} | {str(p) for p in odd}
+    folders = Folders.start(wanted, str(site))
+    assert folders is not None
+    folders.finish()
+    assert all(Path(folder).is_dir() for folder in wanted)
+    assert sorted(p.name for p in site.iterdir() if not p.name.startswith("section-")) == sorted(p.name for p in odd)
+    assert Folders.start(sorted(wanted)[:10], str(site)) is None  # too few to be worth a process
+
+    other = tmp_path / "other"
+    other.mkdir()
+    many = Folders.start({str(other / f"{i:05}" / "deep" / "er") for i in range(20_000)}, str(other))
+    assert many is not None
+    many.stop()  # a failed build: nothing more is made once it returns
+    before = len(list(other.iterdir()))
+    time.sleep(0.3)
+    assert len(list(other.iterdir())) == before < 20_000
+
+    gone = tmp_path / "gone"  # the site's folder was removed (a failed build): none is made
+    late = Folders.start({str(gone / f"{i}") for i in range(100)}, str(gone))
+    assert late is not None
+    late.finish()
+    assert not gone.exists()
+
+
 def test_a_build_makes_no_folder_it_does_not_fill(tmp_path: Path) -> None:
-    """No folder for a page MkDocs leaves out (a dot-folder's), none left empty."""
+    """The folders made ahead are the generated pages' own: none for a page MkDocs
+    leaves out (a dot-folder's), none left empty."""
     project = make_project(tmp_path / "project")
     (project / "content" / ".hidden").mkdir()
     (project / "content" / ".hidden" / "note.md").write_text("# Note\n")
@@ -242,7 +273,7 @@ def test_a_build_makes_no_folder_it_does_not_fill(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     site = project / "site"
     assert not (site / ".hidden").exists()
-    assert len(list((site / "reference").rglob("index.html"))) > 32
+    assert len(list((site / "reference").rglob("index.html"))) > 32  # enough for the second process
     assert [p for p in site.rglob("*") if p.is_dir() and not any(p.iterdir())] == []
 
 
@@ -258,7 +289,7 @@ def test_a_build_stopped_by_a_hook_publishes_nothing_and_leaves_nothing(tmp_path
     assert result.returncode == 1
     assert "stopped by a hook" in result.stderr
     assert [p.name for p in (project / "site").iterdir()] == ["old.html"]
-    time.sleep(0.3)  # a process left writing pages would write them now
+    time.sleep(0.3)  # a process left making folders would make them now
     assert [p.name for p in project.iterdir() if p.name.startswith(".portal-") and p.name != ".portal-cache"] == []
     assert processes_in(project) == []
 
@@ -275,6 +306,112 @@ def test_exit_handlers_run_after_a_build(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr.rstrip().endswith("generated pages rendered)")
     assert (project / "exit-handler-ran").read_text() == "yes"
+
+
+def test_an_old_site_becomes_a_spare_of_folders_and_only_folders(tmp_path: Path) -> None:
+    from portal_gen.accel.site_folders import _MANIFEST, drop_unused, recycle
+    from portal_gen.accel.site_folders import keep_folders as _keep_folders
+
+    old = tmp_path / "old"
+    (old / "a" / "b").mkdir(parents=True)
+    (old / "a" / "b" / "index.html").write_text("page")
+    (old / "c").mkdir()
+    (old / "gone" / "deep").mkdir(parents=True)
+    (old / "index.html").write_text("home")
+    (old / ".git" / "objects").mkdir(parents=True)  # hidden: MkDocs never writes one
+    (old / ".git" / "objects" / "x").write_text("object")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the site's")
+    (old / "link").symlink_to(outside, target_is_directory=True)
+    spare = tmp_path / "cache" / "spare-site"
+    assert _keep_folders(old, spare)
+    assert not old.exists()
+    assert (outside / "keep.txt").read_text() == "not the site's"  # a link is removed, never followed
+    found = sorted(str(p.relative_to(spare)) for p in spare.rglob("*"))
+    assert found == [_MANIFEST, "a", "a/b", "c", "gone", "gone/deep"]
+    # A second old site while a spare is kept: it is not made a spare (the caller deletes it).
+    other = tmp_path / "other"
+    (other / "d").mkdir(parents=True)
+    assert not _keep_folders(other, spare)
+    # Nor is a site whose folders a new build would not make so (chmod-ed): they would stay so.
+    private = tmp_path / "private"
+    (private / "e").mkdir(parents=True)
+    (private / "e").chmod(0o700)
+    assert not _keep_folders(private, tmp_path / "cache" / "other-spare")
+
+    # The next build: MkDocs has made "c" already; of the spare's other folders, those it
+    # writes into move in ("gone" does not); "a/b", a folder then, is one of its files now.
+    site = tmp_path / "site"
+    (site / "c").mkdir(parents=True)
+    (site / "c" / "made.txt").write_text("by the build")
+    folders = recycle(spare, site, ["a/index.html", "a/b", "c/made.txt", "index.html"])
+    assert sorted(folders) == ["a", "a/b"]
+    assert not spare.exists()
+    assert sorted(p.name for p in site.iterdir()) == ["a", "c"]
+    assert not (site / "a" / "b").exists()  # removed: the build writes a file there
+    # The build fills "a": a recycled folder left empty would go, a filled one stays.
+    (site / "a" / "b").write_text("a page at a folder's old place")
+    (site / "a" / "index.html").write_text("page")
+    drop_unused(site, folders)
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*")) == [
+        "a",
+        "a/b",
+        "a/index.html",
+        "c",
+        "c/made.txt",
+    ]
+
+    # A manifest naming folders outside the site is not followed.
+    bad = tmp_path / "bad-spare"
+    (bad / "x").mkdir(parents=True)
+    (bad / _MANIFEST).write_bytes(b"x\0../outside\0/tmp\0x/../../outside")
+    elsewhere = tmp_path / "site2"
+    elsewhere.mkdir()
+    assert recycle(bad, elsewhere, ["x/index.html"]) == ["x"]
+    # A spare without its manifest (torn): none of its folders is used, and it is removed.
+    torn = tmp_path / "torn-spare"
+    (torn / "y").mkdir(parents=True)
+    assert recycle(torn, elsewhere, ["y/index.html"]) == []
+    assert not torn.exists() and not (elsewhere / "y").exists()
+    assert recycle(tmp_path / "no-spare", elsewhere, ["x/index.html"]) == []
+
+
+def test_a_rebuild_reuses_the_old_sites_folders_and_publishes_what_a_fresh_build_would(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", operations=40)
+    spare = project / ".portal-cache" / "spare-site"
+    for _ in range(2):  # the second build replaces a site: its folders become the spare
+        result = run_portal("build", cwd=project)
+        assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 30
+    while not spare.is_dir() and time.monotonic() < deadline:  # made by a detached process
+        time.sleep(0.05)
+    assert spare.is_dir()
+    assert [p for p in spare.rglob("*") if p.is_file() and p.name != ".portal-folders"] == []
+    kept = {str(p.relative_to(spare)): p.stat().st_ino for p in spare.rglob("*") if p.is_dir()}
+    assert len(kept) > 40
+
+    # One operation less: its page's folder, reused from the spare, must not stay behind.
+    spec_path = project / "openapi" / "openapi.json"
+    spec = json.loads(spec_path.read_text())
+    path = next(iter(spec["paths"]))
+    del spec["paths"][path]
+    spec_path.write_text(json.dumps(spec))
+    result = run_portal("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    now = {str(p.relative_to(site)): p.stat().st_ino for p in site.rglob("*") if p.is_dir()}
+    reused = [name for name, inode in now.items() if kept.get(name) == inode]
+    assert len(reused) > 40  # the same folders, moved, not made again
+    assert [p for p in site.rglob("*") if p.is_dir() and not any(p.iterdir())] == []
+
+    cold = tmp_path / "cold"
+    assert run_portal("build", "-d", str(cold), cwd=project, env={"PORTAL_CACHE": "0"}).returncode == 0
+
+    def tree(root: Path) -> dict[str, bytes | None]:
+        return {str(p.relative_to(root)): None if p.is_dir() else p.read_bytes() for p in root.rglob("*")}
+
+    assert tree(site) == tree(cold)
 
 
 _PATHS = st.lists(st.sampled_from(["reference", "models", "pets", "index", "a", "b"]), min_size=1, max_size=4)

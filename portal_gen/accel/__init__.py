@@ -79,6 +79,11 @@ SPEEDUPS: dict[str, Speedup] = {
             {"mkdocs": ">=1.6,<1.7", _MATERIAL: ">=9.5,<9.9"},
         ),
         Speedup(
+            "site_folders",
+            "the last site's folders recycled and the new ones made by a second process",
+            {"mkdocs": ">=1.6,<1.7"},
+        ),
+        Speedup(
             "spec_validator",
             "openapi-spec-validator's walk made faster (sets, a path memo, jsonschema-rs for the meta-schema)",
             {

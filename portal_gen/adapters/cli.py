@@ -157,6 +157,7 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool,
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort
 
+    from .. import accel
     from .mkdocs.plugin import BuildRequest
     from .publish import atomic_directory
 
@@ -171,16 +172,24 @@ def build(config_file: Path, site_dir: Path | None, strict: bool, verbose: bool,
         # of objects (a tenth of a second each on GitHub's spec), nor can they free them.
         gc.freeze()
         target = site_dir.resolve() if site_dir else Path(config.site_dir)
+        # The replaced site's folders are kept, emptied, for the next build (with the
+        # cache: they are of its kind, disposable, and deleted with it).
+        spare = plugin.cache.spare_site() if plugin.cache is not None and accel.enabled("site_folders") else None
         try:
             with (
                 _quiet_portal_errors(plugin),
                 _progress() as progress,
-                atomic_directory(target) as staging,
+                atomic_directory(target, spare) as staging,
             ):
                 # Unchanged pages are linked from the site this build replaces, not copied.
-                plugin.request = BuildRequest(progress=progress, previous_site=target)
+                plugin.request = BuildRequest(progress=progress, previous_site=target, spare=spare)
                 config.site_dir = str(staging)
-                mkdocs_build(config)
+                try:
+                    mkdocs_build(config)
+                except BaseException:  # Ctrl-C too, which MkDocs tells no plugin of
+                    plugin.stop_folders()
+                    raise
+                plugin.drop_unused_folders(staging)
                 published = plugin.published_files(staging)
         except Abort:
             if plugin.error is None:

@@ -12,12 +12,13 @@ _PREFIX = ".portal-"
 
 
 @contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
+def atomic_directory(target: Path, spare: Path | None = None) -> Iterator[Path]:
     """Yield a fresh sibling directory to build into; it replaces ``target`` on success.
 
     On any failure (an exception, Ctrl-C) the half-built directory is removed and
     ``target`` is left exactly as it was. The swap is two renames on one file system;
-    the old site is deleted only after the new one is in place.
+    the old site is deleted only after the new one is in place. With ``spare``, its
+    folders are kept there, emptied, for the next build to reuse (:func:`recycle`).
     """
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -39,12 +40,13 @@ def atomic_directory(target: Path) -> Iterator[Path]:
         if retired.exists():
             os.replace(retired, target)
         raise
-    _remove_later(retired)
+    _remove_later(retired, spare)
 
 
-def _remove_later(path: Path) -> None:
+def _remove_later(path: Path, spare: Path | None = None) -> None:
     """Delete the old site without making the build wait for it (a second or more on a
-    big site): a detached grandchild process deletes it. If it is killed first, the next build removes
+    big site): a detached grandchild process deletes it, or with ``spare`` empties it
+    into a spare (:func:`~portal_gen.accel.site_folders.keep_folders`). If it is killed first, the next build removes
     what is left (:func:`_remove_stale`: its name holds a dead pid)."""
     if not hasattr(os, "fork"):
         shutil.rmtree(path, ignore_errors=True)
@@ -62,7 +64,8 @@ def _remove_later(path: Path) -> None:
                     os.rename(path, own)
                 except OSError:
                     own = path
-                shutil.rmtree(own, ignore_errors=True)
+                if spare is None or not _kept_as_spare(own, spare):
+                    shutil.rmtree(own, ignore_errors=True)
         finally:
             os._exit(0)
     os.waitpid(child, 0)  # the child exits at once; its child is adopted by init
@@ -88,3 +91,9 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _kept_as_spare(path: Path, spare: Path) -> bool:
+    from ..accel.site_folders import keep_folders  # only when the speed-up gave a spare
+
+    return keep_folders(path, spare)

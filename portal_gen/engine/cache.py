@@ -188,6 +188,11 @@ class PageCache:
         warm build on GitHub's spec)."""
         self._write("memo", "spec-refs", {"code": code_digest(), "refs": refs})
 
+    def spare_site(self) -> Path | None:
+        """Where ``portal build`` keeps the folders of the site it replaced, for the next
+        build (see :mod:`.output`); ``None`` without a cache directory."""
+        return self.directory / "spare-site" if self.directory is not None else None
+
     def jinja_directory(self) -> Path:
         """Where Jinja keeps compiled templates (its own cache, keyed by source)."""
         assert self.directory is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
@@ -66,6 +67,7 @@ class BuildRequest:
 
     progress: Callable[[str, int, int], None] | None = None  # (phase, done, total)
     previous_site: Path | None = None  # the site this build replaces: unchanged pages are linked from it
+    spare: Path | None = None  # the last site's folders, kept for this build (accel: site_folders)
 
 
 class PortalPluginError(PluginError):
@@ -94,6 +96,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self.rendered = 0  # generated pages a template rendered in the last build
         self.reused = 0  # generated pages whose finished HTML came from the cache
         self.fast: Any = None  # accel.fast_build.FastBuild of this build
+        self._folders: Any = None  # accel.site_folders: the site's folders, being made meanwhile
+        self._recycled: list[str] = []  # the folders this build took from the spare
         self._quick: Any = None  # accel.serve_quick.QuickRebuilds, under `serve`
         self._sharing_allowed = True
         self._build: tuple[Files, Navigation | None, Any, Any] | None = None  # files, nav, env, made_from
@@ -173,7 +177,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             config.extra_css.append(CSS_PATH)
         return config
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+    def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
         project = self.project if self.project is not None else self.load_or_fail(config)
         self.project = None  # a later rebuild (serve) must read the files again
         # Before portal adds its own pages: the hand-written quickstarts, and whether the
@@ -186,6 +190,42 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         except PortalError as exc:
             raise PortalPluginError(exc) from None
         return files
+
+    @event_priority(-1000)  # last: the files MkDocs will write
+    def _start_folders(self, files: Files, config: MkDocsConfig) -> Files:
+        self.stop_folders()
+        if not accel.enabled("site_folders"):
+            return files
+        from ...accel.site_folders import Folders, recycle
+
+        if self.request.spare is not None:  # after MkDocs emptied the site: it would delete them
+            destinations = [file.dest_uri for file in files if file.inclusion.is_included()]
+            self._recycled = recycle(self.request.spare, Path(config.site_dir), destinations)
+        if self._sharing_allowed:  # not under `serve` or --dirty: their folders exist
+            # The generated pages' folders alone: MkDocs writes each, and they are most.
+            pages = files.documentation_pages()
+            folders = {
+                os.path.dirname(f.abs_dest_path) for f in pages if f.src_uri in self.pages and f.inclusion.is_included()
+            }
+            self._folders = Folders.start(folders, config.site_dir)
+        return files
+
+    on_files = CombinedEvent(_add_pages, _start_folders)
+
+    def drop_unused_folders(self, site: Path) -> None:
+        """Once the site is written: remove the folders taken from the spare that it
+        left empty, so it holds what a build into a new folder would."""
+        recycled, self._recycled = self._recycled, []
+        if recycled:
+            from ...accel.site_folders import drop_unused
+
+            drop_unused(site, recycled)
+
+    def stop_folders(self, *, wait: bool = False) -> None:
+        """Stop making the site's folders; ``wait``: until every one is made."""
+        folders, self._folders = self._folders, None
+        if folders is not None:
+            folders.finish() if wait else folders.stop()
 
     def _add_reference(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         return nav if self.site is None else portal_navigation(nav, self.site, self.pages, files, config)
@@ -278,6 +318,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def _finish_build(self, config: MkDocsConfig) -> None:
         # Nothing is published before every page is written and the spec is known to be
         # valid: `portal build` discards its staging folder when this raises.
+        self.stop_folders(wait=True)  # before the site is moved: none is made after
         if self.fast is not None:
             self.rendered += self.fast.finish(self.cache, self._raise_spec_problems)
         self._raise_spec_problems()
@@ -305,6 +346,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._restore_collection()
         if self._quick is not None:
             self._quick.forget()
+        self.stop_folders()
         fast, self.fast = self.fast, None
         if fast is not None:
             fast.stop()
