@@ -39,15 +39,19 @@ exits 2 when a command fails or the set-up is impossible.
 With ``--accel-table`` it also measures what each speed-up behind portal's switch
 (``portal_gen.accel``) is worth: in every round, after Redocly, each configuration in
 turn (all speed-ups on, the default; all off, ``PORTAL_ACCEL=0``; and each speed-up off
-alone, ``PORTAL_ACCEL_SKIP=name``) gets a cold ``portal build`` and then a warm one (a
-second ``portal build`` into the same site, the cache kept). The order of the
-configurations rotates from round to round. It prints a Markdown table of the medians
-(wall and CPU time, and each configuration's difference from all on), the ratio to
-Redocly with the speed-ups off as well as on, and whether every configuration's site
-(cold and warm, first round) has the same bytes as the all-on cold build's. The all-on
-cold builds are the report's "portal build (cold)". ``serve_quick`` is left out: it
-only runs in ``portal serve``. Builds run with ``SOURCE_DATE_EPOCH`` fixed in that
-mode, so that sites of different configurations can be compared byte for byte.
+alone, ``PORTAL_ACCEL_SKIP=name``) gets a cold ``portal build``, then a warm one (a
+second ``portal build`` into the same site, the cache kept) and a third ("warm again":
+only it finds the folders ``site_folders`` kept from the site the second replaced). The
+configurations run in a shuffled order, a different one each round. Each build waits
+for the last one's detached clean-up of the site it replaced, and after a configuration
+that deleted that site (no spare folders kept) the next one waits a minute (see run()).
+It prints a Markdown table of the medians (wall and CPU time, and each configuration's
+difference from all on), the ratio to Redocly with the speed-ups off as well as on, and
+whether every configuration's sites (first round) have the same bytes as the all-on
+cold build's. The all-on cold builds are the report's "portal build (cold)".
+``serve_quick`` is left out: it only runs in ``portal serve``. Builds run with
+``SOURCE_DATE_EPOCH`` fixed in that mode, so that sites of different configurations
+can be compared byte for byte.
 
 Units are decimal: 1 MB = 1,000,000 bytes, 1 GB = 1,000,000,000 bytes.
 
@@ -67,12 +71,14 @@ import hashlib
 import json
 import os
 import platform
+import random
 import shutil
 import stat
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -309,8 +315,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--accel-table",
         action="store_true",
-        help="also time cold and warm builds with portal's speed-ups all on, all off and each off alone "
-        "(PORTAL_ACCEL, PORTAL_ACCEL_SKIP), round-robin, and print a Markdown table of the medians",
+        help="also time a cold build and two warm ones with portal's speed-ups all on, all off and each off "
+        "alone (PORTAL_ACCEL, PORTAL_ACCEL_SKIP), round-robin, and print a Markdown table of the medians",
     )
     return parser.parse_args(argv)
 
@@ -624,6 +630,27 @@ def load_average() -> list[float]:
         return []
 
 
+# --accel-table: the builds of each configuration, in order. "warm" is a second build into
+# the same site with the cache kept; "again" a third: only it finds the folders that the
+# site_folders speed-up kept from the site the second build replaced.
+KINDS = ("cold", "warm", "again")
+KIND_LABELS = {"cold": "cold", "warm": "warm", "again": "warm again"}
+# After a configuration whose last build deleted the site it replaced (no spare folders
+# kept: site_folders off), wait this long before the next configuration's cold build, so
+# that it does not pay for those freed inodes (see run()); that cost is the deleting
+# configuration's, and its own third build pays it.
+SETTLE_AFTER_DELETE_S = 60.0
+CLEANUP_TIMEOUT_S = 300.0
+
+
+def wait_for_cleanup(project: Path) -> None:
+    """Wait until the detached process that removes or recycles the site a build replaced
+    (``.portal-old-site-PID`` beside it) is done, so it runs in no measured build."""
+    deadline = time.monotonic() + CLEANUP_TIMEOUT_S
+    while any(project.glob(".portal-old-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 class AccelBench:
     """Cold and warm ``portal build`` runs of one project for each speed-up configuration."""
 
@@ -632,38 +659,53 @@ class AccelBench:
         self.project = project
         self.workdir = workdir
         self.configs = configs
-        self.cold: dict[str, list[Measurement]] = {config.key: [] for config in configs}
-        self.warm: dict[str, list[Measurement]] = {config.key: [] for config in configs}
+        self.runs: dict[str, dict[str, list[Measurement]]] = {
+            kind: {config.key: [] for config in configs} for kind in KINDS
+        }
         self.failures: list[str] = []
-        self.digests: dict[tuple[str, str], dict[str, str]] = {}  # (key, "cold"/"warm") -> site, round 1
+        self.digests: dict[tuple[str, str], dict[str, str]] = {}  # (key, kind) -> site, round 1
         self.on_site: TreeSize | None = None  # the all-on cold build's site, round 1
+        self.settled = 0  # waits of SETTLE_AFTER_DELETE_S
+
+    def order(self, attempt: int) -> list[AccelConfig]:
+        """The configurations in a shuffled order, a different one each round (seeded by the
+        round: reproducible), so that none always follows the same one."""
+        order = list(self.configs)
+        random.Random(attempt).shuffle(order)
+        return order
 
     def run_round(self, attempt: int, rounds: int) -> None:
-        """Every configuration once, cold then warm; the order rotates from round to round."""
-        shift = (attempt - 1) % len(self.configs)
+        """Every configuration once: a cold build, then two warm ones."""
         site_dir = self.project / "site"
-        for config in self.configs[shift:] + self.configs[:shift]:
+        for config in self.order(attempt):
             # Cold: the last build's site and cache moved aside (not deleted: see run()).
             set_aside(self.project, f"{attempt}-{config.key}", (site_dir, self.project / ".portal-cache"))
-            for kind in ("cold", "warm"):
+            for kind in KINDS:
+                label = KIND_LABELS[kind]
                 log = self.workdir / f"portal-build-{config.key}-{kind}.log"
-                progress(f"running portal build, {config.label}, {kind} (round {attempt}/{rounds}) ...")
+                progress(f"running portal build, {config.label}, {label} (round {attempt}/{rounds}) ...")
                 try:
                     run = measure([*self.portal, "build"], cwd=self.project, log=log, env={**SITE_ENV, **config.env})
                 except BenchmarkError as error:
                     kept = log.with_name(f"{log.stem}-failed-{attempt}.log")
                     shutil.copyfile(log, kept)
                     self.failures.append(
-                        f"{config.label}, {kind} build of round {attempt} failed (log: {kept}): {error}"
+                        f"{config.label}, {label} build of round {attempt} failed (log: {kept}): {error}"
                     )
                     progress(f"FAILED: {error}")
-                    break  # no warm build after a failed cold one
-                (self.cold if kind == "cold" else self.warm)[config.key].append(run)
-                progress(f"portal build, {config.label}, {kind}: {run.wall_s:.2f} s ({run.cpu_s:.2f} s CPU)")
+                    break  # no warm build after a failed one
+                finally:
+                    wait_for_cleanup(self.project)
+                self.runs[kind][config.key].append(run)
+                progress(f"portal build, {config.label}, {label}: {run.wall_s:.2f} s ({run.cpu_s:.2f} s CPU)")
                 if attempt == 1:
                     self.digests[(config.key, kind)] = site_digest(site_dir)
                     if config.key == "on" and kind == "cold":
                         self.on_site = tree_size(site_dir)
+            if not (self.project / ".portal-cache" / "spare-site").is_dir():
+                progress(f"the replaced site was deleted: waiting {SETTLE_AFTER_DELETE_S:.0f} s")
+                self.settled += 1
+                time.sleep(SETTLE_AFTER_DELETE_S)
 
     def output_notes(self) -> list[str]:
         """Which sites (round 1) differ from the all-on cold build's."""
@@ -675,11 +717,18 @@ class AccelBench:
             difference = compare_sites(reference, digest)
             if difference is not None:
                 label = next(config.label for config in self.configs if config.key == key)
-                notes.append(f"the site of {label}, {kind} (round 1), differs from all on, cold: {difference}")
+                notes.append(
+                    f"the site of {label}, {KIND_LABELS[kind]} (round 1), differs from all on, cold: {difference}"
+                )
         if not notes:
             notes.append(
-                f"every configuration's site, cold and warm (round 1, {len(self.digests)} sites), has the same "
-                f"bytes as the all-on cold build's ({len(reference):,} files)"
+                f"every configuration's site, cold, warm and warm again (round 1, {len(self.digests)} sites), "
+                f"has the same bytes as the all-on cold build's ({len(reference):,} files)"
+            )
+        if self.settled:
+            notes.append(
+                f"{self.settled} times a configuration's last build deleted the site it replaced (no spare "
+                f"folders), and the next configuration waited {SETTLE_AFTER_DELETE_S:.0f} s"
             )
         return notes
 
@@ -689,15 +738,12 @@ class AccelBench:
         def median(runs: list[Measurement], attribute: str) -> float | None:
             return round(statistics.median(getattr(run, attribute) for run in runs), 3) if runs else None
 
-        base_cold = median(self.cold["on"], "wall_s")
-        base_warm = median(self.warm["on"], "wall_s")
         rows = []
         for config in self.configs:
             row: dict[str, Any] = {"configuration": config.label, "key": config.key, "env": config.env}
-            for kind, runs, base in (
-                ("cold", self.cold[config.key], base_cold),
-                ("warm", self.warm[config.key], base_warm),
-            ):
+            for kind in KINDS:
+                runs = self.runs[kind][config.key]
+                base = median(self.runs[kind]["on"], "wall_s")
                 wall = median(runs, "wall_s")
                 row[f"{kind}_wall_s"] = wall
                 row[f"{kind}_cpu_s"] = median(runs, "cpu_s")
@@ -716,12 +762,12 @@ def render_accel(report: Report, rounds: int) -> list[str]:
     rows = report.accel_table or []
     lines = [
         "",
-        f"Speed-ups behind one switch (portal_gen.accel): cold and warm `portal build`, medians of {rounds} "
-        "round(s), configurations alternating",
+        f"Speed-ups behind one switch (portal_gen.accel): `portal build` cold, warm (a second build, the "
+        f"cache kept) and warm again (a third); medians of {rounds} round(s), configurations alternating",
         "",
-        "| configuration | cold (s) | Δ cold (s) | Δ cold (% of all on) | cold CPU (s) "
-        "| warm (s) | Δ warm (s) | Δ warm (% of all on) | warm CPU (s) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| configuration | cold (s) | Δ cold | cold CPU (s) | warm (s) | Δ warm | warm CPU (s) "
+        "| warm again (s) | Δ warm again | warm again CPU (s) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
 
     def number(value: float | None, places: int = 2, sign: bool = False) -> str:
@@ -729,27 +775,29 @@ def render_accel(report: Report, rounds: int) -> list[str]:
 
     for row in rows:
         cells = [row["configuration"]]
-        for kind in ("cold", "warm"):
+        for kind in KINDS:
             wall = number(row[f"{kind}_wall_s"])
             if 0 < row[f"{kind}_runs"] < rounds:
                 wall += f" ({row[f'{kind}_runs']} of {rounds} runs)"
             if row["key"] == "on":
-                delta, pct = "-", "-"
+                delta = "-"
+            elif row[f"{kind}_delta_s"] is None:
+                delta = "failed"
             else:
-                delta = number(row[f"{kind}_delta_s"], sign=True)
-                pct = number(row[f"{kind}_delta_pct"], 1, sign=True)
-                pct += "%" if row[f"{kind}_delta_pct"] is not None else ""
-            cells += [wall, delta, pct, number(row[f"{kind}_cpu_s"])]
+                delta = f"{row[f'{kind}_delta_s']:+.2f} s ({row[f'{kind}_delta_pct']:+.1f}%)"
+            cells += [wall, delta, number(row[f"{kind}_cpu_s"])]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append("Δ: the configuration's median minus all on's; positive: slower without the speed-up(s).")
+    lines.append(
+        "Δ: the configuration's median wall time minus all on's, in seconds and in % of all on's "
+        "(cold, warm, warm again: each of its own kind); positive: slower without the speed-up(s)."
+    )
     skipped = ", ".join(f"{name} ({why})" for name, why in NOT_IN_BUILD.items())
     lines.append(f"Left out: {skipped}.")
-    lines.append("Runs (wall s; cold / warm):")
+    lines.append("Runs (wall s; cold / warm / warm again):")
     for row in rows:
-        cold = ", ".join(f"{value:.2f}" for value in row["cold_wall_s_runs"])
-        warm = ", ".join(f"{value:.2f}" for value in row["warm_wall_s_runs"])
-        lines.append(f"  {row['configuration']}: {cold} / {warm}")
+        runs = " / ".join(", ".join(f"{value:.2f}" for value in row[f"{kind}_wall_s_runs"]) for kind in KINDS)
+        lines.append(f"  {row['configuration']}: {runs}")
     if report.ratio_build_accel_off_to_redocly_npx is not None:
         lines.append("")
         on = report.ratio_build_to_redocly_npx
@@ -805,8 +853,13 @@ def render(report: Report) -> str:
     lines = [
         f"Spec: {report.spec} ({operations}{human(report.spec_bytes)})",
         "Machine: {cpus} CPUs, {system}, Python {python}, Node {node}, Redocly CLI {redocly}".format(**env),
-        "portal: {portal}, commit {commit}".format(**env)
-        + (f" (portal_gen imported from {env['portal_gen']})" if "portal_gen" in env else ""),
+        (
+            "portal: {portal}, commit {commit}".format(**env)
+            if "portal_gen" not in env
+            else "portal: {portal}, portal_gen imported from {portal_gen} (the repository: commit {commit})".format(
+                **env
+            )
+        ),
         "",
         f"{'':<22} {'wall':>9} {'CPU':>9} {'peak RSS':>11} {'peak RSS':>11} {'peak PSS':>11}",
         f"{'step':<22} {'(s)':>9} {'(s)':>9} {'1 process':>11} {'tree, sum':>11} {'tree, sum':>11}",
@@ -974,13 +1027,15 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
             report.notes.append(f"the files under {source} changed during the run: builds may mix two versions")
         if source == BENCH_DIR.parent / "portal_gen" and source_commit() != environment["commit"]:
             report.notes.append(f"the commit changed during the run: {environment['commit']} -> {source_commit()}")
-        build_runs = bench.cold["on"]
+        build_runs = bench.runs["cold"]["on"]
         if not build_runs:
             raise BenchmarkError("every cold build with the speed-ups on failed:\n" + "\n".join(bench.failures))
         site_size = bench.on_site
-        if bench.cold["off"]:
-            off = median_run(bench.cold["off"])
-            report.portal_build_accel_off = figures(off, wall_s_runs=[round(r.wall_s, 2) for r in bench.cold["off"]])
+        off_runs = bench.runs["cold"]["off"]
+        if off_runs:
+            report.portal_build_accel_off = figures(
+                median_run(off_runs), wall_s_runs=[round(r.wall_s, 2) for r in off_runs]
+            )
     if redocly_runs:
         redocly = median_run(redocly_runs)
         report.redocly = figures(
