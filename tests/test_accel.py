@@ -108,7 +108,7 @@ def test_with_the_switch_off_no_speedup_is_loaded(tmp_path: Path, switch: str, l
     modules = json.loads(proc.stdout.splitlines()[-1])
     assert bool(modules) is loaded, modules
     if loaded:
-        assert "portal_gen.accel.material_nav" in modules
+        assert "portal_gen.accel.fast_build" in modules
 
 
 def test_a_speedup_steps_aside_outside_its_verified_versions(
@@ -138,9 +138,10 @@ def test_the_switch_and_the_skip_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORTAL_ACCEL", "0")
     assert not any(accel.enabled(name) for name in accel.SPEEDUPS)
     monkeypatch.setenv("PORTAL_ACCEL", "1")
-    assert all(accel.enabled(name) for name in accel.SPEEDUPS)  # the installed releases are verified
+    # Off with the switch on: only those outside their verified ranges (none, today).
+    outside = {name for name in accel.SPEEDUPS if not accel.enabled(name)}
     monkeypatch.setenv("PORTAL_ACCEL_SKIP", "page_share, material_nav")
-    assert {name for name in accel.SPEEDUPS if not accel.enabled(name)} == {"page_share", "material_nav"}
+    assert {name for name in accel.SPEEDUPS if not accel.enabled(name)} == outside | {"page_share", "material_nav"}
     monkeypatch.delenv("PORTAL_ACCEL")
     accel.configure(False)
     try:

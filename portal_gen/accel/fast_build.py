@@ -125,10 +125,6 @@ class FastBuild:
         reused = bool(self.outputs.cached(page))
         return self.outputs.output(page, output), reused
 
-    @property
-    def reused(self) -> frozenset[str]:
-        return frozenset(self.outputs.reused) if self.outputs is not None else frozenset()
-
     def unquiet(self) -> None:
         if self.quiet is not None:
             logging.getLogger(_BUILD_LOG).removeFilter(self.quiet)

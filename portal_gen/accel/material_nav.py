@@ -215,10 +215,13 @@ def _nav_item_memo() -> tuple[Callable[..., Any], Callable[..., Any]]:
         # MkDocs keeps one Page per file (file.page), so the entry that is the page is it.
         fresh = [item.active or item is page for item in children]
         row = _row(page, children, fresh, index, path, level, parent)
-        rendered = []
-        rendered_by_number: dict[int, Any] = {}
+        # What Material's loop writes around each entry: the whitespace between its tags
+        # (nav.html's loop over the top level has no `endif`, and no index page to skip).
+        before, middle, after, end = (*_TOP_LOOP_SPACE, "") if path == "__nav" else _NAV_LOOP_SPACE
+        out = []
         for number, item in enumerate(children, 1):
             if index and item == index:
+                out.append(before + end)
                 continue
             if row is None or fresh[number - 1]:
                 found = nav_item(context, render, item, f"{path}_{number}", level, parent)
@@ -226,19 +229,7 @@ def _nav_item_memo() -> tuple[Callable[..., Any], Callable[..., Any]]:
                 found = row[number - 1]
                 if found is None:
                     found = row[number - 1] = nav_item(context, render, item, f"{path}_{number}", level, parent)
-            rendered.append(found)
-            rendered_by_number[number] = found
-        # What Material's loop writes around each entry: the whitespace between its tags.
-        if path == "__nav":  # nav.html's loop over the top level
-            before, middle, after = _TOP_LOOP_SPACE
-            return Markup("".join(f"{before}{middle}{entry}{after}" for entry in rendered))
-        before, middle, after, end = _NAV_LOOP_SPACE
-        out = []
-        for number, item in enumerate(children, 1):
-            if index and item == index:
-                out.append(before + end)
-            else:
-                out.append(f"{before}{middle}{rendered_by_number[number]}{after}{end}")
+            out.append(f"{before}{middle}{found}{after}{end}")
         return Markup("".join(out))
 
     def _row(
