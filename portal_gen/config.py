@@ -50,12 +50,18 @@ class PortalConfig:
     # The generated home page (index.md, unless the docs folder has its own):
     # {title, tagline, quickstart: guide id, case_studies: [ids], links: [{title, url, text}]}.
     home: Mapping[str, Any] = field(default_factory=dict)
+    # Spec and content files bigger than this many megabytes are refused unread.
+    max_file_size: int = 100
     # Speed-ups that reach into other libraries' internals (portal_gen/accel): the site
     # is the same without them; PORTAL_ACCEL=0 in the environment turns them off too.
     accel: bool = True
     directory_urls: bool = True
     site_name: str = ""
     config_file: str = "mkdocs.yml"
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_file_size * 1024 * 1024
 
     @property
     def spec_path(self) -> Path:

@@ -57,22 +57,6 @@ EDITS = {
         "openapi/openapi.yaml:5:3: duplicate key 'version'\n"
         "  hint: each key may appear only once in a mapping; remove or rename one of them",
     ),
-    "invalid-spec-in-a-referenced-file": (
-        "openapi/paths/user.yaml",
-        "  summary: Get a user\n",
-        "  summary: Get a user\n  deprecated: maybe\n",
-        "openapi/paths/user.yaml:4:3: invalid OpenAPI: 'maybe' is not of type 'boolean' "
-        "(at paths → /users/{user_id} → get → deprecated)\n"
-        "  hint: change the value to the expected type",
-    ),
-    "wrong-field-type": (
-        SPEC,
-        "  title: Multi-file API",
-        "  title: [not, a, string]",
-        "openapi/openapi.yaml:3:3: invalid OpenAPI: ['not', 'a', 'string'] is not of type 'string' "
-        "(at info → title)\n"
-        "  hint: change the value to the expected type",
-    ),
     "broken-ref": (
         "openapi/schemas/User.yaml",
         "$ref: Team.yaml",
@@ -98,17 +82,59 @@ def test_bad_input(good_site, case: str) -> None:
     assert_failed_cleanly(root, marker, expected)
 
 
+# What the validator finds in a spec that still parses and resolves: the build goes on,
+# and says so once; `--strict` fails it and keeps the previous site.
+INVALID = {
+    "invalid-spec-in-a-referenced-file": (
+        "openapi/paths/user.yaml",
+        "  summary: Get a user\n",
+        "  summary: Get a user\n  deprecated: maybe\n",
+        "openapi/paths/user.yaml:4:3: invalid OpenAPI: 'maybe' is not of type 'boolean' "
+        "(at paths → /users/{user_id} → get → deprecated)\n"
+        "  hint: change the value to the expected type",
+    ),
+    "wrong-field-type": (
+        SPEC,
+        "  title: Multi-file API",
+        "  title: [not, a, string]",
+        "openapi/openapi.yaml:3:3: invalid OpenAPI: ['not', 'a', 'string'] is not of type 'string' "
+        "(at info → title)\n"
+        "  hint: change the value to the expected type",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", INVALID)
+def test_invalid_spec_builds_with_a_warning(good_site, case: str) -> None:
+    root, marker = good_site
+    relative, old, new, expected = INVALID[case]
+    edit(root, relative, old, new)
+    before = marker.read_bytes()
+    strict = run_portal("build", "--strict", cwd=root)
+    assert strict.returncode == 1
+    assert strict.stderr.strip() == f"WARNING: {expected}\nerror: Aborted with 1 warnings in strict mode!"
+    assert marker.read_bytes() == before, "a failed --strict build leaves the previous site"
+    result = run_portal("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("WARNING: ") == 1
+    assert result.stderr.startswith(f"WARNING: {expected}\nBuilt ")
+    assert (root / "site" / "reference" / "users" / "get-user" / "index.html").exists()
+
+
 def test_every_problem_is_reported_at_once(good_site) -> None:
     root, _ = good_site
     edit(root, "openapi/paths/users.yaml", "  summary: List users", "  summary: 42")
     edit(root, "openapi/paths/user.yaml", "  summary: Get a user", "  summary: [x]")
-    result = run_portal("build", cwd=root)
+    result = run_portal("build", "--strict", cwd=root)
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if not line.startswith("  hint")]
     assert lines == [
-        "openapi/paths/users.yaml:3:3: invalid OpenAPI: 42 is not of type 'string' (at paths → /users → get → summary)",
-        "openapi/paths/user.yaml:3:3: invalid OpenAPI: ['x'] is not of type 'string' "
+        "WARNING: openapi/paths/users.yaml:3:3: invalid OpenAPI: 42 is not of type 'string' "
+        "(at paths → /users → get → summary)",
+        "WARNING: openapi/paths/user.yaml:3:3: invalid OpenAPI: ['x'] is not of type 'string' "
         "(at paths → /users/{user_id} → get → summary)",
+        "error: Aborted with 2 warnings in strict mode!",
     ]
 
 

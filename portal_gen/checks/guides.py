@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import Diagnostic, Location
-from ..model.api import UNSET, Api, Operation, Schema
+from ..model.api import IGNORED_HEADERS, UNSET, Api, Operation, Schema
 from ..model.guides import Call, Capture, Guide, Step, success_response
 from ..snippets.languages import LANGUAGES, language_for
 from ..snippets.request import body_kind, preferred_media
@@ -121,13 +121,16 @@ def _check_call(
         where = step.locate("call", "parameters", name)
         if param is None:
             close = difflib.get_close_matches(name, list(by_name), n=1)
-            yield Diagnostic(
-                f"{op.key} has no parameter '{name}'",
-                where,
-                f"did you mean '{close[0]}'?"
-                if close
-                else (f"its parameters: {', '.join(by_name)}" if by_name else f"{op.key} takes no parameters"),
-            )
+            if name.lower() in IGNORED_HEADERS:
+                hint = (
+                    f"OpenAPI ignores header parameters named {name}: the request's media type and "
+                    "the security schemes set that header; leave it out"
+                )
+            elif close:
+                hint = f"did you mean '{close[0]}'?"
+            else:
+                hint = f"its parameters: {', '.join(by_name)}" if by_name else f"{op.key} takes no parameters"
+            yield Diagnostic(f"{op.key} has no parameter '{name}'", where, hint)
             continue
         if isinstance(value, EnvValue):
             yield from _check_reference(value, captured, where)

@@ -69,6 +69,12 @@ RULES: dict[str, Rule] = {
             "A case study names a deprecated operation: the next team would copy what is going away.",
         ),
         Rule(
+            "spec-invalid",
+            "error",
+            "The spec must be valid OpenAPI: portal builds what it can read, but client generators, "
+            "gateways and mock servers refuse the rest.",
+        ),
+        Rule(
             "path-parameter-unused",
             "error",
             "A path parameter must appear in the path as {name}, or no request can set it.",
@@ -100,7 +106,7 @@ def rule_levels(configured: Mapping[str, Any], location: Location) -> dict[str, 
 
 def check_spec(api: Api, source: SpecSource, levels: Mapping[str, str]) -> list[Diagnostic]:
     """Every finding of the enabled rules, in file order, at its configured level."""
-    found = [*_operations(api, source), *_properties(source), *_examples(source), *_unused(source)]
+    found = [*_operations(api, source), *_properties(source), *_unused(source)]
     return with_levels(found, levels)
 
 
@@ -190,8 +196,11 @@ def _undescribed(schema: Any, pointer: tuple[str, ...], source: SpecSource, owne
             )
 
 
-def _examples(source: SpecSource) -> Iterator[Diagnostic]:
-    """Examples of media types, parameters and schemas checked against their schema."""
+def example_problems(source: SpecSource) -> Iterator[Diagnostic]:
+    """Examples of media types, parameters and schemas checked against their schema.
+
+    Warnings, reported with the spec's validation (see :mod:`portal_gen.engine.validation`):
+    a wrong example is shown as written, and fails ``portal check``."""
     validator = SchemaValidator(source.data, source.version)
     for pointer, node in _walk(source.data, ()):
         direction = "response" if "responses" in pointer else "request"
@@ -241,12 +250,13 @@ def _mismatch(
     errors = validator.errors(schema_pointer, value, direction)
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        yield _finding(
+        found = _finding(
             "example-schema",
             f"example does not match its schema: {errors[0]}{more}",
             source.locate(where),
             "fix the example, or the schema if the example is right",
         )
+        yield replace(found, severity="warning")
 
 
 def _walk(node: Any, pointer: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:

@@ -76,24 +76,60 @@ def iter_spec_problems(source: SpecSource, verdicts: SchemaVerdicts | None = Non
                 # messages.
                 errors = _errors(_with_jsonschema(cls), source)
     except RecursionError:
-        yield Diagnostic(
-            "the spec's $ref chains are too deep to validate",
-            source.locate(()),
-            "a schema refers to another, which refers to another... more than "
-            f"{_RECURSION_LIMIT:,} levels deep: break the chain",
-        )
+        yield _too_deep(source)
         return
+    except Exception as exc:
+        # openapi-spec-validator's checks past the OpenAPI schema (its own walk of the
+        # paths, parameters and $refs) assume the document's shape and can fail on a
+        # malformed one (an AssertionError, a KeyError deep in pathable). What is
+        # malformed is what the OpenAPI schema alone says: that is reported instead.
+        errors = _schema_errors(cls, source)
+        if not errors:
+            yield Diagnostic(
+                f"openapi-spec-validator could not check this spec ({type(exc).__name__}: {exc})",
+                source.locate(()),
+                "the spec is malformed somewhere its JSON schema does not say; check it with another "
+                "validator (e.g. `npx @redocly/cli lint`)",
+                rule="spec-invalid",
+                severity="warning",
+            )
+            return
     seen: set[tuple[str, str]] = set()
+    relocate = _Relocator(source.data)
     for error in errors:
         error = _most_specific(error)
-        path = tuple(str(p) for p in error.absolute_path)
+        path = relocate(error)
         location = source.locate(path)
-        message = _message(error)
+        message = _message(error, path)
         key = (str(location), message)
         if key in seen:
             continue
         seen.add(key)
-        yield Diagnostic(message, location, _hint(error, path), rule="spec-invalid")
+        yield Diagnostic(message, location, _hint(error, path), rule="spec-invalid", severity="warning")
+
+
+def _too_deep(source: SpecSource) -> Diagnostic:
+    return Diagnostic(
+        "the spec's $ref chains are too deep to validate",
+        source.locate(()),
+        "a schema refers to another, which refers to another... more than "
+        f"{_RECURSION_LIMIT:,} levels deep: break the chain",
+        rule="spec-invalid",
+        severity="warning",
+    )
+
+
+def _schema_errors(cls: Any, source: SpecSource) -> list[ValidationError]:
+    """The document checked against the OpenAPI JSON schema alone (jsonschema)."""
+    checker = _with_jsonschema(cls).schema_validator
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
+    try:
+        return list(checker.iter_errors(source.data))
+    except RecursionError:
+        return []
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _errors(cls: Any, source: SpecSource) -> list[ValidationError]:
@@ -116,16 +152,111 @@ def _with_jsonschema(cls: Any) -> Any:
 
 
 def _most_specific(error: ValidationError) -> ValidationError:
-    # "is not valid under any of the given schemas" says nothing; its best sub-error does.
+    """The sub-error that says what is wrong, for "is not valid under any of the given
+    schemas", which says nothing.
+
+    OpenAPI's schema offers most objects as "X or a Reference": that ``$ref`` is
+    missing is true of every X that fails and says nothing either, so the branch that
+    fails deepest in the document is the one the author meant.
+    """
     while error.context:
-        deeper = best_match(error.context)
+        branches = [e for e in error.context if not (e.validator == "required" and "'$ref'" in str(e.message))]
+        deepest = max((len(e.absolute_path) for e in branches), default=-1)
+        deeper = best_match([e for e in branches if len(e.absolute_path) == deepest]) if branches else None
+        if deeper is None:
+            deeper = best_match(error.context)
         if deeper is None:
             break
         error = deeper
     return error
 
 
-def _message(error: ValidationError) -> str:
+class _Relocator:
+    """The path of an error's value from the document's root.
+
+    openapi-spec-validator checks each schema against the JSON Schema meta-schema on
+    its own, so those errors' paths start at the schema (``minLength``), not at the
+    document. The value is the document's own object: the schema it sits in is the
+    one that holds that very object at that path (found by identity, in an index
+    built only when such an error comes up).
+    """
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self._where: dict[int, tuple[str, ...]] | None = None
+        self._holders: dict[str, list[tuple[tuple[str, ...], dict[str, Any]]]] = {}
+
+    def __call__(self, error: ValidationError) -> tuple[str, ...]:
+        path = tuple(str(p) for p in error.absolute_path)
+        if not path or _resolves(self.data, path):
+            return path
+        if self._where is None:
+            self._where = _object_paths(self.data)
+        value = error.instance
+        if isinstance(value, (dict, list)) and id(value) in self._where:
+            return self._where[id(value)]
+        steps = list(error.absolute_path)
+        for where, node in self._dicts_with(str(steps[0])):
+            found: Any = node
+            for step in steps:
+                try:
+                    found = found[step]
+                except (KeyError, IndexError, TypeError):
+                    break
+            else:
+                if found is value:
+                    return (*where, *path)
+        return path
+
+    def _dicts_with(self, key: str) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+        if key not in self._holders:
+            assert self._where is not None
+            nodes = _objects(self.data)
+            self._holders[key] = [(self._where[id(n)], n) for n in nodes if isinstance(n, dict) and key in n]
+        return self._holders[key]
+
+
+def _resolves(data: Any, path: tuple[str, ...]) -> bool:
+    node = data
+    for part in path:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
+
+
+def _objects(data: Any) -> list[Any]:
+    """Every dict and list of the document, once each."""
+    found: dict[int, Any] = {}
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if id(node) in found:
+            continue
+        found[id(node)] = node
+        values = node.values() if isinstance(node, dict) else node
+        stack.extend(v for v in values if isinstance(v, (dict, list)))
+    return list(found.values())
+
+
+def _object_paths(data: Any) -> dict[int, tuple[str, ...]]:
+    """Where each dict and list of the document is (the first place, if shared)."""
+    found: dict[int, tuple[str, ...]] = {}
+    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if id(node) in found:
+            continue
+        found[id(node)] = path
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        stack.extend(((*path, str(k)), v) for k, v in items if isinstance(v, (dict, list)))
+    return found
+
+
+def _message(error: ValidationError, path: tuple[str, ...]) -> str:
     message = str(error.message)
     instance = error.instance
     if isinstance(instance, (dict, list)):
@@ -133,8 +264,7 @@ def _message(error: ValidationError) -> str:
         if len(shown) > _MAX_VALUE_CHARS and shown in message:
             kind = "object" if isinstance(instance, dict) else "array"
             message = message.replace(shown, f"this {kind}")
-    path = " → ".join(str(p) for p in error.absolute_path)
-    where = f" (at {path})" if path else ""
+    where = f" (at {' → '.join(path)})" if path else ""
     return f"invalid OpenAPI: {message}{where}"
 
 

@@ -142,7 +142,13 @@ class PageCache:
             return None
         self.used.add(key)
         return [
-            Diagnostic(d["message"], Location(*d["location"]) if d["location"] else None, d["hint"], d["rule"])
+            Diagnostic(
+                d["message"],
+                Location(*d["location"]) if d["location"] else None,
+                d["hint"],
+                d["rule"],
+                d.get("severity", "error"),
+            )
             for d in data
         ]
 
@@ -154,6 +160,7 @@ class PageCache:
                 "location": [d.location.file, d.location.line, d.location.column] if d.location else None,
                 "hint": d.hint,
                 "rule": d.rule,
+                "severity": d.severity,
             }
             for d in problems
         ]

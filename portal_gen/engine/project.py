@@ -3,16 +3,17 @@ with the spec validated meanwhile (:mod:`.validation`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ..checks.guides import check_guides
+from ..checks.rules import rule_levels
 from ..checks.values import SchemaValidator
 from ..config import PortalConfig
 from ..errors import Diagnostic, Location, PortalError, display_path
 from ..load.case_studies import load_case_studies
-from ..load.guides import load_guides
+from ..load.guides import read_guides
 from ..load.pricing import load_pricing
 from ..load.sources import load_document
 from ..load.spec import RefPolicy, SpecSource, load_spec
@@ -72,7 +73,7 @@ def load_project(
     (of the last build of a live preview) lends its spec, model and validation when
     the spec's files read exactly as they did then.
     """
-    policy = RefPolicy(config.allow_external_refs, config.allow_remote_refs)
+    policy = RefPolicy(config.allow_external_refs, config.allow_remote_refs, config.max_bytes)
     if not config.spec_path.exists():
         raise PortalError(
             f"spec not found: {config.spec}",
@@ -97,11 +98,19 @@ def load_project(
             validation.raise_problems()  # an invalid spec explains the failure: say so
             raise
     budget = Budget.from_config(config.quickstart_budget, Location(config.config_file))
-    content_dir = config.project_dir / config.content_dir
-    guides = load_guides(content_dir, config.project_dir) if with_content else ()
-    pricing = load_pricing(content_dir, config.project_dir, api) if with_content else None
-    studies = load_case_studies(content_dir, config.project_dir, api, guides) if with_content else ()
-    home = plan_home(config, api, guides, studies) if with_content else None
+    if not with_content:
+        return Project(config, source, api, validation, verified=load_verified(config), quickstart_budget=budget)
+    # Each content file is read and checked on its own: one file's problems are all
+    # reported with every other file's, and never stop the others from being read.
+    problems: list[Diagnostic] = []
+    content_dir, project_dir, max_bytes = config.project_dir / config.content_dir, config.project_dir, config.max_bytes
+    guides = read_guides(content_dir, project_dir, problems, max_bytes)
+    pricing = _gathered(problems, None, lambda: load_pricing(content_dir, project_dir, api, max_bytes))
+    no_studies: tuple[CaseStudy, ...] = ()
+    studies = _gathered(
+        problems, no_studies, lambda: load_case_studies(content_dir, project_dir, api, guides, max_bytes)
+    )
+    home = _gathered(problems, None, lambda: plan_home(config, api, guides, studies))
     project = Project(
         config, source, api, validation, guides, load_verified(config), pricing, budget, studies, home, spec_key
     )
@@ -109,11 +118,22 @@ def load_project(
         reserved = frozenset(
             name for scheme in api.security_schemes for name in env_names(scheme, snippet_settings(config))
         )
-        problems = _check_guides(project, reserved, cache)
-        if problems:
-            validation.raise_problems()  # a broken spec explains broken guides better
-            raise PortalError.from_diagnostics(problems)
+        problems.extend(_check_guides(project, reserved, cache))
+    if problems:
+        raise PortalError.from_diagnostics(sorted(problems, key=lambda d: d.location or Location("")))
     return project
+
+
+_T = TypeVar("_T")
+
+
+def _gathered(problems: list[Diagnostic], failed: _T, load: Callable[[], _T]) -> _T:
+    """What ``load`` returns; its problems added to ``problems``, and ``failed`` returned."""
+    try:
+        return load()
+    except PortalError as exc:
+        problems.extend(exc.diagnostics)
+        return failed
 
 
 def _check_guides(project: Project, reserved: frozenset[str], cache: PageCache | None) -> list[Diagnostic]:
@@ -185,6 +205,13 @@ def _same_spec(previous: Project, config: PortalConfig) -> bool:
         except (OSError, UnicodeDecodeError):
             return False
     return True
+
+
+def build_warnings(project: Project) -> list[Diagnostic]:
+    """What the spec's validation found that the build reports and goes on with: every
+    warning whose rule ``check_rules`` does not turn off (waits for the validation)."""
+    levels = rule_levels(project.config.check_rules, Location(project.config.config_file))
+    return [d for d in project.validation.warnings() if levels.get(d.rule or "", "error") != "off"]
 
 
 def load_verified(config: PortalConfig) -> dict[str, Verified]:

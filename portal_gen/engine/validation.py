@@ -10,6 +10,7 @@ import threading
 import traceback
 from typing import Any
 
+from ..checks.rules import example_problems
 from ..checks.spec import SchemaVerdicts, iter_spec_problems
 from ..errors import Diagnostic, PortalError
 from ..load.spec import SpecSource
@@ -20,7 +21,7 @@ from .parallel import RemoteTraceback, picklable
 
 
 class Validation:
-    """openapi-spec-validator's verdict on a spec, computed now or in the background.
+    """The spec's validation (:func:`spec_problems`), computed now or in the background.
 
     Validating a big spec takes as long as rendering it (tens of seconds for GitHub's),
     so a build validates in a forked process on the other core while it renders, and
@@ -54,7 +55,7 @@ class Validation:
             self._process.start()
             writer.close()
         else:
-            self._problems = list(iter_spec_problems(source, self._verdicts))
+            self._problems = spec_problems(source, self._verdicts)
             self._keep(self._verdicts.used if self._verdicts is not None else None)
 
     def _keep(self, passed: set[str] | None) -> None:
@@ -93,9 +94,20 @@ class Validation:
         return self._problems
 
     def raise_problems(self) -> None:
-        problems = self.problems()
-        if problems:
-            raise PortalError.from_diagnostics(problems)
+        """Raise the problems that stop a build (the validator finds none: see ``warnings``)."""
+        errors = [d for d in self.problems() if d.severity == "error"]
+        if errors:
+            raise PortalError.from_diagnostics(errors)
+
+    def warnings(self) -> list[Diagnostic]:
+        """What the validator found that a reader can live with: the build goes on."""
+        return [d for d in self.problems() if d.severity != "error"]
+
+
+def spec_problems(source: SpecSource, verdicts: SchemaVerdicts | None = None) -> list[Diagnostic]:
+    """What openapi-spec-validator finds, and the examples that do not match their schema:
+    warnings all (the build goes on, ``--strict`` and ``portal check`` fail)."""
+    return [*iter_spec_problems(source, verdicts), *example_problems(source)]
 
 
 def _verdicts_key() -> str:
@@ -106,7 +118,7 @@ def _validate_into(source: SpecSource, verdicts: SchemaVerdicts | None, writer: 
     gc.freeze()  # in the forked process: what it inherited is never garbage there
     collect_fully_less_often()  # this process ends with the validation
     try:
-        problems = list(iter_spec_problems(source, verdicts))
+        problems = spec_problems(source, verdicts)
         writer.send((problems, verdicts.used if verdicts is not None else None))
     except BaseException as exc:  # a bug in validation: hand it, with its traceback, to the parent
         writer.send((picklable(exc), traceback.format_exc()))

@@ -89,6 +89,7 @@ def check_project(
     except PortalError as exc:
         report.diagnostics.extend(exc.diagnostics)
         return report
+    report.diagnostics.extend(with_levels(project.validation.warnings(), levels))
     report.diagnostics.extend(check_spec(project.api, project.source, levels))
     if project.pricing is not None:
         report.diagnostics.extend(with_levels(pricing_lint(project.pricing), levels))

@@ -22,7 +22,7 @@ from ..model.guides import Guide
 from ..plan.paths import CASE_STUDY_DIR as PAGE_DIR
 from ..plan.paths import CASE_STUDY_SOURCES as FOLDER
 from ..plan.slugs import slugify
-from .sources import Document, load_document
+from .sources import DEFAULT_MAX_BYTES, Document, load_document
 
 MAX_LOGO_BYTES = 2_000_000  # a logo is shown 48 pixels high; more is a mistake
 
@@ -38,7 +38,7 @@ _SIGNATURES = {
 
 
 def load_case_studies(
-    content_dir: Path, project_dir: Path, api: Api, guides: tuple[Guide, ...]
+    content_dir: Path, project_dir: Path, api: Api, guides: tuple[Guide, ...], max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[CaseStudy, ...]:
     """Every case study, newest first; one :class:`PortalError` lists all problems."""
     folder = content_dir / FOLDER
@@ -51,7 +51,11 @@ def load_case_studies(
     for path in sorted(folder.iterdir()):
         if path.suffix not in (".yaml", ".yml") or not path.is_file():
             continue
-        document = load_document(path, display_path(path, project_dir))
+        try:
+            document = load_document(path, display_path(path, project_dir), max_bytes)
+        except PortalError as exc:
+            problems.extend(exc.diagnostics)
+            continue
         errors = list(schema_problems(document, content_schema("case-study"), "case-study-schema"))
         if not errors:
             errors = list(_reference_problems(document, api, guide_ids))

@@ -14,7 +14,7 @@ from ..errors import Diagnostic, Location, PortalError, display_path
 from ..model.api import UNSET
 from ..model.guides import KINDS, Call, Capture, Guide, NextStep, Step
 from ..snippets.values import EnvValue
-from .sources import Document, load_document
+from .sources import DEFAULT_MAX_BYTES, Document, load_document
 
 _REFERENCE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
@@ -34,13 +34,28 @@ def guide_files(content_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def load_guides(content_dir: Path, project_dir: Path) -> tuple[Guide, ...]:
+def load_guides(content_dir: Path, project_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Guide, ...]:
     """Read and validate every guide; one :class:`PortalError` lists all problems."""
-    guides: list[Guide] = []
     problems: list[Diagnostic] = []
+    guides = read_guides(content_dir, project_dir, problems, max_bytes)
+    if problems:
+        raise PortalError.from_diagnostics(problems)
+    return guides
+
+
+def read_guides(
+    content_dir: Path, project_dir: Path, problems: list[Diagnostic], max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Guide, ...]:
+    """Every guide that reads well; the problems of the others are added to ``problems``
+    (one file's problems never stop the next file from being read)."""
+    guides: list[Guide] = []
     seen: dict[str, str] = {}
     for kind, path in guide_files(content_dir):
-        document = load_document(path, display_path(path, project_dir))
+        try:
+            document = load_document(path, display_path(path, project_dir), max_bytes)
+        except PortalError as exc:
+            problems.extend(exc.diagnostics)
+            continue
         errors = list(schema_problems(document, guide_schema(), "guide-schema"))
         if errors:
             problems.extend(errors)
@@ -57,8 +72,6 @@ def load_guides(content_dir: Path, project_dir: Path) -> tuple[Guide, ...]:
             continue
         seen[guide.id] = guide.source
         guides.append(guide)
-    if problems:
-        raise PortalError.from_diagnostics(problems)
     return tuple(guides)
 
 

@@ -14,18 +14,18 @@ from ..checks.pricing import _semantic_problems
 from ..errors import PortalError, display_path
 from ..model.api import Api
 from ..model.pricing import Example, Feature, Meter, Plan, Pricing, Rate, Tier, money
-from .sources import Document, load_document
+from .sources import DEFAULT_MAX_BYTES, Document, load_document
 
 PRICING_FILE = "pricing.yaml"
 
 
-def load_pricing(content_dir: Path, project_dir: Path, api: Api) -> Pricing | None:
+def load_pricing(content_dir: Path, project_dir: Path, api: Api, max_bytes: int = DEFAULT_MAX_BYTES) -> Pricing | None:
     """The project's pricing, or ``None`` without ``pricing.yaml``; raises
     :class:`PortalError` listing every problem."""
     path = content_dir / PRICING_FILE
     if not path.is_file():
         return None
-    document = load_document(path, display_path(path, project_dir))
+    document = load_document(path, display_path(path, project_dir), max_bytes)
     problems = list(schema_problems(document, content_schema("pricing"), "pricing-schema"))
     if problems:
         raise PortalError.from_diagnostics(problems)

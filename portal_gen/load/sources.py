@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,18 @@ import yaml
 from ..errors import Location, PortalError
 
 Pointer = tuple[str, ...]
+
+# A spec or content file bigger than this is refused before it is read (the plugin's
+# `max_file_size` option, in megabytes, changes it). GitHub's description, the biggest
+# we know of, is 13 MB as JSON.
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+# YAML aliases may make a document stand for more values than it writes: a few lines of
+# nested aliases ("billion laughs") stand for hundreds of millions, and every later
+# walk of the data pays for each. A document may expand to this many values, or ten
+# times the values it writes, whichever is more (as go-yaml bounds alias expansion by
+# the document's own size).
+ALIAS_EXPANSION_FLOOR = 1_000_000
+ALIAS_EXPANSION_RATIO = 10
 
 try:  # libyaml is much faster; fall back to the pure-Python parser if it is missing.
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -96,6 +109,10 @@ def _build_positions(text: str) -> dict[Pointer, tuple[int, int]]:
     For a mapping entry this is where its key is written, which is where a reader
     looks for it.
     """
+    if text.lstrip()[:1] in ("{", "["):
+        found = _json_positions(text)
+        if found is not None:
+            return found
     try:
         root = yaml.compose(text, Loader=_BaseLoader)
     except yaml.YAMLError:
@@ -112,6 +129,85 @@ def _build_positions(text: str) -> dict[Pointer, tuple[int, int]]:
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 stack.append(((*pointer, str(index)), item, item))
+    return positions
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
+
+
+def _json_positions(text: str) -> dict[Pointer, tuple[int, int]] | None:
+    """:func:`_build_positions` for a JSON text, or ``None`` if it is not JSON.
+
+    YAML reads most JSON, but not all of it (``"\\/"``, which many generators write,
+    is no YAML escape), and a minified document is one line: the column is all there
+    is to point at, so it must be the exact one.
+    """
+    positions: dict[Pointer, tuple[int, int]] = {}
+    # One frame per open container: its pointer, whether it is an object, the key
+    # (object) or index (array) of the slot being read, and whether a key comes next.
+    stack: list[list[Any]] = []
+    slot: Pointer = ()
+    pos, end = 0, len(text)
+    line, line_start, counted = 1, 0, 0  # newlines are counted up to `counted`
+
+    def place(offset: int) -> tuple[int, int]:
+        nonlocal line, line_start, counted
+        newlines = text.count("\n", counted, offset)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", counted, offset) + 1
+        counted = offset
+        return line, offset - line_start + 1
+
+    try:
+        while True:
+            pos = _JSON_SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if pos >= end:
+                break
+            char = text[pos]
+            frame = stack[-1] if stack else None
+            if char == '"' and frame is not None and frame[1] and frame[3]:
+                start = pos
+                pos = _JSON_STRING.match(text, pos).end()  # type: ignore[union-attr]
+                key = text[start + 1 : pos - 1]
+                if "\\" in key:
+                    key = json.loads(text[start:pos])
+                frame[2], frame[3] = key, False
+                positions.setdefault((*frame[0], key), place(start))
+                continue
+            if char == ":":
+                pos += 1
+                continue
+            if char == ",":
+                if frame is not None:
+                    if frame[1]:
+                        frame[3] = True
+                    else:
+                        frame[2] += 1
+                pos += 1
+                continue
+            if char in "}]":
+                stack.pop()
+                pos += 1
+                continue
+            if frame is not None:
+                slot = (*frame[0], frame[2] if frame[1] else str(frame[2]))
+            if not frame or not frame[1]:  # an object's member is where its key is
+                positions.setdefault(slot, place(pos))
+            if char in "{[":
+                stack.append([slot, char == "{", "" if char == "{" else 0, char == "{"])
+                pos += 1
+            elif char == '"':
+                pos = _JSON_STRING.match(text, pos).end()  # type: ignore[union-attr]
+            else:
+                match = _JSON_SCALAR.match(text, pos)
+                if match is None:
+                    return None
+                pos = match.end()
+    except (ValueError, IndexError, AttributeError):  # not JSON after all
+        return None
     return positions
 
 
@@ -136,9 +232,19 @@ def config_section(path: Path, display: str, data: Any, key: str) -> Document:
     return _Section(path, display, text, data, positions, prefix=prefix)
 
 
-def load_document(path: Path, display: str) -> Document:
-    """Read and parse a YAML or JSON file, reporting syntax errors with their line."""
+def load_document(path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read and parse a YAML or JSON file, reporting syntax errors with their line.
+
+    A file over ``max_bytes`` is refused unread."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise PortalError(
+                f"{display} is {_megabytes(size)}, over the {_megabytes(max_bytes)} limit",
+                Location(display),
+                "if the file is meant to be this big, raise `max_file_size` (in MB) in the portal "
+                "plugin's options in mkdocs.yml",
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PortalError(f"file not found: {display}", Location(display), "check the path and its spelling") from None
@@ -152,6 +258,10 @@ def load_document(path: Path, display: str) -> Document:
         raise PortalError(f"{display} is a directory, expected a file", Location(display)) from None
     data, refs = _parse(text, display, json_first=path.suffix == ".json")
     return Document(path, display, text, data, refs=refs)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
 
 
 def parse_text(text: str, display: str, *, json_first: bool = False) -> Any:
@@ -175,7 +285,7 @@ def _parse(text: str, display: str, *, json_first: bool) -> tuple[Any, frozenset
         except _DuplicateKey:
             pass  # parse again as YAML below, which knows where the duplicate is
     try:
-        return yaml.load(text, Loader=_Loader), None
+        return _load_yaml(text, display), None
     except _DuplicateKey as exc:
         raise PortalError(
             f"duplicate key '{exc.key}'",
@@ -194,6 +304,81 @@ def _parse(text: str, display: str, *, json_first: bool) -> tuple[Any, frozenset
         ) from None
     except yaml.YAMLError as exc:
         raise PortalError(f"invalid YAML: {exc}", Location(display, 1, 1)) from None
+
+
+# An anchor (`&name`) as YAML writes one: after a space, an indicator or a line start.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.MULTILINE)
+
+
+def _load_yaml(text: str, display: str) -> Any:
+    """``yaml.load`` that first refuses a document whose aliases expand it too much."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _ANCHOR.search(text):  # no anchor, no alias: nothing to count
+            _check_expansion(node, display)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node, display: str) -> None:
+    """Raise :class:`PortalError` if ``root`` stands for too many values once its
+    aliases are expanded, or if an alias contains itself."""
+    size: dict[int, int] = {}  # node id -> values it stands for, aliases expanded
+    seen_twice = False
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            open_nodes.discard(key)
+            size[key] = 1 + sum(size[id(child)] for child in children)
+            continue
+        if key in size:
+            seen_twice = True
+            continue
+        if key in open_nodes:
+            mark = node.start_mark
+            raise PortalError(
+                "a YAML alias refers to the node that contains it",
+                Location(display, mark.line + 1, mark.column + 1),
+                "an alias (*name) must not appear inside its own anchor's (&name) value",
+            )
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
+        seen_twice = seen_twice or any(id(child) in size for child in children)
+    total, written = size[id(root)], len(size)
+    limit = max(ALIAS_EXPANSION_FLOOR, ALIAS_EXPANSION_RATIO * written)
+    if not seen_twice or total <= limit:
+        return
+    # Down the biggest branch to the value that holds the repeated aliases.
+    node = root
+    while children := _children(node):
+        biggest = max(children, key=lambda child: size[id(child)])
+        if sum(1 for child in children if child is biggest) > 1:
+            break
+        node = biggest
+    where = node.start_mark
+    raise PortalError(
+        f"YAML aliases expand this file to {total:,} values (it writes {written:,}; the limit is {limit:,})",
+        Location(display, where.line + 1, where.column + 1),
+        "an alias (*name) copies its anchor's value wherever it appears; aliases of aliases "
+        "multiply: write the shared parts once, or use $ref",
+    )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _unique_pairs(refs: set[str], pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, PortalError, display_path
-from .sources import Document, Pointer, load_document, parse_text
+from .sources import DEFAULT_MAX_BYTES, Document, Pointer, load_document, parse_text
 
 COMPONENT_KINDS = frozenset(
     {
@@ -83,17 +83,18 @@ class SpecSource:
 
 @dataclass(frozen=True)
 class RefPolicy:
-    """Which ``$ref`` targets outside the project are allowed."""
+    """What the loader may read: ``$ref`` targets outside the project, and how big a file."""
 
     allow_outside_project: bool = False
     allow_remote: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
 
 
 def load_spec(path: Path, project_dir: Path, policy: RefPolicy = RefPolicy()) -> SpecSource:
     """Read the spec at ``path`` and every file it refers to; return the bundle."""
     project_dir = project_dir.resolve()
     path = path.resolve() if path.is_absolute() else (project_dir / path).resolve()
-    root = load_document(path, display_path(path, project_dir))
+    root = load_document(path, display_path(path, project_dir), policy.max_bytes)
     data = root.data
     if not isinstance(data, dict):
         raise PortalError(
@@ -346,7 +347,7 @@ class _Bundler:
                 where,
                 f"no file at {display_path(target, self.source.project_dir)}; check the relative path",
             )
-        loaded = load_document(target, display_path(target, self.source.project_dir))
+        loaded = load_document(target, display_path(target, self.source.project_dir), self.policy.max_bytes)
         self.source.documents[target.as_posix()] = loaded
         return loaded
 
@@ -357,9 +358,19 @@ class _Bundler:
             return cached
         try:
             with urllib.request.urlopen(base, timeout=20) as response:
-                text = response.read().decode("utf-8")
+                body = response.read(self.policy.max_bytes + 1)
         except OSError as exc:
             raise PortalError(f"could not fetch $ref {base}: {exc}", where) from None
+        if len(body) > self.policy.max_bytes:
+            raise PortalError(
+                f"$ref {base} is over the {self.policy.max_bytes // (1024 * 1024)} MB limit",
+                where,
+                "raise `max_file_size` (in MB) in the portal plugin's options if it is meant to be this big",
+            )
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PortalError(f"$ref {base} is not valid UTF-8 ({exc.reason})", where) from None
         loaded = Document(Path(urllib.parse.urlsplit(base).path), base, text, parse_text(text, base))
         self.source.documents[base] = loaded
         return loaded

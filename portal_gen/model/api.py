@@ -33,6 +33,11 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
+# Header parameters OpenAPI ignores ("the parameter definition SHALL be ignored"): the
+# media types and the security schemes set them. The model leaves them out.
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
 @dataclass(frozen=True)
 class Discriminator:
     property_name: str
@@ -77,6 +82,11 @@ class Schema:
     deprecated: bool = False
     content_media_type: str | None = None
     pointer: Pointer = ()
+    # Where a schema reached through a `$ref` into another schema (not a named one)
+    # comes back to itself: the name shown (the target's key), and the model page of
+    # the named schema that holds it, if any. Nothing is modelled past it.
+    cycle: str | None = None
+    cycle_model: str | None = None
 
     @property
     def is_object(self) -> bool:
@@ -87,6 +97,8 @@ class Schema:
         """``string``, ``array[Pet]``, ``string | null``, ``Pet`` ..."""
         if self.ref:
             base = self.ref
+        elif self.cycle:
+            base = self.cycle
         elif self.types:
             parts = []
             for t in self.types:

@@ -7,8 +7,9 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import PortalError
-from ..load.spec import SpecSource, parse_fragment
+from ..load.spec import MISSING, SpecSource, parse_fragment, resolve_pointer
 from .api import (
+    IGNORED_HEADERS,
     UNSET,
     Api,
     Callback,
@@ -34,21 +35,32 @@ from .api import (
 )
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_CONSTRAINTS = (
-    "minimum",
-    "exclusiveMinimum",
-    "maximum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "minProperties",
-    "maxProperties",
-)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+# The validation keywords shown and used for values, each with the type it must have.
+_CONSTRAINTS: dict[str, Callable[[Any], bool]] = {
+    "minimum": _is_number,
+    "exclusiveMinimum": _is_number,
+    "maximum": _is_number,
+    "exclusiveMaximum": _is_number,
+    "multipleOf": lambda v: _is_number(v) and v > 0,
+    "minLength": _is_count,
+    "maxLength": _is_count,
+    "pattern": lambda v: isinstance(v, str),
+    "minItems": _is_count,
+    "maxItems": _is_count,
+    "uniqueItems": lambda v: isinstance(v, bool),
+    "minProperties": _is_count,
+    "maxProperties": _is_count,
+}
 _SCHEMA_REF_PREFIX = "#/components/schemas/"
 
 
@@ -89,6 +101,17 @@ class _NamedSchemas(Mapping[str, Schema]):
         return f"<{len(self._raw)} named schemas, {len(self._built)} modelled>"
 
 
+def _map(value: Any) -> dict[str, Any]:
+    """``value`` if it is a mapping, else nothing: the model leaves out what is malformed
+    (the validator reports it) instead of stopping there."""
+    return value if isinstance(value, dict) else {}
+
+
+def _seq(value: Any) -> list[Any]:
+    """``value`` if it is a list, else nothing (see :func:`_map`)."""
+    return value if isinstance(value, list) else []
+
+
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
@@ -97,6 +120,9 @@ class _Builder:
     def __init__(self, source: SpecSource) -> None:
         self.source = source
         self.data = source.data
+        # Targets of the `$ref`s into schemas being modelled (not named schemas, which
+        # stay references): one met again is a cycle.
+        self.inlining: list[Pointer] = []
 
     # -- refs ----------------------------------------------------------------------------
 
@@ -113,10 +139,8 @@ class _Builder:
                 )
             seen.add(ref)
             target_pointer = parse_fragment(ref)
-            target: Any = self.data
-            for part in target_pointer:
-                target = target.get(part) if isinstance(target, dict) else None
-            if target is None:  # pragma: no cover - load_spec checks refs already
+            target = resolve_pointer(self.data, target_pointer)
+            if target is MISSING:  # pragma: no cover - load_spec checks refs already
                 raise PortalError(f"broken $ref '{ref}'", self.source.locate((*pointer, "$ref")))
             node, pointer = target, target_pointer
         return node, pointer
@@ -125,21 +149,21 @@ class _Builder:
 
     def build(self) -> Api:
         data = self.data
-        info = data.get("info") or {}
-        components = data.get("components") or {}
+        info = _map(data.get("info"))
+        components = _map(data.get("components"))
         raw_schemas = components.get("schemas")
         schemas = _NamedSchemas(
             raw_schemas if isinstance(raw_schemas, dict) else {},
             lambda name, raw: self.schema(raw, ("components", "schemas", name), name=name),
         )
         operations = []
-        for path, item in (data.get("paths") or {}).items():
+        for path, item in _map(data.get("paths")).items():
             operations.extend(self.path_item(item, ("paths", path), path))
         webhooks = []
-        for name, item in (data.get("webhooks") or {}).items():
+        for name, item in _map(data.get("webhooks")).items():
             webhooks.extend(self.path_item(item, ("webhooks", name), name, webhook=name))
         contact = info.get("contact")
-        license_ = info.get("license") or {}
+        license_ = _map(info.get("license"))
         return Api(
             title=str(info.get("title") or "API"),
             version=str(info.get("version") or ""),
@@ -153,7 +177,7 @@ class _Builder:
             schemas=schemas,
             security_schemes=tuple(
                 self.security_scheme(name, raw, ("components", "securitySchemes", name))
-                for name, raw in (components.get("securitySchemes") or {}).items()
+                for name, raw in _map(components.get("securitySchemes")).items()
             ),
             security=self.security(data.get("security")),
             contact=Contact(
@@ -168,9 +192,9 @@ class _Builder:
 
     def tags(self, operations: list[Operation]) -> tuple[Tag, ...]:
         tags: dict[str, Tag] = {}
-        for raw in self.data.get("tags") or []:
+        for raw in _seq(self.data.get("tags")):
             if isinstance(raw, dict) and isinstance(raw.get("name"), str):
-                docs = raw.get("externalDocs") or {}
+                docs = _map(raw.get("externalDocs"))
                 tags[raw["name"]] = Tag(raw["name"], _text(raw.get("description")), _text(docs.get("url")))
         for operation in operations:
             for name in operation.tags:
@@ -179,17 +203,17 @@ class _Builder:
 
     def servers(self, raw: Any) -> tuple[Server, ...]:
         servers = []
-        for item in raw or []:
+        for item in _seq(raw):
             if not isinstance(item, dict) or not isinstance(item.get("url"), str):
                 continue
             variables = tuple(
                 ServerVariable(
                     name=name,
                     default=str(var.get("default", "")),
-                    enum=tuple(str(v) for v in var.get("enum") or ()),
+                    enum=tuple(str(v) for v in _seq(var.get("enum"))),
                     description=_text(var.get("description")),
                 )
-                for name, var in (item.get("variables") or {}).items()
+                for name, var in _map(item.get("variables")).items()
                 if isinstance(var, dict)
             )
             servers.append(Server(item["url"], _text(item.get("description")), variables))
@@ -199,29 +223,30 @@ class _Builder:
         if not isinstance(raw, list):
             return ()
         return tuple(
-            SecurityRequirement(tuple((name, tuple(scopes or ())) for name, scopes in item.items()))
+            SecurityRequirement(tuple((name, tuple(str(s) for s in _seq(scopes))) for name, scopes in item.items()))
             for item in raw
             if isinstance(item, dict)
         )
 
     def security_scheme(self, name: str, raw: Any, pointer: Pointer) -> SecurityScheme:
         raw, pointer = self.resolve(raw, pointer)
+        raw = _map(raw)
         flows = tuple(
             OAuthFlow(
                 kind=kind,
                 authorization_url=_text(flow.get("authorizationUrl")),
                 token_url=_text(flow.get("tokenUrl")),
                 refresh_url=_text(flow.get("refreshUrl")),
-                scopes=tuple((str(k), str(v)) for k, v in (flow.get("scopes") or {}).items()),
+                scopes=tuple((str(k), str(v)) for k, v in _map(flow.get("scopes")).items()),
             )
-            for kind, flow in (raw.get("flows") or {}).items()
+            for kind, flow in _map(raw.get("flows")).items()
             if isinstance(flow, dict)
         )
         return SecurityScheme(
             name=name,
             type=str(raw.get("type")),
             description=_text(raw.get("description")),
-            scheme=str(raw["scheme"]).lower() if raw.get("scheme") else None,
+            scheme=scheme.lower() if (scheme := _text(raw.get("scheme"))) else None,
             bearer_format=_text(raw.get("bearerFormat")),
             param_name=_text(raw.get("name")),
             location=_text(raw.get("in")),
@@ -259,9 +284,9 @@ class _Builder:
         merged.update({(p.name, p.location): p for p in own})
         security = self.security(raw["security"]) if "security" in raw else self.security(self.data.get("security"))
         callbacks = []
-        for name, cb in (raw.get("callbacks") or {}).items():
+        for name, cb in _map(raw.get("callbacks")).items():
             cb, cb_pointer = self.resolve(cb, (*pointer, "callbacks", name))
-            for expression, item in (cb or {}).items():
+            for expression, item in _map(cb).items():
                 if expression.startswith("x-"):
                     continue
                 ops = self.path_item(item, (*cb_pointer, expression), expression)
@@ -272,13 +297,13 @@ class _Builder:
             operation_id=_text(raw.get("operationId")),
             summary=_text(raw.get("summary")),
             description=_text(raw.get("description")),
-            tags=tuple(str(t) for t in raw.get("tags") or ()),
+            tags=tuple(str(t) for t in _seq(raw.get("tags")) if isinstance(t, (str, int, float))),
             deprecated=bool(raw.get("deprecated")),
             parameters=tuple(merged.values()),
             request_body=self.request_body(raw.get("requestBody"), (*pointer, "requestBody")),
             responses=tuple(
                 self.response(str(status), resp, (*pointer, "responses", str(status)))
-                for status, resp in (raw.get("responses") or {}).items()
+                for status, resp in _map(raw.get("responses")).items()
                 if not str(status).startswith("x-")
             ),
             security=security,
@@ -291,11 +316,13 @@ class _Builder:
 
     def parameters(self, raw: Any, pointer: Pointer) -> tuple[Parameter, ...]:
         result = []
-        for index, item in enumerate(raw or []):
+        for index, item in enumerate(_seq(raw)):
             item, item_pointer = self.resolve(item, (*pointer, str(index)))
             if not isinstance(item, dict) or "name" not in item:
                 continue
             location = str(item.get("in", "query"))
+            if location == "header" and str(item["name"]).lower() in IGNORED_HEADERS:
+                continue  # OpenAPI: "the parameter definition SHALL be ignored"
             result.append(
                 Parameter(
                     name=str(item["name"]),
@@ -317,6 +344,8 @@ class _Builder:
         if raw is None:
             return None
         raw, pointer = self.resolve(raw, pointer)
+        if not isinstance(raw, dict):
+            return None
         return RequestBody(
             content=self.content(raw.get("content"), (*pointer, "content")),
             description=_text(raw.get("description")),
@@ -325,9 +354,11 @@ class _Builder:
 
     def response(self, status: str, raw: Any, pointer: Pointer) -> Response:
         raw, pointer = self.resolve(raw, pointer)
+        raw = _map(raw)
         headers = []
-        for name, header in (raw.get("headers") or {}).items():
+        for name, header in _map(raw.get("headers")).items():
             header, header_pointer = self.resolve(header, (*pointer, "headers", name))
+            header = _map(header)
             headers.append(
                 Header(
                     name=name,
@@ -359,7 +390,7 @@ class _Builder:
                         style=_text(value.get("style")),
                         explode=value["explode"] if isinstance(value.get("explode"), bool) else None,
                     )
-                    for name, value in (item.get("encoding") or {}).items()
+                    for name, value in _map(item.get("encoding")).items()
                     if isinstance(value, dict)
                 ),
             )
@@ -371,7 +402,7 @@ class _Builder:
         if "example" in raw:
             return (Example(name="example", value=raw["example"]),)
         result = []
-        for name, item in (raw.get("examples") or {}).items():
+        for name, item in _map(raw.get("examples")).items():
             item, _ = self.resolve(item, (*pointer, "examples", name))
             if not isinstance(item, dict):
                 continue
@@ -407,8 +438,31 @@ class _Builder:
             raw, pointer = self.resolve(raw, pointer)
             if not isinstance(raw, dict):
                 return Schema(pointer=pointer)
+            if pointer in self.inlining:
+                return self._cycle(raw, pointer)
+            self.inlining.append(pointer)
+            try:
+                merged, extends = self.merge_all_of(raw, pointer, [])
+                return self._schema_from(merged, pointer, name, extends)
+            finally:
+                self.inlining.pop()
         merged, extends = self.merge_all_of(raw, pointer, [])
         return self._schema_from(merged, pointer, name, extends)
+
+    def _cycle(self, raw: dict[str, Any], pointer: Pointer) -> Schema:
+        """The place where a schema inside another comes back to itself."""
+        raw_type = raw.get("type")
+        types = tuple(str(t) for t in (raw_type if isinstance(raw_type, list) else [raw_type]) if t and t != "null")
+        if not types and isinstance(raw.get("properties"), dict):
+            types = ("object",)
+        named = len(pointer) > 2 and pointer[:2] == ("components", "schemas")
+        return Schema(
+            types=types,
+            title=_text(raw.get("title")),
+            cycle=str(raw.get("title") or pointer[-1]),
+            cycle_model=pointer[2] if named else None,
+            pointer=pointer,
+        )
 
     def merge_all_of(
         self, raw: dict[str, Any], pointer: Pointer, stack: list[str]
@@ -465,7 +519,7 @@ class _Builder:
         types = tuple(str(t) for t in types if t != "null")
         if not types and isinstance(raw.get("properties"), dict):
             types = ("object",)
-        required = set(raw.get("required") or ()) if isinstance(raw.get("required"), list) else set()
+        required = {n for n in _seq(raw.get("required")) if isinstance(n, str)}
         properties = (
             tuple(
                 Property(str(prop), self.schema(value, (*pointer, "properties", str(prop))), prop in required)
@@ -490,12 +544,14 @@ class _Builder:
             if key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
                 # 3.0 style: a flag on minimum/maximum; show it as the 3.1 number form.
                 bound = "minimum" if key == "exclusiveMinimum" else "maximum"
-                if value and bound in raw:
+                if value and _is_number(raw.get(bound)):
                     constraints = [c for c in constraints if c[0] != bound]
                     constraints.append((key, raw[bound]))
                 continue
             if key == "maximum" and raw.get("exclusiveMaximum") is True:
                 continue
+            if not _CONSTRAINTS[key](value):
+                continue  # of the wrong type: the validator says so, the model leaves it out
             constraints.append((key, value))
         examples: tuple[Any, ...] = ()
         if isinstance(raw.get("examples"), list):
@@ -509,7 +565,7 @@ class _Builder:
                 disc["propertyName"],
                 tuple(
                     (str(value), parse_fragment(target)[-1] if "#" in str(target) else str(target))
-                    for value, target in (disc.get("mapping") or {}).items()
+                    for value, target in _map(disc.get("mapping")).items()
                 ),
             )
         items_raw = raw.get("items")
@@ -534,9 +590,7 @@ class _Builder:
             not_=self.schema(raw["not"], (*pointer, "not")) if isinstance(raw.get("not"), dict) else None,
             discriminator=discriminator,
             extends=extends,
-            requires=tuple(str(n) for n in raw.get("required") or () if n not in {p.name for p in properties})
-            if isinstance(raw.get("required"), list)
-            else (),
+            requires=tuple(n for n in required if n not in {p.name for p in properties}),
             enum=tuple(raw["enum"]) if isinstance(raw.get("enum"), list) else None,
             const=raw.get("const", UNSET),
             default=raw.get("default", UNSET),

@@ -30,7 +30,6 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Headers that OpenAPI says to ignore as parameters: auth and content negotiation are
 # described elsewhere in the spec.
-_IGNORED_HEADERS = {"accept", "content-type", "authorization"}
 
 
 @dataclass(frozen=True)
@@ -183,8 +182,6 @@ def build_request(
     headers: list[tuple[str, str | EnvValue]] = []
     cookies: list[tuple[str, str | EnvValue]] = []
     for param in op.parameters:
-        if param.location == "header" and param.name.lower() in _IGNORED_HEADERS:
-            continue
         if param.name in values:
             value = values.pop(param.name)
             _check_env_parameter(api, op, param, value)

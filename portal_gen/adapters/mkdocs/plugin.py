@@ -31,7 +31,7 @@ from ...config import PortalConfig
 from ...engine.build import CSS_PATH, Site, generate_site, template_loader
 from ...engine.cache import CACHE_DIR, PageCache, cache_enabled
 from ...engine.collector import collect_fully_less_often
-from ...engine.project import Project, load_project
+from ...engine.project import Project, build_warnings, load_project
 from ...errors import PortalError
 from ...plan.paths import HOME_PAGE
 from .pages import GeneratedPage, add_generated_files, portal_navigation, quickstarts
@@ -41,6 +41,9 @@ if TYPE_CHECKING:  # its import (asyncio, a server) is for `serve` alone
     from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.plugins.portal")
+# A build shows this many warnings of a kind, then how many more (GitHub's spec has
+# 807 examples that do not match their schema; `portal check` lists every one).
+_WARNINGS_SHOWN = 20
 
 _USER_OPTIONS: dict[str, Any] = {
     f.name: f.default if f.default is not MISSING else f.default_factory()  # type: ignore[operator]
@@ -330,12 +333,24 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
                 self._quick.remember(config, files, nav, env, self.site, made_from)
 
     def _raise_spec_problems(self) -> None:
+        """Raise what stops the build; log the rest, once a build, as MkDocs' warnings
+        (which ``--strict`` counts)."""
         if self.validating is not None:
             project, self.validating = self.validating, None
             try:
                 project.validation.raise_problems()
+                warnings = build_warnings(project)
             except PortalError as exc:
                 raise PortalPluginError(exc) from None
+            shown: dict[str | None, int] = {}
+            for warning in warnings:
+                shown[warning.rule] = shown.get(warning.rule, 0) + 1
+                if shown[warning.rule] <= _WARNINGS_SHOWN:
+                    log.warning(warning.format())
+            for rule, count in shown.items():
+                if count > _WARNINGS_SHOWN:
+                    more = count - _WARNINGS_SHOWN
+                    log.warning(f"... and {more:,} more {rule} warnings: `portal check` lists them all")
 
     def _restore_collection(self) -> None:
         collection, self._collection = self._collection, None
