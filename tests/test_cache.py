@@ -224,10 +224,10 @@ def test_schema_verdicts_outlive_rebuilds_and_never_hide_a_new_problem(warm_demo
     # An edit: validated again, the unchanged schemas from the memo, the new one checked.
     site = _files(demo / "site")
     _edit(demo / "openapi" / "openapi.yaml", "      pattern: '^[A-Z]{3}$'\n", "      minLength: three\n")
-    result = run_portal("build", cwd=demo)
+    result = run_portal("build", "--strict", cwd=demo)
     assert result.returncode == 1, result.stderr
     assert re.search(
-        r"openapi/openapi\.yaml:\d+:7: invalid OpenAPI: 'three' is not of type 'integer' "
+        r"WARNING: openapi/openapi\.yaml:\d+:7: invalid OpenAPI: 'three' is not of type 'integer' "
         r"\(at components → schemas → Currency → minLength\)",
         result.stderr,
     ), result.stderr

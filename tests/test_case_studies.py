@@ -169,9 +169,9 @@ def test_operation_and_guide_pages_say_who_uses_them(built) -> None:
         (
             "    label: missed appointments\n",
             "    lable: missed appointments\n",
+            "content/case_studies/brightside-clinics.yaml:30:5: missing required field 'label' in results.0\n"
             "content/case_studies/brightside-clinics.yaml:32:5: unknown field 'lable' in results.0\n"
-            "  hint: did you mean 'label'?\n"
-            "content/case_studies/brightside-clinics.yaml:30:5: missing required field 'label' in results.0",
+            "  hint: did you mean 'label'?",
         ),
     ],
     ids=["operation", "guide", "logo-missing", "logo-kind", "logo-outside", "metric", "stage", "date", "field"],

@@ -61,7 +61,7 @@ EDITS = {
         "openapi/schemas/User.yaml",
         "$ref: Team.yaml",
         "$ref: Teams.yaml",
-        "openapi/schemas/User.yaml:10:5: broken $ref: file not found: Teams.yaml\n"
+        "openapi/schemas/User.yaml:10:5: broken $ref: file not found: Teams.yaml (at properties → team → $ref)\n"
         "  hint: no file at openapi/schemas/Teams.yaml; check the relative path",
     ),
     "missing-spec-file": (
@@ -144,7 +144,7 @@ def test_swagger_2(good_site) -> None:
     assert_failed_cleanly(
         root,
         marker,
-        "openapi/openapi.yaml:1:1: Swagger 2.0 is not supported; portal reads OpenAPI 3.0 and 3.1\n"
+        "openapi/openapi.yaml:1:1: Swagger 2.0 is not supported; portal reads OpenAPI 3.0 and 3.1 (at swagger)\n"
         "  hint: convert it first, e.g. `npx swagger2openapi openapi.yaml -o openapi3.yaml`, "
         "then point portal at the converted file",
     )

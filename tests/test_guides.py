@@ -87,7 +87,7 @@ def test_every_mistake_in_a_guide_is_reported_at_its_line(demo: Path) -> None:
         '  hint: a captured value must be the whole value, e.g. message_id: "${MESSAGE_ID}"',
         f"{guide}:30:5: missing required path parameter 'message_id' of getMessage\n"
         "  hint: add it under parameters: message_id: ...",
-        f"{guide}:33:5: no guide 'nowhere'\n  hint: a guide id is its file name without .yaml",
+        f"{guide}:34:5: no guide 'nowhere'\n  hint: a guide id is its file name without .yaml",
     ]
     for message in expected:
         assert message in err, f"missing:\n{message}\n--- in ---\n{err}"

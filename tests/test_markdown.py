@@ -50,6 +50,22 @@ def test_links_keep_safe_urls_and_get_rel() -> None:
     ]
 
 
+def test_links_follow_the_one_url_policy() -> None:
+    """http, https, mailto and relative URLs are links; ``tel:`` and every other scheme
+    are not (the policy of portal_gen.render.urls; tests/test_urls.py feeds it payloads)."""
+    html = render_markdown(
+        "[a](mailto:a@b.c) [b](../x) [c](#top) <a href='tel:+15550100'>d</a> <a href=' JAVASCRIPT:x'>e</a>"
+    )
+    assert re.findall(r"<a[^>]*>", html) == [
+        '<a href="mailto:a@b.c" rel="noopener noreferrer">',
+        '<a href="../x" rel="noopener noreferrer">',
+        '<a href="#top" rel="noopener noreferrer">',
+        '<a rel="noopener noreferrer">',
+        '<a rel="noopener noreferrer">',
+    ]
+    assert _text(html) == "a b c d e\n"
+
+
 def test_titles_cannot_break_out_of_title_tags() -> None:
     title = plain_title('List </title><script>alert("x")</script> & more')
     assert "<" not in title and ">" not in title

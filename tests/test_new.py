@@ -69,10 +69,20 @@ def test_new_refuses_a_non_empty_directory(tmp_path: Path) -> None:
     assert (tmp_path / "taken" / "file.txt").read_text() == "keep me"
 
 
-def test_new_with_an_invalid_spec_writes_nothing(tmp_path: Path) -> None:
+def test_new_with_a_spec_that_cannot_be_built_writes_nothing(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a: {$ref: 'nowhere.yaml'}\n")
+    result = run_portal("new", "out", "--spec", str(spec), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("bad.yaml:4:8: broken $ref: file not found: nowhere.yaml (at paths → /a → $ref)")
+    assert not (tmp_path / "out").exists()
+
+
+def test_new_with_an_invalid_spec_makes_a_portal_that_builds_and_warns(tmp_path: Path) -> None:
     spec = tmp_path / "bad.yaml"
     spec.write_text("openapi: 3.1.0\ninfo: {title: T}\npaths: {}\n")
     result = run_portal("new", "out", "--spec", str(spec), cwd=tmp_path)
-    assert result.returncode == 1
-    assert result.stderr.startswith("bad.yaml:2:1: invalid OpenAPI: 'version' is a required property")
-    assert not (tmp_path / "out").exists()
+    assert result.returncode == 0, result.stderr
+    build = run_portal("build", cwd=tmp_path / "out")
+    assert build.returncode == 0, build.stderr
+    assert build.stderr.startswith("WARNING: openapi/bad.yaml:2:1: invalid OpenAPI: 'version' is a required property")

@@ -61,7 +61,8 @@ def test_ref_leaving_the_project_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PortalError) as caught:
         load_spec(spec, project)
     assert caught.value.format() == (
-        "openapi/openapi.yaml:12:17: $ref leaves the project directory: ../../outside.yaml\n"
+        "openapi/openapi.yaml:12:17: $ref leaves the project directory: ../../outside.yaml "
+        "(at paths → /a → get → responses → 200 → content → application/json → schema → $ref)\n"
         "  hint: copy the file into the project, or set `allow_external_refs: true` "
         "for the portal plugin in mkdocs.yml if you trust it"
     )
@@ -74,19 +75,21 @@ def test_network_ref_is_refused_without_touching_the_network(tmp_path: Path) -> 
     with pytest.raises(PortalError) as caught:
         load_spec(spec, tmp_path)
     assert caught.value.format().startswith(
-        "openapi/openapi.yaml:12:17: $ref to the network refused: https://example.com/schemas/pet.yaml\n"
+        "openapi/openapi.yaml:12:17: $ref to the network refused: https://example.com/schemas/pet.yaml "
+        "(at paths → /a → get → responses → 200 → content → application/json → schema → $ref)\n"
     )
 
 
-def test_broken_internal_ref_names_what_exists(tmp_path: Path) -> None:
+def test_broken_internal_ref_is_a_warning_naming_what_exists(tmp_path: Path) -> None:
     spec = project_with(tmp_path, "'#/components/schemas/pet'")
     spec.write_text(spec.read_text() + "components:\n  schemas:\n    Pet: {type: object}\n")
-    with pytest.raises(PortalError) as caught:
-        load_spec(spec, tmp_path)
-    assert caught.value.format() == (
-        "openapi/openapi.yaml:12:17: broken $ref '#/components/schemas/pet': nothing is defined at that location\n"
+    source = load_spec(spec, tmp_path)
+    assert [d.format() for d in source.problems] == [
+        "openapi/openapi.yaml:12:17: broken $ref '#/components/schemas/pet': nothing is defined at that location "
+        "(at paths → /a → get → responses → 200 → content → application/json → schema → $ref)\n"
         "  hint: did you mean 'Pet'? names are case-sensitive"
-    )
+    ]
+    assert {d.severity for d in source.problems} == {"warning"}
 
 
 def test_broken_file_ref(tmp_path: Path) -> None:
@@ -94,7 +97,8 @@ def test_broken_file_ref(tmp_path: Path) -> None:
     with pytest.raises(PortalError) as caught:
         load_spec(spec, tmp_path)
     assert caught.value.format() == (
-        "openapi/openapi.yaml:12:17: broken $ref: file not found: schemas/missing.yaml\n"
+        "openapi/openapi.yaml:12:17: broken $ref: file not found: schemas/missing.yaml "
+        "(at paths → /a → get → responses → 200 → content → application/json → schema → $ref)\n"
         "  hint: no file at openapi/schemas/missing.yaml; check the relative path"
     )
 
@@ -106,7 +110,8 @@ def test_broken_pointer_into_another_file(tmp_path: Path) -> None:
         load_spec(spec, tmp_path)
     assert caught.value.format() == (
         "openapi/openapi.yaml:12:17: broken $ref 'common.yaml#/components/schemas/Nope': "
-        "nothing is defined at '#/components/schemas/Nope' in openapi/common.yaml\n"
+        "nothing is defined at '#/components/schemas/Nope' in openapi/common.yaml "
+        "(at paths → /a → get → responses → 200 → content → application/json → schema → $ref)\n"
         "  hint: defined there: Pet"
     )
 
@@ -117,7 +122,7 @@ def test_swagger_2_gets_a_conversion_hint(tmp_path: Path) -> None:
     with pytest.raises(PortalError) as caught:
         load_spec(spec, tmp_path)
     assert caught.value.format() == (
-        "swagger.yaml:1:1: Swagger 2.0 is not supported; portal reads OpenAPI 3.0 and 3.1\n"
+        "swagger.yaml:1:1: Swagger 2.0 is not supported; portal reads OpenAPI 3.0 and 3.1 (at swagger)\n"
         "  hint: convert it first, e.g. `npx swagger2openapi openapi.yaml -o openapi3.yaml`, "
         "then point portal at the converted file"
     )
@@ -155,7 +160,6 @@ def test_a_json_spec_is_bundled_whatever_its_refs_look_like(tmp_path: Path) -> N
     source = load_spec(_json_spec(tmp_path, "#/components/schemas/Here"), tmp_path)
     assert build_api(source).operations[0].responses[0].content[0].schema.ref == "Here"
 
-    with pytest.raises(PortalError) as caught:
-        load_spec(_json_spec(tmp_path, "#/components/schemas/Nowhere"), tmp_path)
-    assert str(caught.value.location) == "openapi.json:6:18"  # the key, escaped as it is
-    assert "broken $ref '#/components/schemas/Nowhere'" in str(caught.value)
+    (broken,) = load_spec(_json_spec(tmp_path, "#/components/schemas/Nowhere"), tmp_path).problems
+    assert str(broken.location) == "openapi.json:6:18"  # the key, escaped as it is
+    assert "broken $ref '#/components/schemas/Nowhere'" in broken.message

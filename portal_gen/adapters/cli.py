@@ -335,7 +335,7 @@ def check(
                 project = plugin.load(config)
                 config.site_dir = tmp
                 with _quiet_portal_errors(plugin), _progress() as progress:
-                    plugin.request = BuildRequest(progress=progress)
+                    plugin.request = BuildRequest(progress=progress, warn=False)
                     mkdocs_build(config)
                 site = Path(tmp)
             except PortalError:

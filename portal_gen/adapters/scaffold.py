@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import html
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import yaml
 
 from ..checks.guides import check_guides
+from ..checks.values import SchemaValidator
 from ..config import PortalConfig
 from ..engine.project import Project, load_project
 from ..errors import Location, PortalError
@@ -17,7 +19,7 @@ from ..load.guides import load_guides
 from ..model.api import UNSET, Api, Operation
 from ..model.examples import example_for
 from ..render.markdown import plain_title
-from ..snippets.request import parameter_value, preferred_media
+from ..snippets.request import fallback_value, parameter_value, preferred_media
 
 # Editors read the schema from the built site, which always matches the installed portal.
 GUIDE_SCHEMA = "../../site/schemas/guide.schema.json"
@@ -109,15 +111,23 @@ def scaffold(directory: Path, spec: Path, name: str | None = None) -> list[Path]
     api = project.api
     site_name = name or html.unescape(plain_title(api.title))  # themes insert it unescaped
     write("mkdocs.yml", MKDOCS_YML.format(site_name=_yaml_quote(site_name), spec_name=spec.name))
-    write("content/quickstarts/first-call.yaml", _quickstart(project, call=True))
     write("site_templates/README.md", _TEMPLATES_README)
     write(".gitignore", "/site/\n.portal-*\n")
     # The starter guide calls the API with the spec's own examples. Examples can be
-    # wrong; then the guide keeps its prose and links to the reference instead, so
-    # that `portal build` works on the new project whatever the spec holds.
-    guides = load_guides(directory / "content", directory)
-    if check_guides(guides, api, project.schema_validator):
-        write("content/quickstarts/first-call.yaml", _quickstart(project, call=False))
+    # wrong; then with values that its schemas accept, and if even those fail the
+    # checks, the guide keeps its prose and links to the reference instead: `portal
+    # build` and `portal check` accept the new project whatever the spec holds.
+    validator = project.schema_validator
+    for attempt in (_Values.EXAMPLES, _Values.VALID, None):
+        write("content/quickstarts/first-call.yaml", _quickstart(project, attempt))
+        if attempt is None:
+            break
+        try:
+            guides = load_guides(directory / "content", directory)
+        except PortalError:
+            continue  # a value YAML cannot carry as written, say
+        if not check_guides(guides, api, validator):
+            break
     return written
 
 
@@ -140,7 +150,12 @@ def _first_operation(api: Api) -> Operation | None:
     return gets[0] if gets else (api.operations[0] if api.operations else None)
 
 
-def _quickstart(project: Project, *, call: bool) -> str:
+class _Values(enum.Enum):
+    EXAMPLES = "the spec's examples"
+    VALID = "values the schemas accept"
+
+
+def _quickstart(project: Project, call: _Values | None) -> str:
     """A starter quickstart (YAML guide): credentials, then one call of a simple operation."""
     api = project.api
     operation = _first_operation(api)
@@ -158,8 +173,8 @@ def _quickstart(project: Project, *, call: bool) -> str:
             "title": f"Call {_md_text(operation.title)}",
             "text": "Run this to check that everything works.",
         }
-        if call:
-            step["call"] = _call(api, operation)
+        if call is not None:
+            step["call"] = _call(api, operation, project.schema_validator if call is _Values.VALID else None)
         else:
             step["text"] = f"See [{_md_text(operation.title)}](../reference/index.md) in the API reference."
         steps.append(step)
@@ -180,20 +195,40 @@ def _quickstart(project: Project, *, call: bool) -> str:
     return header + yaml.safe_dump(guide, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _call(api: Api, operation: Operation) -> dict[str, Any]:
-    """The call of ``operation`` with the spec's example values for what it requires."""
+def _call(api: Api, operation: Operation, validator: SchemaValidator | None = None) -> dict[str, Any]:
+    """The call of ``operation`` with the spec's example values for what it requires;
+    with a ``validator``, the first value of each that its schema accepts."""
     call: dict[str, Any] = {"operation": operation.key}
-    parameters = {p.name: parameter_value(api, p) for p in operation.parameters if p.required}
+    parameters = {}
+    for param in operation.parameters:
+        if not param.required:
+            continue
+        value = parameter_value(api, param)
+        if validator is not None and param.schema is not None:
+            candidates = [e.value for e in param.examples if e.value is not UNSET]
+            candidates += [value, example_for(param.schema, api.schemas, direction="request")]
+            candidates.append(fallback_value(param.name, param.schema))
+            value = _first_valid(validator, param.schema.pointer, candidates, value)
+        parameters[param.name] = value
     if parameters:
         call["parameters"] = parameters
     body = operation.request_body
     if body is not None and body.required:
         media = preferred_media(body.content)
-        example = next((e.value for e in media.examples if e.value is not UNSET), UNSET)
-        if example is UNSET and media.schema is not None:
-            example = example_for(media.schema, api.schemas, direction="request")
+        examples = [e.value for e in media.examples if e.value is not UNSET]
+        generated = example_for(media.schema, api.schemas, direction="request") if media.schema is not None else None
+        example = examples[0] if examples else generated
+        if validator is not None and media.schema is not None:
+            example = _first_valid(validator, media.schema.pointer, [*examples, generated], example)
         call["body"] = example
     return call
+
+
+def _first_valid(validator: SchemaValidator, pointer: tuple[str, ...], candidates: list[Any], default: Any) -> Any:
+    for candidate in candidates:
+        if not validator.errors(pointer, candidate, "request"):
+            return candidate
+    return default
 
 
 _TEMPLATES_README = """\

@@ -30,7 +30,8 @@ def content_schema(name: str) -> dict[str, Any]:
 def schema_problems(document: Document, schema: dict[str, Any], rule: str) -> Iterator[Diagnostic]:
     """Every way ``document`` breaks ``schema``, in the file's terms, each at its line."""
     validator = Draft202012Validator(schema)
-    for error in sorted(validator.iter_errors(document.data), key=lambda e: [str(p) for p in e.absolute_path]):
+    found = []
+    for error in validator.iter_errors(document.data):
         message, hint = _explain(error)
         pointer = list(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -38,7 +39,9 @@ def schema_problems(document: Document, schema: dict[str, Any], rule: str) -> It
             pointer += sorted(set(error.instance) - set(known))[:1]  # the unknown key itself
         elif "propertyNames" in error.absolute_schema_path:
             pointer.append(error.instance)
-        yield Diagnostic(message, document.locate(pointer), hint, rule=rule)
+        found.append(Diagnostic(message, document.locate(pointer), hint, rule=rule))
+    # In the file's order (jsonschema's own depends on how the schema is laid out).
+    yield from sorted(found, key=lambda d: (d.location or Location(""), d.message))
 
 
 def _explain(error: ValidationError) -> tuple[str, str | None]:

@@ -3,7 +3,8 @@
 OpenAPI 3.0 schemas are not quite JSON Schema (``nullable``, boolean
 ``exclusiveMinimum``, readOnly/writeOnly rules); 3.1 schemas are JSON Schema 2020-12
 with OpenAPI's vocabulary. openapi-schema-validator knows both, so examples, snippet
-values and (later) mock-server requests are all checked by the same real validator.
+values and mock-server requests are all checked by the same real validator, with
+``pattern`` read as ECMA-262 (:mod:`.ecma`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from jsonschema.exceptions import ValidationError
 
 from ..load.spec import MISSING, escape_segment, parse_fragment, resolve_pointer
 from ..model.api import Pointer
+from .ecma import ecma_format_checker, ecma_validator
 
 
 class SchemaValidator:
@@ -40,12 +42,19 @@ class SchemaValidator:
         )
 
         if self.is_30:
-            cls = OAS30WriteValidator if direction == "request" else OAS30ReadValidator
-            validator = cls(root, format_checker=oas30_format_checker)
+            cls = ecma_validator(OAS30WriteValidator if direction == "request" else OAS30ReadValidator)
+            validator = cls(root, format_checker=ecma_format_checker(oas30_format_checker))
         else:
-            validator = OAS31Validator(root, format_checker=oas31_format_checker)
+            validator = ecma_validator(OAS31Validator)(root, format_checker=ecma_format_checker(oas31_format_checker))
         hidden = "readOnly" if direction == "request" else "writeOnly"
-        for error in validator.iter_errors(instance):
+        try:
+            found = list(validator.iter_errors(instance))
+        except Exception:
+            # jsonschema assumes the schema is well formed (`required: 3` makes it
+            # raise TypeError, `type: [[]]` another): a malformed schema judges no
+            # value, and the spec's validation reports the schema itself.
+            return
+        for error in found:
             # A required readOnly property is required in responses only (and a
             # writeOnly one in requests only), as OpenAPI says.
             if error.validator == "required" and self._missing_is(error, hidden):

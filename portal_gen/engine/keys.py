@@ -53,6 +53,7 @@ def validator_digest() -> str:
         "jsonschema-rs",
         "jsonschema-specifications",
         "referencing",
+        "regress",
     ):
         with contextlib.suppress(metadata.PackageNotFoundError):
             versions.append(f"{package}={metadata.version(package)}")

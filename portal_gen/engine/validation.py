@@ -105,9 +105,10 @@ class Validation:
 
 
 def spec_problems(source: SpecSource, verdicts: SchemaVerdicts | None = None) -> list[Diagnostic]:
-    """What openapi-spec-validator finds, and the examples that do not match their schema:
-    warnings all (the build goes on, ``--strict`` and ``portal check`` fail)."""
-    return [*iter_spec_problems(source, verdicts), *example_problems(source)]
+    """What reading the spec found (broken internal ``$ref``s), what openapi-spec-validator
+    finds, and the examples that do not match their schema: warnings all (the build
+    goes on, ``--strict`` and ``portal check`` fail)."""
+    return [*source.problems, *iter_spec_problems(source, verdicts), *example_problems(source)]
 
 
 def _verdicts_key() -> str:

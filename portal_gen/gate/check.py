@@ -89,8 +89,11 @@ def check_project(
     except PortalError as exc:
         report.diagnostics.extend(exc.diagnostics)
         return report
-    report.diagnostics.extend(with_levels(project.validation.warnings(), levels))
-    report.diagnostics.extend(check_spec(project.api, project.source, levels))
+    spec_findings = [
+        *with_levels(project.validation.warnings(), levels),
+        *check_spec(project.api, project.source, levels),
+    ]
+    report.diagnostics.extend(sorted(spec_findings, key=lambda d: (d.location or Location(""), d.rule or "")))
     if project.pricing is not None:
         report.diagnostics.extend(with_levels(pricing_lint(project.pricing), levels))
     report.diagnostics.extend(with_levels(list(case_study_lint(project.case_studies, project.api)), levels))

@@ -112,7 +112,8 @@ def _guide(document: Document, kind: str, page: str) -> Guide:
             item.get("guide"),
             item.get("operation"),
             item.get("url"),
-            document.locate(("next_steps", index)),
+            # At what it names: that is what a check of it reports.
+            document.locate(("next_steps", index, next((k for k in ("operation", "guide", "url") if k in item), ""))),
         )
         for index, item in enumerate(data.get("next_steps") or [])
     )

@@ -13,11 +13,11 @@ import copy
 import re
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location, PortalError, display_path
+from ..errors import Diagnostic, Location, PortalError, display_path
 from .sources import DEFAULT_MAX_BYTES, Document, Pointer, load_document, parse_text
 
 COMPONENT_KINDS = frozenset(
@@ -65,6 +65,8 @@ class SpecSource:
     documents: dict[str, Document] = field(default_factory=dict)
     # Bundled pointer prefix -> (document, pointer in that document).
     origins: dict[Pointer, tuple[Document, Pointer]] = field(default_factory=dict)
+    # What reading it found that does not stop a build (a broken internal $ref).
+    problems: list[Diagnostic] = field(default_factory=list)
 
     @property
     def version(self) -> str:
@@ -98,7 +100,7 @@ def load_spec(path: Path, project_dir: Path, policy: RefPolicy = RefPolicy()) ->
     data = root.data
     if not isinstance(data, dict):
         raise PortalError(
-            "an OpenAPI description must be a mapping at the top level",
+            "an OpenAPI description must be a mapping (at the top level)",
             root.locate(),
             "start the file with 'openapi: 3.1.0' followed by 'info' and 'paths'",
         )
@@ -112,7 +114,7 @@ def load_spec(path: Path, project_dir: Path, policy: RefPolicy = RefPolicy()) ->
 def _check_version(data: dict[str, Any], root: Document) -> None:
     if "swagger" in data:
         raise PortalError(
-            f"Swagger {data['swagger']} is not supported; portal reads OpenAPI 3.0 and 3.1",
+            f"Swagger {data['swagger']} is not supported; portal reads OpenAPI 3.0 and 3.1 (at swagger)",
             root.locate(("swagger",)),
             "convert it first, e.g. `npx swagger2openapi openapi.yaml -o openapi3.yaml`, "
             "then point portal at the converted file",
@@ -120,13 +122,13 @@ def _check_version(data: dict[str, Any], root: Document) -> None:
     version = data.get("openapi")
     if version is None:
         raise PortalError(
-            "missing 'openapi' version field",
+            "missing 'openapi' version field (at the top level)",
             root.locate(),
             "add `openapi: 3.1.0` (or 3.0.3) as the first line",
         )
     if not re.match(r"^3\.[01]\.\d+", str(version)):
         raise PortalError(
-            f"unsupported OpenAPI version '{version}'",
+            f"unsupported OpenAPI version '{version}' (at openapi)",
             root.locate(("openapi",)),
             "portal reads OpenAPI 3.0.x and 3.1.x; quote the version, e.g. openapi: '3.1.0'",
         )
@@ -151,10 +153,16 @@ class _Bundler:
         self._walk(data, self.source.root, (), (), in_schema=False)
         for ref, where in self.internal_refs:
             if resolve_pointer(data, parse_fragment(ref)) is MISSING:
-                raise PortalError(
-                    f"broken $ref '{ref}': nothing is defined at that location",
-                    self.source.locate((*where, "$ref")),
-                    _missing_hint(data, parse_fragment(ref)),
+                # Big generated specs ship with one or two (Square's); the rest of the
+                # spec is as readable as ever: shown unresolved, reported as a warning.
+                self.source.problems.append(
+                    Diagnostic(
+                        f"broken $ref '{ref}': nothing is defined at that location{at((*where, '$ref'))}",
+                        self.source.locate((*where, "$ref")),
+                        _missing_hint(data, parse_fragment(ref)),
+                        rule="spec-invalid",
+                        severity="warning",
+                    )
                 )
 
     def _only_sound_internal_refs(self) -> bool:
@@ -220,9 +228,16 @@ class _Bundler:
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str):
-                resolved = self._rewrite(ref, doc, doc_ptr, out_ptr, in_schema=in_schema)
+                try:
+                    resolved = self._rewrite(ref, doc, doc_ptr, out_ptr, in_schema=in_schema)
+                except PortalError as exc:
+                    raise _located(exc, (*doc_ptr, "$ref"), doc.locate((*doc_ptr, "$ref"))) from None
                 if isinstance(resolved, str):
                     node["$ref"] = resolved
+                elif isinstance(resolved, _Scalar):
+                    node.clear()  # the parent puts the value in this node's place
+                    node[_SCALAR] = resolved.value
+                    return
                 else:
                     # Inlined: the target replaces the reference; sibling keys such as
                     # `description` (allowed next to $ref in 3.1) override the target's.
@@ -232,9 +247,10 @@ class _Bundler:
                     node.update(siblings)
                     return
             # A snapshot: hoisting adds components to the root while we walk it.
+            literal = _literal_keys(doc_ptr, in_schema)
             for key, value in list(node.items()):
-                if key == "$ref" or not isinstance(value, (dict, list)):
-                    continue
+                if key == "$ref" or key in literal or not isinstance(value, (dict, list)):
+                    continue  # an example's value is data, whatever it holds ("$ref" too)
                 child_schema = _child_in_schema(key, doc_ptr, in_schema)
                 if isinstance(value, dict) and (
                     (key in _SCHEMA_MAP_KEYS and in_schema) or _is_schemas_map(doc_ptr, key)
@@ -242,18 +258,21 @@ class _Bundler:
                     for name, sub in list(value.items()):
                         if isinstance(sub, (dict, list)):
                             self._walk(sub, doc, (*doc_ptr, key, name), (*out_ptr, key, name), in_schema=True)
+                            _put_scalar(value, name, sub)
                     continue
                 self._walk(value, doc, (*doc_ptr, key), (*out_ptr, key), in_schema=child_schema)
+                _put_scalar(node, key, value)
         elif isinstance(node, list):
             parent = doc_ptr[-1] if doc_ptr else ""
             item_schema = (in_schema and parent in _SCHEMA_LIST_KEYS) or (in_schema and parent == "items")
             for index, item in enumerate(node):
                 if isinstance(item, (dict, list)):
                     self._walk(item, doc, (*doc_ptr, str(index)), (*out_ptr, str(index)), in_schema=item_schema)
+                    _put_scalar(node, index, item)
 
     def _rewrite(
         self, ref: str, doc: Document, doc_ptr: Pointer, out_ptr: Pointer, *, in_schema: bool
-    ) -> str | dict[str, Any]:
+    ) -> str | dict[str, Any] | _Scalar:
         """Return the bundled ref for ``ref``, or the content to inline in its place."""
         url, _, fragment = ref.partition("#")
         if not url and doc is self.source.root:
@@ -286,14 +305,13 @@ class _Bundler:
                     where,
                     "move the referenced object under components/ and refer to it there",
                 )
-            self.inline_stack.append(key)
             copied = copy.deepcopy(target)
             if not isinstance(copied, dict):
-                raise PortalError(
-                    f"$ref '{ref}' points at a {type(copied).__name__}, expected an object",
-                    where,
-                    "a $ref must point at an object such as a schema, parameter or path item",
-                )
+                # A description kept in a file of its own, say: the value takes the
+                # $ref's place, as other tools bundle it.
+                self.source.origins[out_ptr] = (target_doc, pointer)
+                return _Scalar(copied)
+            self.inline_stack.append(key)
             self.source.origins[out_ptr] = (target_doc, pointer)
             self._walk(copied, target_doc, pointer, out_ptr, in_schema=in_schema)
             self.inline_stack.pop()
@@ -378,6 +396,66 @@ class _Bundler:
 
 class _Missing:
     pass
+
+
+@dataclass(frozen=True)
+class _Scalar:
+    """What an external ``$ref`` to a string, number or list stands for."""
+
+    value: Any
+
+
+_SCALAR = "\0portal-scalar"  # marks, for a moment, a node its parent replaces by a value
+
+
+def _put_scalar(parent: Any, key: Any, child: Any) -> None:
+    if isinstance(child, dict) and _SCALAR in child:
+        parent[key] = child[_SCALAR]
+
+
+# Keys whose value maps names to objects: a name there is never a keyword.
+_NAME_MAPS = frozenset(
+    {
+        "paths",
+        "webhooks",
+        "responses",
+        "content",
+        "headers",
+        "examples",
+        "callbacks",
+        "links",
+        "encoding",
+        "variables",
+        "mapping",
+        *COMPONENT_KINDS,
+    }
+)
+
+
+def _literal_keys(doc_ptr: Pointer, in_schema: bool) -> frozenset[str]:
+    """The keys of the object at ``doc_ptr`` whose values are data, not OpenAPI: the
+    ``$ref``s written there (in an example of a JSON Schema, say) are not followed."""
+    if doc_ptr and doc_ptr[-1] in _NAME_MAPS and not in_schema:
+        return frozenset()
+    if in_schema:
+        return frozenset({"example", "examples", "default", "const", "enum"})
+    return frozenset({"example", "value"})
+
+
+def at(pointer: Pointer) -> str:
+    """`` (at paths → /x → get)``: where in the document a message is about."""
+    return f" (at {' → '.join(pointer)})" if pointer else " (at the top level)"
+
+
+def _located(error: PortalError, pointer: Pointer, where: Location) -> PortalError:
+    """``error`` with the JSON pointer of the ``$ref`` at ``where`` in each message about
+    it (not in those about the file it opened: a syntax error there, say)."""
+    suffix = at(pointer)
+    diagnostics = [
+        replace(d, message=d.message + suffix) if d.location == where and " (at " not in d.message else d
+        for d in error.diagnostics
+    ]
+    return PortalError.from_diagnostics(diagnostics)
 
 
 MISSING: Any = _Missing()

@@ -101,6 +101,26 @@ class _NamedSchemas(Mapping[str, Schema]):
         return f"<{len(self._raw)} named schemas, {len(self._built)} modelled>"
 
 
+# What may sit next to `allOf: [{$ref: X}]` for the schema to still be X.
+_ANNOTATIONS = frozenset(
+    {"description", "title", "nullable", "deprecated", "readOnly", "writeOnly", "example", "examples", "externalDocs"}
+)
+
+
+def _annotated_ref(raw: dict[str, Any]) -> str | None:
+    """X, for a schema that is ``allOf: [{$ref: "#/components/schemas/X"}]`` plus
+    annotations: the idiom for a description (or ``nullable``) on a reference."""
+    parts = raw.get("allOf")
+    if not isinstance(parts, list) or len(parts) != 1 or not isinstance(parts[0], dict):
+        return None
+    ref = parts[0].get("$ref")
+    if len(parts[0]) != 1 or not isinstance(ref, str) or not ref.startswith(_SCHEMA_REF_PREFIX) or ref.count("/") != 3:
+        return None
+    if any(key != "allOf" and key not in _ANNOTATIONS and not key.startswith("x-") for key in raw):
+        return None
+    return parse_fragment(ref)[-1]
+
+
 def _map(value: Any) -> dict[str, Any]:
     """``value`` if it is a mapping, else nothing: the model leaves out what is malformed
     (the validator reports it) instead of stopping there."""
@@ -123,6 +143,8 @@ class _Builder:
         # Targets of the `$ref`s into schemas being modelled (not named schemas, which
         # stay references): one met again is a cycle.
         self.inlining: list[Pointer] = []
+        # Named schemas whose content is being modelled (merged from allOf, or their own).
+        self.expanding: list[str] = []
 
     # -- refs ----------------------------------------------------------------------------
 
@@ -140,8 +162,8 @@ class _Builder:
             seen.add(ref)
             target_pointer = parse_fragment(ref)
             target = resolve_pointer(self.data, target_pointer)
-            if target is MISSING:  # pragma: no cover - load_spec checks refs already
-                raise PortalError(f"broken $ref '{ref}'", self.source.locate((*pointer, "$ref")))
+            if target is MISSING:  # a warning of load_spec's: nothing to show there
+                return {}, target_pointer
             node, pointer = target, target_pointer
         return node, pointer
 
@@ -442,12 +464,31 @@ class _Builder:
                 return self._cycle(raw, pointer)
             self.inlining.append(pointer)
             try:
-                merged, extends = self.merge_all_of(raw, pointer, [])
-                return self._schema_from(merged, pointer, name, extends)
+                return self._merged(raw, pointer, name)
             finally:
                 self.inlining.pop()
+        if name is None:
+            named = _annotated_ref(raw)
+            if named is not None:
+                # `allOf: [{$ref: X}]` with a description (or `nullable`): X, annotated.
+                return Schema(
+                    ref=named,
+                    description=_text(raw.get("description")),
+                    nullable=raw.get("nullable") is True,
+                    pointer=pointer,
+                )
+        return self._merged(raw, pointer, name)
+
+    def _merged(self, raw: dict[str, Any], pointer: Pointer, name: str | None) -> Schema:
         merged, extends = self.merge_all_of(raw, pointer, [])
-        return self._schema_from(merged, pointer, name, extends)
+        # Below here, a schema that includes one of these (itself, say) links to it
+        # instead of merging it again, forever.
+        expanding = [*extends, *([name] if name else [])]
+        self.expanding.extend(expanding)
+        try:
+            return self._schema_from(merged, pointer, name, extends)
+        finally:
+            del self.expanding[len(self.expanding) - len(expanding) :]
 
     def _cycle(self, raw: dict[str, Any], pointer: Pointer) -> Schema:
         """The place where a schema inside another comes back to itself."""
@@ -483,6 +524,9 @@ class _Builder:
                 ref_name = parse_fragment(ref)[-1]
                 if ref_name in stack:
                     continue  # allOf cycle: the remaining members still merge
+                if ref_name in self.expanding:
+                    extends.append(ref_name)  # shown as "includes X", not merged into itself
+                    continue
                 extends.append(ref_name)
                 part, part_pointer = self.resolve(part, pointer)
                 part, inner = self.merge_all_of(part, part_pointer, [*stack, ref_name])

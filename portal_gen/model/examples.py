@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 import exrex
 
+from ..checks.ecma import InvalidPattern, compile_pattern, python_pattern
 from .api import UNSET, Schema
 
 MAX_DEPTH = 6
@@ -97,6 +97,8 @@ class _Generator:
 
     def value(self, schema: Schema, name: str | None, depth: int, stack: tuple[str, ...]) -> Any:
         self.budget -= 1
+        if schema.cycle is not None:
+            return _empty(schema)  # a schema inside another came back to itself
         if schema.ref is not None:
             target = self.schemas.get(schema.ref)
             if target is None:
@@ -162,6 +164,8 @@ class _Generator:
 
     def _cut(self, schema: Schema, depth: int, stack: tuple[str, ...]) -> bool:
         """Whether generating ``schema`` here would stop at a cycle or the depth limit."""
+        if schema.cycle is not None:
+            return True
         if schema.ref is not None:
             return schema.ref in stack or depth > MAX_DEPTH or self.budget <= 0
         if schema.items is not None and "array" in schema.types:
@@ -211,24 +215,33 @@ class _Generator:
 
 
 def _matches(pattern: str, value: str) -> bool:
+    """Whether ``value`` matches ``pattern`` as JSON Schema reads it (ECMA-262)."""
     try:
-        return re.search(pattern, value) is not None
-    except re.error:
-        return True  # not a pattern Python can read: nothing better to offer
+        return compile_pattern(pattern).search(value)
+    except InvalidPattern:
+        return True  # not a regular expression: nothing better to offer
 
 
 @lru_cache(maxsize=4096)
 def _from_pattern(pattern: str, min_length: int, max_length: int | None) -> str | None:
     """The first few strings the pattern generates (exrex enumerates them in a fixed
-    order, so output is reproducible); the first that really matches and fits."""
+    order, so output is reproducible); the first that really matches and fits.
+
+    exrex reads Python's syntax: it generates from an approximation of the ECMA-262
+    pattern (``\\p{L}`` as ``a-zA-Z``), and every candidate is checked against the real one.
+    """
     try:
-        candidates = exrex.generate(pattern, limit=max(20, min_length + 1))
+        compiled = compile_pattern(pattern)
+    except InvalidPattern:
+        return None
+    try:
+        candidates = exrex.generate(python_pattern(compiled), limit=max(20, min_length + 1))
         for candidate in itertools.islice(candidates, 200):
             if (
                 candidate
                 and len(candidate) >= min_length
                 and (max_length is None or len(candidate) <= max_length)
-                and _matches(pattern, candidate)
+                and compiled.search(candidate)
             ):
                 return str(candidate)
     except Exception:  # exrex does not know every regex construct; keep the heuristic value

@@ -27,6 +27,7 @@ from .case_studies import used_by_links
 from .html import extract_toc, highlight_once, to_json
 from .markdown import plain_title, render_markdown
 from .page import RenderedPage
+from .urls import relative_link, safe_url
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,13 @@ def verified_from(data: Any) -> dict[str, Verified]:
 
 
 # Links to Markdown sources in guide prose, as MkDocs rewrites them in its own pages.
-_MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.md)(?:#([^"]*))?"')
+_MD_LINK = re.compile(r'href="(?![A-Za-z][A-Za-z0-9+.-]*:|/|\\|#)([^"#?]+\.md)(?:#([^"]*))?"')
 
 
 def _link(page: str, target: str, anchor: str | None, directory_urls: bool) -> str:
     """``target`` (relative to ``page``'s folder, a source path) as a URL from ``page``."""
     path = posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
-    return relative_url(page, path, directory_urls, anchor or None)
+    return relative_link(relative_url(page, path, directory_urls, anchor or None))
 
 
 class GuideRenderer:
@@ -95,15 +96,16 @@ class GuideRenderer:
         api = self.snippets.api
         requests = guide_requests(self.snippets, guide)
         steps = [self.step_view(step, request, url) for step, request in zip(guide.steps, requests, strict=True)]
-        next_steps = []
+        next_steps: list[tuple[str, str | None]] = []
         for item in guide.next_steps:
+            href: str | None
             if item.guide:
                 href = url(self.by_id[item.guide].page)
             elif item.operation:
                 op = api.operation(item.operation)
                 href = url(self.plan.operation_paths[op.key]) if op else "#"
             else:
-                href = item.url or "#"
+                href = safe_url(item.url)  # None: the title as text (see .urls)
             next_steps.append((item.title, href))
         costs = [
             (lang, LANGUAGES[lang].label, first_call_cost(self.snippets, guide, lang, requests))

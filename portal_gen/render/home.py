@@ -23,8 +23,10 @@ from .case_studies import logo_url
 from .guide import GuideRenderer, Verified
 from .html import extract_toc
 from .page import RenderedPage
+from .urls import relative_link, safe_url
 
-_ABSOLUTE = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.I)
+# A URL with a scheme, or a network-path one (//host; browsers read \\ as //).
+_ABSOLUTE = re.compile(r"^[a-z][a-z0-9+.-]*:|^[/\\]{2}", re.I | re.A)
 
 
 def render_home(
@@ -44,7 +46,13 @@ def render_home(
         if _ABSOLUTE.match(path):
             return path
         target, _, anchor = path.partition("#")
-        return relative_url(page, target.lstrip("/"), config.directory_urls, anchor or None)
+        return relative_link(relative_url(page, target.lstrip("/"), config.directory_urls, anchor or None))
+
+    def link_url(address: str) -> str | None:
+        """A home link's URL: a page of the site, a URL the policy keeps, or ``None``
+        (shown as text; see :mod:`.urls`)."""
+        cleaned = safe_url(address)
+        return None if cleaned is None else url(cleaned)
 
     snippets = guide_renderer.snippets
     api = snippets.api
@@ -77,7 +85,7 @@ def render_home(
         "featured": featured,
         "logo_url": logo_url(page, config),
         "case_studies_url": url(INDEX_PAGE) if studies else None,
-        "links": [(link.title, url(link.url), link.text) for link in links],
+        "links": [(link.title, link_url(link.url), link.text) for link in links],
         "seconds": _seconds,
     }
     body = env.get_template("home/home.html").render(context).strip() + "\n"

@@ -3,6 +3,10 @@
 Spec descriptions and content come from many hands: everything is rendered with
 markdown-it-py (a CommonMark-compliant parser) and then cleaned by nh3 (ammonia), so
 no script, event handler or ``javascript:`` URL survives, wherever the text appears.
+Links and images keep their URL under the policy of :mod:`.urls` (``http``, ``https``,
+``mailto`` or relative): nh3 reads a URL as browsers do (after decoding character
+references, without tabs, newlines and surrounding control characters) and drops an
+``href`` or ``src`` with any other scheme, leaving the link's text.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .. import accel
+from .urls import SCHEMES
 
 _md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
@@ -23,7 +28,7 @@ _ATTRIBUTES = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
 for _tag in ("code", "span", "div"):
     _ATTRIBUTES.setdefault(_tag, set()).add("class")
 _ATTRIBUTES.setdefault("details", set()).add("open")
-_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_URL_SCHEMES = set(SCHEMES)  # no tel: the one policy for every URL a page shows
 
 
 @lru_cache(maxsize=65536)

@@ -26,6 +26,7 @@ from .html import extract_toc, highlight_blocks, highlight_code, highlight_once,
 from .markdown import render_inline, render_markdown
 from .page import RenderedPage
 from .schema import SchemaTree
+from .urls import safe_url
 
 PARAMETER_LOCATIONS = (
     ("path", "Path parameters"),
@@ -48,6 +49,7 @@ def make_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     env.filters["md"] = render_markdown
     env.filters["inline"] = render_inline
     env.filters["slug"] = slugify
+    env.filters["safe_url"] = safe_url  # the link macro's, and overrides': see .urls
     return env
 
 
@@ -237,16 +239,7 @@ class ReferenceRenderer:
         for example in media.examples:
             if example.value is UNSET:
                 if example.external_value:
-                    found.append(
-                        (
-                            example.name,
-                            example.summary,
-                            Markup(
-                                f'<p>Example at <a href="{Markup.escape(example.external_value)}">'
-                                f"{Markup.escape(example.external_value)}</a></p>"
-                            ),
-                        )
-                    )
+                    found.append((example.name, example.summary, _external_example(example.external_value)))
                 continue
             found.append((example.name, example.summary, self._code(example.value, language)))
         if not found and media.schema is not None:
@@ -274,6 +267,16 @@ def tree_links(path: str, models_folder: str | None, directory_urls: bool) -> tu
     if not models_folder or base == models_folder or base.startswith(models_folder + "/"):
         return ("from", base)
     return ("to models", relpath(models_folder, base or "."))
+
+
+def _external_example(address: str) -> Markup:
+    """An example kept elsewhere (``externalValue``): a link to it, or its address as
+    text when the URL policy (:mod:`.urls`) refuses it."""
+    href = safe_url(address)
+    shown = Markup.escape(address)
+    if href is None:
+        return Markup(f"<p>Example at {shown}</p>")
+    return Markup(f'<p>Example at <a href="{Markup.escape(href)}">{shown}</a></p>')
 
 
 def _highlight_snippet(snippet: Snippet) -> Markup:

@@ -72,10 +72,14 @@ class SchemaTree:
 
     def type_html(self, schema: Schema) -> str:
         """The type label, with named schemas linked to their model page."""
-        if schema.ref:
-            url = self.model_url(schema.ref)
-            label = html.escape(schema.ref)
+        if schema.ref or schema.cycle:
+            # A cycle through a schema inside a named one links to the named one's page.
+            target = schema.ref or schema.cycle_model
+            url = self.model_url(target) if target else None
+            label = html.escape(schema.ref or schema.cycle or "")
             link = f'<a href="{html.escape(url)}">{label}</a>' if url else label
+            if schema.cycle:
+                link += " (recursive)"
             return f'<span class="portal-type">{link}</span>'
         if "array" in schema.types and schema.items is not None:
             others = [t for t in schema.types if t != "array"]

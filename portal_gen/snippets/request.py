@@ -268,11 +268,12 @@ def parameter_value(api: Api, param: Parameter) -> Any:
     value = example_for(schema, api.schemas, direction="request") if schema is not None else None
     if value in (None, "", [], {}):
         # Never an empty path segment: a value that reads as an example of its kind.
-        value = _fallback(param.name, schema)
+        value = fallback_value(param.name, schema)
     return value
 
 
-def _fallback(name: str, schema: Schema | None) -> Any:
+def fallback_value(name: str, schema: Schema | None) -> Any:
+    """A plain value of the schema's first type (``1``, ``True``...), named for strings."""
     kind = schema.types[0] if schema is not None and schema.types else "string"
     if kind in ("integer", "number"):
         return 1

@@ -71,6 +71,7 @@ class BuildRequest:
     progress: Callable[[str, int, int], None] | None = None  # (phase, done, total)
     previous_site: Path | None = None  # the site this build replaces: unchanged pages are linked from it
     spare: Path | None = None  # the last site's folders, kept for this build (accel: site_folders)
+    warn: bool = True  # log the spec's warnings (`portal check` reports them itself)
 
 
 class PortalPluginError(PluginError):
@@ -343,7 +344,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             except PortalError as exc:
                 raise PortalPluginError(exc) from None
             shown: dict[str | None, int] = {}
-            for warning in warnings:
+            for warning in warnings if self.request.warn else ():
                 shown[warning.rule] = shown.get(warning.rule, 0) + 1
                 if shown[warning.rule] <= _WARNINGS_SHOWN:
                     log.warning(warning.format())
