@@ -13,11 +13,11 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import run_portal
+from portal_gen.accel.spec_patterns import ecma_spec_validator
 from portal_gen.checks.ecma import (
     InvalidPattern,
     compile_pattern,
     ecma_format_checker,
-    ecma_spec_validator,
     ecma_validator,
     is_regex,
     python_pattern,

@@ -254,6 +254,79 @@ def test_a_ref_cycle_through_a_sub_schema_builds(tmp_path: Path) -> None:
     assert "pushOptionProperty" in page
 
 
+# -- what the corpus of real specs found (benchmarks/corpus.py) ---------------------------
+
+LITERAL_REFS = """\
+openapi: 3.0.3
+info:
+  title: Refs as data
+  version: "1"
+  description: {$ref: "texts.yaml#/intro"}
+paths:
+  /schemas:
+    get:
+      operationId: getSchemas
+      summary: Get schemas
+      responses:
+        "200":
+          description: A JSON Schema, as data (Square's and Okta's examples hold such)
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  toggle: {$ref: "#/components/schemas/Missing"}
+                  parent: {$ref: "#/components/schemas/Event"}
+              example:
+                schema: {$ref: "https://example.com/schemas/common.json#String"}
+                profile: {allOf: [{$ref: "#/definitions/base"}]}
+components:
+  schemas:
+    Event:
+      type: object
+      properties:
+        name: {type: string}
+        template:
+          description: The event this one copies.
+          allOf: [{$ref: "#/components/schemas/Event"}]
+        variant:
+          allOf:
+            - $ref: "#/components/schemas/Event"
+            - properties: {extra: {type: string}}
+"""
+
+
+def test_what_real_specs_do_builds(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "spec.yaml").write_text(LITERAL_REFS)
+    (source / "texts.yaml").write_text("intro: |\n  Welcome to the **refs**.\n")
+    result = run_portal("new", "site", "--spec", str(source / "spec.yaml"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    root = tmp_path / "site"
+    build = run_portal("build", cwd=root)
+    assert build.returncode == 0, build.stderr
+    assert "Traceback" not in build.stderr
+    # A $ref in an example is data (never fetched, never resolved); a broken internal
+    # one is a warning where it is written.
+    assert build.stderr.count("WARNING: ") == 1, build.stderr
+    assert build.stderr.startswith(
+        "WARNING: openapi/spec.yaml:19:28: broken $ref '#/components/schemas/Missing': nothing is defined "
+        "at that location (at paths → /schemas → get → responses → 200 → content → application/json → schema "
+        "→ properties → toggle → $ref)"
+    )
+    config = PortalConfig(project_dir=root, spec="openapi/spec.yaml")
+    api = load_project(config, with_content=False).api
+    assert api.description == "Welcome to the **refs**.\n"  # a $ref to a string takes its place
+    event = api.schemas["Event"]
+    template = event.properties[1].schema
+    assert (template.ref, template.description) == ("Event", "The event this one copies.")
+    variant = event.properties[2].schema
+    assert variant.extends == ("Event",) and [p.name for p in variant.properties] == ["extra"]
+    landing = (root / "site" / "reference" / "index.html").read_text()
+    assert "Welcome to the <strong>refs</strong>." in landing
+
+
 # -- every problem in one run -------------------------------------------------------------
 
 

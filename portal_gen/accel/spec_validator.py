@@ -146,7 +146,10 @@ def _passes_draft4_quickly(validator: Any, schema: Any, value: Any) -> bool:
     integers), which jsonschema-rs refuses. Not for 3.1, whose check depends on the
     dialect each schema names.
     """
-    found = _draft4_checker()
+    from . import enabled
+
+    ecma = enabled("spec_patterns")
+    found = _draft4_checker(ecma)
     if found is None:
         return False
     check, faster = found
@@ -155,7 +158,7 @@ def _passes_draft4_quickly(validator: Any, schema: Any, value: Any) -> bool:
             return False  # 3.1's, say: not walked for nothing
     except Exception:  # an unknown dialect, say: the check reports it
         return False
-    if not _agreeable(value):
+    if not _agreeable(value, ecma):
         return False
     try:
         return bool(faster.is_valid(value))
@@ -164,9 +167,10 @@ def _passes_draft4_quickly(validator: Any, schema: Any, value: Any) -> bool:
 
 
 @functools.cache
-def _draft4_checker() -> tuple[Any, Any] | None:
-    """3.0's meta-schema check and a jsonschema-rs validator doing its work; ``None`` when
-    the libraries installed check otherwise (or jsonschema-rs is missing)."""
+def _draft4_checker(ecma: bool) -> tuple[Any, Any] | None:
+    """3.0's meta-schema check (with ``ecma``, as ``spec_patterns`` makes it) and a
+    jsonschema-rs validator doing its work; ``None`` when the libraries installed check
+    otherwise (or jsonschema-rs is missing)."""
     try:
         import jsonschema_rs
         from jsonschema.validators import Draft4Validator, validator_for
@@ -177,20 +181,27 @@ def _draft4_checker() -> tuple[Any, Any] | None:
     formats = set(re.findall(r"""['"]format['"]: ['"]([^'"]*)""", repr(meta)))
     if validator_for(meta, default=OAS30Validator) is not Draft4Validator or formats - {"regex"}:
         return None
-    from ..checks.ecma import ecma_validator  # what checks.spec asks of 3.0 schemas
+    if not ecma:
+        return OAS30Validator.check_schema, jsonschema_rs.Draft4Validator(meta)
+    from ..checks.ecma import ecma_validator  # what spec_patterns makes the check
 
     return ecma_validator(OAS30Validator).check_schema, jsonschema_rs.Draft4Validator(meta)
 
 
 @functools.lru_cache(maxsize=4096)
-def _regex_conforms(pattern: str) -> bool:
-    """The check's own verdict on a ``pattern``: ECMA-262's (see checks.ecma)."""
-    from ..checks.ecma import is_regex
+def _regex_conforms(pattern: str, ecma: bool) -> bool:
+    """The check's own verdict on a ``pattern``: ECMA-262's with the ``u`` flag (see
+    checks.ecma) under ``spec_patterns``, else its format checker's."""
+    if ecma:
+        from ..checks.ecma import is_regex
 
-    return is_regex(pattern)
+        return is_regex(pattern)
+    from openapi_schema_validator import OAS30Validator
+
+    return bool(OAS30Validator.FORMAT_CHECKER.conforms(pattern, "regex"))
 
 
-def _agreeable(value: Any) -> bool:
+def _agreeable(value: Any, ecma: bool) -> bool:
     """Only JSON values (string keys; no NaN or infinity), no ``pattern`` the check
     refuses and no integral float, at any depth."""
     stack = [value]
@@ -208,7 +219,9 @@ def _agreeable(value: Any) -> bool:
                 return False
             if isinstance(item, (dict, list)):
                 stack.append(item)
-            elif not _json_scalar(item) or (key == "pattern" and isinstance(item, str) and not _regex_conforms(item)):
+            elif not _json_scalar(item) or (
+                key == "pattern" and isinstance(item, str) and not _regex_conforms(item, ecma)
+            ):
                 return False
     return True
 

@@ -5,6 +5,7 @@ Every problem becomes a :class:`Diagnostic` located in the user's own file.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 import sys
@@ -16,8 +17,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from .. import accel
 from ..errors import Diagnostic
-from ..load.spec import SpecSource
-from .ecma import ecma_spec_validator
+from ..load.spec import SpecSource, resolve_pointer
 
 _MAX_VALUE_CHARS = 60
 # openapi-spec-validator recurses once per schema along a $ref chain; a big spec whose
@@ -63,8 +63,11 @@ def iter_spec_problems(source: SpecSource, verdicts: SchemaVerdicts | None = Non
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from openapi_spec_validator.schemas import get_validator_backend
 
-    # Patterns are ECMA-262, as JSON Schema says (`\p{L}`: 95 of 354 AWS descriptions).
-    cls = ecma_spec_validator(OpenAPIV31SpecValidator if source.version.startswith("3.1") else OpenAPIV30SpecValidator)
+    cls: Any = OpenAPIV31SpecValidator if source.version.startswith("3.1") else OpenAPIV30SpecValidator
+    if accel.enabled("spec_patterns"):  # the spec's patterns with the u flag, as checks.ecma reads them
+        from ..accel.spec_patterns import ecma_spec_validator
+
+        cls = ecma_spec_validator(cls)
     fast = accel.enabled("spec_validator")
     if fast:
         from ..accel.spec_validator import fixed, remembering
@@ -88,8 +91,10 @@ def iter_spec_problems(source: SpecSource, verdicts: SchemaVerdicts | None = Non
         # malformed is what the OpenAPI schema alone says: that is reported instead.
         errors = _schema_errors(cls, source)
         if not errors:
+            reason = " ".join(str(exc).split())
+            reason = reason if len(reason) <= 120 else reason[:119] + "…"
             yield Diagnostic(
-                f"openapi-spec-validator could not check this spec ({type(exc).__name__}: {exc})",
+                f"openapi-spec-validator could not check this spec ({type(exc).__name__}: {reason})",
                 source.locate(()),
                 "the spec is malformed somewhere its JSON schema does not say; check it with another "
                 "validator (e.g. `npx @redocly/cli lint`)",
@@ -122,13 +127,27 @@ def _too_deep(source: SpecSource) -> Diagnostic:
     )
 
 
+def _resolvable(source: SpecSource) -> Any:
+    """The document, or, when some of its ``$ref``s lead nowhere (already reported), a
+    copy in which those are empty schemas: openapi-spec-validator stops at the first
+    it cannot resolve, and would check nothing else."""
+    if not source.broken_refs:
+        return source.data
+    data = copy.deepcopy(source.data)
+    for pointer in source.broken_refs:
+        node = resolve_pointer(data, pointer)
+        if isinstance(node, dict):
+            node.pop("$ref", None)
+    return data
+
+
 def _schema_errors(cls: Any, source: SpecSource) -> list[ValidationError]:
     """The document checked against the OpenAPI JSON schema alone (jsonschema)."""
     checker = _with_jsonschema(cls).schema_validator
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:
-        return list(checker.iter_errors(source.data))
+        return list(checker.iter_errors(_resolvable(source)))
     except RecursionError:
         return []
     finally:
@@ -136,7 +155,7 @@ def _schema_errors(cls: Any, source: SpecSource) -> list[ValidationError]:
 
 
 def _errors(cls: Any, source: SpecSource) -> list[ValidationError]:
-    validator = cls(source.data, base_uri=source.root.path.as_uri())
+    validator = cls(_resolvable(source), base_uri=source.root.path.as_uri())
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:

@@ -65,8 +65,10 @@ class SpecSource:
     documents: dict[str, Document] = field(default_factory=dict)
     # Bundled pointer prefix -> (document, pointer in that document).
     origins: dict[Pointer, tuple[Document, Pointer]] = field(default_factory=dict)
-    # What reading it found that does not stop a build (a broken internal $ref).
+    # What reading it found that does not stop a build (a broken internal $ref), and
+    # where the objects holding those $refs are.
     problems: list[Diagnostic] = field(default_factory=list)
+    broken_refs: list[Pointer] = field(default_factory=list)
 
     @property
     def version(self) -> str:
@@ -155,6 +157,7 @@ class _Bundler:
             if resolve_pointer(data, parse_fragment(ref)) is MISSING:
                 # Big generated specs ship with one or two (Square's); the rest of the
                 # spec is as readable as ever: shown unresolved, reported as a warning.
+                self.source.broken_refs.append(where)
                 self.source.problems.append(
                     Diagnostic(
                         f"broken $ref '{ref}': nothing is defined at that location{at((*where, '$ref'))}",
