@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import enum
 import html
+import json
 import shutil
+import urllib.parse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +17,16 @@ import yaml
 from ..checks.guides import check_guides
 from ..checks.values import SchemaValidator
 from ..config import PortalConfig
-from ..engine.project import Project, load_project
+from ..engine.project import Project, load_project, snippet_settings
 from ..errors import Location, PortalError
 from ..load.guides import load_guides
+from ..mock import MockApi
 from ..model.api import UNSET, Api, Operation
 from ..model.examples import example_for
+from ..model.guides import Call, success_response
 from ..render.markdown import plain_title
-from ..snippets.request import fallback_value, parameter_value, preferred_media
+from ..snippets.request import SnippetError, build_request, fallback_value, parameter_value, preferred_media
+from ..snippets.values import EnvValue
 
 # Editors read the schema from the built site, which always matches the installed portal.
 GUIDE_SCHEMA = "../../site/schemas/guide.schema.json"
@@ -113,21 +120,33 @@ def scaffold(directory: Path, spec: Path, name: str | None = None) -> list[Path]
     write("mkdocs.yml", MKDOCS_YML.format(site_name=_yaml_quote(site_name), spec_name=spec.name))
     write("site_templates/README.md", _TEMPLATES_README)
     write(".gitignore", "/site/\n.portal-*\n")
-    # The starter guide calls the API with the spec's own examples. Examples can be
-    # wrong; then with values that its schemas accept, and if even those fail the
-    # checks, the guide keeps its prose and links to the reference instead: `portal
-    # build` and `portal check` accept the new project whatever the spec holds.
+    # The starter guide calls the friendliest operation with the spec's own examples,
+    # else with values its schemas accept, and is kept only if the checks accept it and
+    # the mock server `portal check` runs it against answers it as the spec says. Else
+    # the next operation is tried; if none works, the guide keeps its prose and links to
+    # the reference: `portal build` and `portal check` accept the new project whatever
+    # the spec holds.
     validator = project.schema_validator
-    for attempt in (_Values.EXAMPLES, _Values.VALID, None):
-        write("content/quickstarts/first-call.yaml", _quickstart(project, attempt))
-        if attempt is None:
+    mock = MockApi.from_project(project)
+    candidates = _candidates(api)
+    chosen = False
+    for operation in candidates[:_TRIED]:
+        for values in (_Values.EXAMPLES, _Values.VALID):
+            write(GUIDE, _quickstart(project, operation, values))
+            try:
+                guides = load_guides(directory / "content", directory)
+            except PortalError:
+                continue  # a value YAML cannot carry as written, say
+            if check_guides(guides, api, validator):
+                continue
+            call = guides[0].steps[-1].call
+            if call is not None and _mock_answers(project, mock, operation, call):
+                chosen = True
+                break
+        if chosen:
             break
-        try:
-            guides = load_guides(directory / "content", directory)
-        except PortalError:
-            continue  # a value YAML cannot carry as written, say
-        if not check_guides(guides, api, validator):
-            break
+    if not chosen:
+        write(GUIDE, _quickstart(project, candidates[0] if candidates else None, None))
     return written
 
 
@@ -141,13 +160,74 @@ def _md_text(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]()#+!|" else c for c in escaped)
 
 
-def _first_operation(api: Api) -> Operation | None:
-    """The friendliest operation to call first: a GET with no required parameters."""
-    gets = [op for op in api.operations if op.method == "get" and not op.deprecated]
-    for op in gets:
-        if not any(p.required for p in op.parameters):
-            return op
-    return gets[0] if gets else (api.operations[0] if api.operations else None)
+_TRIED = 8  # operations tried for the starter quickstart's call
+GUIDE = "content/quickstarts/first-call.yaml"
+
+
+def _candidates(api: Api) -> list[Operation]:
+    """Operations in the order a newcomer would best call them first: GETs with no
+    required parameter, other GETs, the rest; deprecated ones, and paths that are not
+    plain paths (``/#Action=AssumeRole``), last."""
+
+    def rank(op: Operation) -> tuple[int, int, int]:
+        plain = "#" not in op.path and "?" not in op.path
+        return (op.deprecated or not plain, op.method != "get", any(p.required for p in op.parameters))
+
+    return sorted(api.operations, key=rank)
+
+
+def _mock_answers(project: Project, mock: MockApi, op: Operation, call: Call) -> bool:
+    """Whether the mock server answers the call with a success the spec describes, as
+    ``portal check`` will ask of it (JSON and empty bodies; others are left to it)."""
+    settings = replace(snippet_settings(project.config), base_url="http://mock")
+    try:
+        request = build_request(project.api, op, settings, values=call.parameters, body=call.body)
+    except SnippetError:
+        return False
+    if request.body is not None and request.body.kind != "json":
+        return True
+
+    def made_up(value: Any) -> Any:
+        if isinstance(value, EnvValue):
+            return "portal-new"
+        if isinstance(value, dict):
+            return {k: made_up(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [made_up(v) for v in value]
+        return value
+
+    query = [(k, str(made_up(v))) for k, v in request.query]
+    headers = [(k, str(made_up(v))) for k, v in request.headers]
+    cookies = [(k, str(made_up(v))) for k, v in request.cookies]
+    for credential in request.credentials:
+        if credential.kind == "basic":
+            headers.append(("Authorization", "Basic " + base64.b64encode(b"user:password").decode()))
+        elif credential.kind in ("bearer", "header"):
+            headers.append((credential.name, credential.prefix + "portal-new"))
+        elif credential.kind == "query":
+            query.append((credential.name, "portal-new"))
+        elif credential.kind == "cookie":
+            cookies.append((credential.name, "portal-new"))
+    if cookies:
+        headers.append(("Cookie", "; ".join(f"{k}={v}" for k, v in cookies)))
+    body = b""
+    if request.body is not None:
+        headers.append(("Content-Type", request.body.media_type))
+        body = json.dumps(made_up(request.body.value)).encode()
+    path = "".join(p if isinstance(p, str) else "portal-new" for p in request.path_pieces)
+    target = path + ("?" + urllib.parse.urlencode(query) if query else "")
+    answer = mock.handle(request.method, target, headers, body)
+    if not 200 <= answer.status < 300:
+        return False
+    expected = success_response(op, call.status)
+    schema = expected[1] if expected else None
+    if schema is None:
+        return True
+    try:
+        parsed = answer.json()
+    except ValueError:
+        return False
+    return not project.schema_validator.errors(schema.pointer, parsed, "response")
 
 
 class _Values(enum.Enum):
@@ -155,10 +235,9 @@ class _Values(enum.Enum):
     VALID = "values the schemas accept"
 
 
-def _quickstart(project: Project, call: _Values | None) -> str:
-    """A starter quickstart (YAML guide): credentials, then one call of a simple operation."""
+def _quickstart(project: Project, operation: Operation | None, call: _Values | None) -> str:
+    """A starter quickstart (YAML guide): credentials, then one call of ``operation``."""
     api = project.api
-    operation = _first_operation(api)
     steps: list[dict[str, Any]] = []
     if operation is not None and operation.security and operation.security[0].schemes:
         steps.append(

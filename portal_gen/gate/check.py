@@ -27,7 +27,7 @@ from ..engine.build import make_snippets, template_loader
 from ..engine.project import Project, load_project, snippet_settings
 from ..errors import Diagnostic, Location, PortalError, display_path
 from ..snippets.languages import LANGUAGES
-from ..snippets.request import env_names
+from ..snippets.request import env_names, paired_env_names
 from ..snippets.run import missing_runtimes
 from .links import SitePages, check_external, check_internal, external_links, external_problems, http_status
 from .verify import GuideRun, RunSettings, run_guides
@@ -216,8 +216,12 @@ def _credentials(project: Project, options: CheckOptions) -> dict[str, str]:
                 f"export {options.api_key_env}=... with your sandbox key",
             )
     for scheme in project.api.security_schemes:
+        # Both spellings: a request that needs two schemes reads the second's paired.
         names = env_names(scheme, settings)
-        for index, name in enumerate(names):
+        paired = paired_env_names(scheme, settings)
+        for index, name in [*enumerate(names), *enumerate(paired)]:
+            if name in values:
+                continue
             if options.base_url is None:
                 values[name] = f"portal-check-{'password' if index else 'secret'}"
             elif key is not None and len(names) == 1:

@@ -171,7 +171,9 @@ def _base_path(server: Server) -> str:
 
 
 def _url_path(url: str) -> str:
-    """``https://api.example.com/v1/`` and ``v1`` -> ``/v1``; no path -> ``""``."""
-    path = urlsplit(url).path if "://" in url else url.split("?")[0]
+    """``https://api.example.com/v1/``, ``//api.example.com/v1`` and ``v1`` -> ``/v1``;
+    no path -> ``""``."""
+    # `//api.example.com/v1` is a network-path reference: a host, then the path.
+    path = urlsplit(url).path if "://" in url or url.startswith("//") else url.split("?")[0]
     path = path.rstrip("/")
     return path if not path or path.startswith("/") else "/" + path

@@ -333,11 +333,17 @@ def check_env_name(name: str) -> bool:
     return bool(_ENV_NAME.match(name))
 
 
+def paired_env_names(scheme: SecurityScheme, settings: SnippetSettings) -> tuple[str, ...]:
+    """The variables a scheme reads when a request needs it with another scheme whose
+    variables have the same names: ``API_KEY_APPTOKEN`` beside ``API_KEY``."""
+    suffix = re.sub(r"[^A-Za-z0-9]+", "_", scheme.name).upper()
+    return tuple(f"{name}_{suffix}" for name in env_names(scheme, settings))
+
+
 def _credential(scheme: SecurityScheme, settings: SnippetSettings, used: set[str]) -> Credential | None:
     env = env_names(scheme, settings)
     if any(name in used for name in env):  # two schemes at once: keep their secrets apart
-        suffix = re.sub(r"[^A-Za-z0-9]+", "_", scheme.name).upper()
-        env = tuple(f"{name}_{suffix}" for name in env)
+        env = paired_env_names(scheme, settings)
     if scheme.type == "http":
         kind = (scheme.scheme or "bearer").lower()
         if kind == "basic":
