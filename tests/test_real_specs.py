@@ -182,6 +182,71 @@ def test_accept_and_content_type_headers_scaffold_build_and_check(tmp_path: Path
     assert "1 of 1 guide runs passed" in check.stderr
 
 
+PICKY_SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "Picky", "version": "1"},
+    "servers": [{"url": "//api.example.com/v2"}],
+    "security": [{"appKey": [], "appToken": []}],
+    "components": {
+        "securitySchemes": {
+            "appKey": {"type": "apiKey", "in": "header", "name": "X-App-Key"},
+            "appToken": {"type": "apiKey", "in": "header", "name": "X-App-Token"},
+        }
+    },
+    "paths": {
+        # The friendliest operation, but its only example breaks its schema, and no value
+        # the schema allows can be made of it: the mock cannot answer it as the spec says.
+        "/status": {
+            "get": {
+                "operationId": "getStatus",
+                "summary": "Get the status",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "required": ["up"], "properties": {"up": {"not": {}}}},
+                                "example": {"up": "yes"},
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/orders": {
+            "get": {
+                "operationId": "listOrders",
+                "summary": "List orders",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "array",
+                                    "items": {"type": "object", "properties": {"id": {"type": "string"}}},
+                                },
+                                "example": [{"id": "ord_1"}],
+                            }
+                        },
+                    }
+                },
+            }
+        },
+    },
+}
+
+
+def test_the_starter_quickstart_is_one_the_mock_answers(tmp_path: Path) -> None:
+    root = _new(tmp_path, json.dumps(PICKY_SPEC, indent=2))
+    guide = yaml.safe_load((root / "content" / "quickstarts" / "first-call.yaml").read_text())
+    assert guide["steps"][-1]["call"] == {"operation": "listOrders"}
+    # Two API keys at once (VTEX's appKey + appToken): check gives each its variable.
+    check = run_portal("check", "-l", "curl", cwd=root)
+    assert "first-call.yaml" not in check.stderr, check.stderr
+    assert "1 of 1 guide runs passed" in check.stderr
+
+
 def test_a_guide_naming_an_ignored_header_is_told_why(tmp_path: Path) -> None:
     root = _new(tmp_path, json.dumps(HEADERS_SPEC, indent=2))
     path = root / "content" / "quickstarts" / "first-call.yaml"

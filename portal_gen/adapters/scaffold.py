@@ -178,14 +178,14 @@ def _candidates(api: Api) -> list[Operation]:
 
 def _mock_answers(project: Project, mock: MockApi, op: Operation, call: Call) -> bool:
     """Whether the mock server answers the call with a success the spec describes, as
-    ``portal check`` will ask of it (JSON and empty bodies; others are left to it)."""
+    ``portal check`` will ask of it (JSON, form and text bodies; files are left to it)."""
     settings = replace(snippet_settings(project.config), base_url="http://mock")
     try:
         request = build_request(project.api, op, settings, values=call.parameters, body=call.body)
     except SnippetError:
         return False
-    if request.body is not None and request.body.kind != "json":
-        return True
+    if request.body is not None and request.body.kind not in ("json", "form", "text"):
+        return True  # files: left to `portal check`, which runs the real snippet
 
     def made_up(value: Any) -> Any:
         if isinstance(value, EnvValue):
@@ -213,7 +213,12 @@ def _mock_answers(project: Project, mock: MockApi, op: Operation, call: Call) ->
     body = b""
     if request.body is not None:
         headers.append(("Content-Type", request.body.media_type))
-        body = json.dumps(made_up(request.body.value)).encode()
+        if request.body.kind == "json":
+            body = json.dumps(made_up(request.body.value)).encode()
+        elif request.body.kind == "form":
+            body = urllib.parse.urlencode([(p.name, str(made_up(p.value))) for p in request.body.parts]).encode()
+        else:
+            body = str(made_up(request.body.value) or "").encode()
     path = "".join(p if isinstance(p, str) else "portal-new" for p in request.path_pieces)
     target = path + ("?" + urllib.parse.urlencode(query) if query else "")
     answer = mock.handle(request.method, target, headers, body)
