@@ -189,6 +189,8 @@ def relative_url(from_path: str, to_path: str, directory_urls: bool, anchor: str
         relative += "/"
     if relative == ".":
         relative = "./"
+    elif ":" in relative.split("/", 1)[0]:
+        relative = "./" + relative  # `javascript:x.html` (a guide named so) is no scheme
     return relative + (f"#{anchor}" if anchor else "")
 
 
