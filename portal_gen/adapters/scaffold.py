@@ -26,7 +26,7 @@ from ..model.examples import example_for
 from ..model.guides import Call, success_response
 from ..render.markdown import plain_title
 from ..snippets.request import SnippetError, build_request, fallback_value, parameter_value, preferred_media
-from ..snippets.values import EnvValue
+from ..snippets.values import without_env_values
 
 # Editors read the schema from the built site, which always matches the installed portal.
 GUIDE_SCHEMA = "../../site/schemas/guide.schema.json"
@@ -188,13 +188,7 @@ def _mock_answers(project: Project, mock: MockApi, op: Operation, call: Call) ->
         return True  # files: left to `portal check`, which runs the real snippet
 
     def made_up(value: Any) -> Any:
-        if isinstance(value, EnvValue):
-            return "portal-new"
-        if isinstance(value, dict):
-            return {k: made_up(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [made_up(v) for v in value]
-        return value
+        return without_env_values(value, "portal-new")
 
     query = [(k, str(made_up(v))) for k, v in request.query]
     headers = [(k, str(made_up(v))) for k, v in request.headers]

@@ -13,7 +13,7 @@ from ..model.api import IGNORED_HEADERS, UNSET, Api, Operation, Schema
 from ..model.guides import Call, Capture, Guide, Step, success_response
 from ..snippets.languages import LANGUAGES, language_for
 from ..snippets.request import body_kind, preferred_media
-from ..snippets.values import EnvValue
+from ..snippets.values import EnvValue, without_env_values
 from .content import unknown_operation
 from .values import SchemaValidator
 
@@ -187,7 +187,7 @@ def _check_body(
     media = preferred_media(body.content)
     if media.schema is None or body_kind(media.media_type) not in ("json", "form", "multipart"):
         return
-    placeholder = _placeholders(call.body)
+    placeholder = without_env_values(call.body, "x")
     for error in validator.iter_errors(media.schema.pointer, placeholder, "request"):
         path = tuple(error.absolute_path)
         if _through_reference(call.body, path):
@@ -209,16 +209,6 @@ def _references(value: Any, pointer: tuple[str | int, ...]) -> Iterator[tuple[tu
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _references(item, (*pointer, index))
-
-
-def _placeholders(value: Any) -> Any:
-    if isinstance(value, EnvValue):
-        return "x"
-    if isinstance(value, dict):
-        return {k: _placeholders(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_placeholders(v) for v in value]
-    return value
 
 
 def _through_reference(value: Any, path: tuple[Any, ...]) -> bool:

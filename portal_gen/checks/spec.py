@@ -17,7 +17,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from .. import accel
 from ..errors import Diagnostic
-from ..load.spec import SpecSource, resolve_pointer
+from ..load.spec import MISSING, SpecSource, resolve_pointer
 
 _MAX_VALUE_CHARS = 60
 # openapi-spec-validator recurses once per schema along a $ref chain; a big spec whose
@@ -256,15 +256,7 @@ class _Relocator:
 
 
 def _resolves(data: Any, path: tuple[str, ...]) -> bool:
-    node = data
-    for part in path:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False
-    return True
+    return resolve_pointer(data, path) is not MISSING
 
 
 def _objects(data: Any) -> list[Any]:

@@ -48,3 +48,15 @@ def env_values(value: Any) -> Iterator[EnvValue]:
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from env_values(item)
+
+
+def without_env_values(value: Any, stand_in: str) -> Any:
+    """``value`` with every :class:`EnvValue` in it replaced by ``stand_in`` (what a
+    check can judge, or send, without the environment)."""
+    if isinstance(value, EnvValue):
+        return stand_in
+    if isinstance(value, dict):
+        return {k: without_env_values(v, stand_in) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_env_values(v, stand_in) for v in value]
+    return value
