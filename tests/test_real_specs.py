@@ -547,7 +547,10 @@ def test_json_that_yaml_cannot_read_is_still_located() -> None:
 
 # -- malformed specs never crash the model or the pages -----------------------------------
 
-_BASE = yaml.safe_load((ROOT / "tests" / "projects" / "petstore30" / "openapi" / "openapi.yaml").read_text())
+_BASES = [
+    yaml.safe_load((ROOT / "tests" / "projects" / name / "openapi" / "openapi.yaml").read_text())
+    for name in ("petstore30", "features31")  # 3.0, and 3.1's webhooks, discriminators, $defs...
+]
 
 
 def _nodes(value: Any, pointer: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -561,17 +564,25 @@ def _nodes(value: Any, pointer: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-_POINTERS = _nodes(_BASE)
+_EDITS = st.integers(0, len(_BASES) - 1).flatmap(
+    lambda base: st.tuples(
+        st.just(base),
+        st.lists(st.tuples(st.sampled_from(_nodes(_BASES[base])), st.just(None)), min_size=1, max_size=3),
+    )
+)
 _WRONG = st.sampled_from(
     ["text", 42, -1.5, True, None, [], {}, [1, "x"], {"a": 1}, {"$ref": "#/components/schemas"}, {"$ref": "#/info"}]
 )
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-@given(st.lists(st.tuples(st.sampled_from(_POINTERS), _WRONG), min_size=1, max_size=3))
-def test_a_malformed_spec_is_reported_not_crashed_on(tmp_path_factory: pytest.TempPathFactory, edits: list) -> None:
-    data = copy.deepcopy(_BASE)
-    for pointer, wrong in edits:
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(_EDITS, st.lists(_WRONG, min_size=3, max_size=3))
+def test_a_malformed_spec_is_reported_not_crashed_on(
+    tmp_path_factory: pytest.TempPathFactory, chosen: tuple[int, list], values: list
+) -> None:
+    base, where = chosen
+    data = copy.deepcopy(_BASES[base])
+    for (pointer, _), wrong in zip(where, values, strict=False):
         node = data
         try:
             for key in pointer[:-1]:

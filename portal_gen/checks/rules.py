@@ -289,7 +289,11 @@ def _unused(source: SpecSource) -> Iterator[Diagnostic]:
                 used.add(ref)
             mapping = item.get("mapping") if isinstance(item.get("propertyName"), str) else None
             if isinstance(mapping, dict):  # a discriminator's mapping refers to schemas too
-                used.update(v if v.startswith("#/") else f"#/components/schemas/{v}" for v in mapping.values())
+                used.update(
+                    v if v.startswith("#/") else f"#/components/schemas/{v}"
+                    for v in mapping.values()
+                    if isinstance(v, str)
+                )
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)

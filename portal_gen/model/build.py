@@ -608,8 +608,9 @@ class _Builder:
             discriminator = Discriminator(
                 disc["propertyName"],
                 tuple(
-                    (str(value), parse_fragment(target)[-1] if "#" in str(target) else str(target))
+                    (str(value), parse_fragment(target)[-1] if "#" in target else target)
                     for value, target in _map(disc.get("mapping")).items()
+                    if isinstance(target, str)
                 ),
             )
         items_raw = raw.get("items")
