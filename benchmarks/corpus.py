@@ -467,12 +467,16 @@ def result_label(row: Row) -> str:
     return f"{row.result} ({row.step})" if row.step else row.result
 
 
-def table(rows: list[Row], markdown: bool, redocly: bool, strict: bool, width: int = 110) -> list[str]:
+def table(
+    rows: list[Row], markdown: bool, redocly: bool, strict: bool, width: int = 110, quickstart: bool = False
+) -> list[str]:
     headers = ["spec", "ops", "size", "result", "s", "warnings"]
     if redocly:
         headers.append("Redocly")
     if strict:
         headers.append("--strict")
+    if quickstart:
+        headers.append("quickstart")
     headers.append("first line of the refusal or crash")
     body = []
     for row in rows:
@@ -488,6 +492,10 @@ def table(rows: list[Row], markdown: bool, redocly: bool, strict: bool, width: i
             cells.append(row.redocly)
         if strict:
             cells.append(row.strict)
+        if quickstart:
+            cells.append(
+                f"{row.quickstart}, {'calls' if row.quickstart_calls else 'prose'}" if row.quickstart != "-" else "-"
+            )
         mark = ""
         if row.result == "refused":
             missing = [
@@ -710,7 +718,7 @@ def report(rows: list[Row], args: argparse.Namespace, header: dict[str, Any], wa
         f"{header['cpus']} CPUs, -j {header['jobs']}, timeout {header['timeout_s']:g} s, {header['date']}"
     )
     print()
-    print("\n".join(table(rows, args.markdown, args.redocly, args.strict)))
+    print("\n".join(table(rows, args.markdown, args.redocly, args.strict, quickstart=args.quickstart)))
     print()
     lines, targets = summary(rows, args, wall)
     print("\n".join(lines))

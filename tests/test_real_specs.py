@@ -15,11 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, copy_demo, run_portal
+from portal_gen.checks.spec import iter_spec_problems
 from portal_gen.config import PortalConfig
 from portal_gen.engine.build import generate_site, template_loader
 from portal_gen.engine.project import load_project
 from portal_gen.errors import PortalError
 from portal_gen.load.sources import _build_positions, _json_positions, load_document
+from portal_gen.load.spec import load_spec
 
 # -- a one-line JSON spec: warnings at their exact column, --strict and check fail ----------
 
@@ -601,3 +603,35 @@ def test_a_malformed_spec_is_reported_not_crashed_on(
     for warning in project.validation.warnings():
         assert warning.location is not None and warning.location.line >= 1
     shutil.rmtree(root, ignore_errors=True)
+
+
+UNNAMED_PLACES = """\
+openapi: 3.0.3
+info: {title: Places in words, version: "1"}
+paths:
+  /things/{id}:
+    get:
+      responses:
+        "200": {description: OK}
+components:
+  schemas:
+    Base:
+      type: object
+      properties:
+        name: {type: string}
+    Request:
+      allOf: [{$ref: "#/components/schemas/Base"}]
+      required: [containerId]
+"""
+
+
+def test_validator_errors_that_name_their_place_in_words_are_located(tmp_path: Path) -> None:
+    (tmp_path / "spec.yaml").write_text(UNNAMED_PLACES)
+    source = load_spec(tmp_path / "spec.yaml", tmp_path)
+    found = sorted(d.format().splitlines()[0] for d in iter_spec_problems(source))
+    assert found == [
+        "spec.yaml:16:7: invalid OpenAPI: Required list has not defined properties: ['containerId'] "
+        "(at components → schemas → Request → required)",
+        "spec.yaml:5:5: invalid OpenAPI: Path parameter 'id' for 'get' operation in '/things/{id}' was not resolved "
+        "(at paths → /things/{id} → get)",
+    ]

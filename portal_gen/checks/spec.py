@@ -194,6 +194,7 @@ def _most_specific(error: ValidationError) -> ValidationError:
 
 
 _OPERATION_NAMED = re.compile(r"for '(?P<method>[a-z]+)' operation in '(?P<path>[^']*)'")
+_UNDEFINED_REQUIRED = re.compile(r"Required list has not defined properties: \[(?P<names>.*)\]")
 
 
 class _Relocator:
@@ -226,6 +227,15 @@ class _Relocator:
             named = _OPERATION_NAMED.search(str(error.message))
             if named is not None and _resolves(self.data, ("paths", named["path"], named["method"])):
                 return ("paths", named["path"], named["method"])
+            # ... and a schema whose `required` names what its `properties` lack, by those names.
+            undefined = _UNDEFINED_REQUIRED.search(str(error.message))
+            if undefined is not None:
+                names = set(re.findall(r"'([^']*)'", undefined["names"]))
+                for where, node in self._dicts_with("required"):
+                    listed, properties = node["required"], node.get("properties")
+                    lacking = not names & set(properties if isinstance(properties, dict) else ())
+                    if isinstance(listed, list) and names <= set(listed) and lacking:
+                        return (*where, "required")
             # A value checked against its schema on its own (a default, an example):
             # the schema holds it under one of these keys.
             for key in ("default", "example", "const", "enum", "examples"):
