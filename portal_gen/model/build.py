@@ -529,6 +529,8 @@ class _Builder:
                     continue
                 extends.append(ref_name)
                 part, part_pointer = self.resolve(part, pointer)
+                if not isinstance(part, dict):
+                    continue  # a schema that is no object: the validator says so
                 part, inner = self.merge_all_of(part, part_pointer, [*stack, ref_name])
                 extends.extend(inner)
             else:
