@@ -516,6 +516,8 @@ _json_values = st.recursive(
 @given(_json_values, st.sampled_from([None, 0, 2]))
 def test_json_positions_agree_with_the_yaml_source_map(value: Any, indent: int | None) -> None:
     text = json.dumps({"root": value}, indent=indent, ensure_ascii=False)
+    if any(mark in text for mark in ("\x85", "\u2028", "\u2029")):
+        return  # line breaks to YAML, characters to JSON (and to editors)
     try:
         expected = _yaml_positions(text)
     except yaml.YAMLError:
