@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import socketserver
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -33,8 +34,13 @@ class MockServer:
         self.base_url = self.url + base_path  # with the spec's server path, e.g. /v1
 
     def wait(self) -> None:
-        """Block until the server is closed (for ``portal mock``; Ctrl-C interrupts)."""
-        self._thread.join()
+        """Block until the server is closed (for ``portal mock``; Ctrl-C interrupts).
+
+        Sleeps, not ``Thread.join()``: a KeyboardInterrupt that lands inside join's lock
+        acquisition can leave the thread's state half-updated (CPython bpo-45274), and
+        the join in :meth:`close` must then wait for a thread already stopped."""
+        while self._thread.is_alive():
+            time.sleep(0.2)
 
     def close(self) -> None:
         """Stop serving and release the port."""
