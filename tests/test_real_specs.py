@@ -637,3 +637,38 @@ def test_validator_errors_that_name_their_place_in_words_are_located(tmp_path: P
         "spec.yaml:5:5: invalid OpenAPI: Path parameter 'id' for 'get' operation in '/things/{id}' was not resolved "
         "(at paths → /things/{id} → get)",
     ]
+
+
+def test_check_names_every_url_the_pages_show_as_text(tmp_path: Path) -> None:
+    spec = {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Links",
+            "version": "1",
+            "contact": {"url": " javascript:alert(1)"},
+            "license": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
+        },
+        "tags": [{"name": "things", "externalDocs": {"url": "data:text/html,<b>x</b>"}}],
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "listThings",
+                    "summary": "List things",
+                    "tags": ["things"],
+                    "responses": {"200": {"description": "OK"}, "404": {"description": "None"}},
+                }
+            }
+        },
+    }
+    root = _new(tmp_path, json.dumps(spec, indent=2))
+    guide = root / "content" / "quickstarts" / "first-call.yaml"
+    guide.write_text(guide.read_text() + "- title: Elsewhere\n  url: JAVASCRIPT:alert(2)\n")
+    result = run_portal("check", "--no-run", cwd=root)
+    found = sorted(line for line in result.stderr.splitlines() if "is not linked" in line)
+    assert found == [
+        "content/quickstarts/first-call.yaml:15:3: URL 'JAVASCRIPT:alert(2)' is not linked: its scheme is not allowed",
+        "openapi/spec.json:18:9: URL 'data:text/html,<b>x</b>' is not linked: its scheme is not allowed "
+        "(at tags → 0 → externalDocs → url)",
+        "openapi/spec.json:7:7: URL ' javascript:alert(1)' is not linked: its scheme is not allowed "
+        "(at info → contact → url)",
+    ]

@@ -75,6 +75,11 @@ RULES: dict[str, Rule] = {
             "gateways and mock servers refuse the rest.",
         ),
         Rule(
+            "url-unsafe",
+            "warn",
+            "A URL the pages show as text, not a link: only http, https, mailto and relative URLs are linked.",
+        ),
+        Rule(
             "path-parameter-unused",
             "error",
             "A path parameter must appear in the path as {name}, or no request can set it.",

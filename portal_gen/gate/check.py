@@ -22,6 +22,7 @@ from xml.etree import ElementTree
 from ..checks.case_studies import case_study_lint
 from ..checks.pricing import pricing_lint
 from ..checks.rules import check_spec, rule_levels, with_levels
+from ..checks.urls import unsafe_urls
 from ..config import PortalConfig
 from ..engine.build import make_snippets, template_loader
 from ..engine.project import Project, load_project, snippet_settings
@@ -92,6 +93,7 @@ def check_project(
     spec_findings = [
         *with_levels(project.validation.warnings(), levels),
         *check_spec(project.api, project.source, levels),
+        *with_levels(list(unsafe_urls(project.source, project.guides, project.pricing)), levels),
     ]
     report.diagnostics.extend(sorted(spec_findings, key=lambda d: (d.location or Location(""), d.rule or "")))
     if project.pricing is not None:
