@@ -209,7 +209,7 @@ class _Relocator:
 
     def __init__(self, data: Any) -> None:
         self.data = data
-        self._where: dict[int, tuple[str, ...]] | None = None
+        self._where: dict[int, tuple[tuple[str, ...], Any]] | None = None  # id -> (path, object)
         self._holders: dict[str, list[tuple[tuple[str, ...], dict[str, Any]]]] = {}
 
     def __call__(self, error: ValidationError) -> tuple[str, ...]:
@@ -220,7 +220,7 @@ class _Relocator:
         if self._where is None:
             self._where = _object_paths(self.data)
         if isinstance(value, (dict, list)) and id(value) in self._where:
-            return self._where[id(value)]
+            return self._where[id(value)][0]
         if not path:
             # openapi-spec-validator's own checks of an operation (its path
             # parameters) say which one in words only.
@@ -260,8 +260,7 @@ class _Relocator:
     def _dicts_with(self, key: str) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
         if key not in self._holders:
             assert self._where is not None
-            nodes = _objects(self.data)
-            self._holders[key] = [(self._where[id(n)], n) for n in nodes if isinstance(n, dict) and key in n]
+            self._holders[key] = [(path, n) for path, n in self._where.values() if isinstance(n, dict) and key in n]
         return self._holders[key]
 
 
@@ -269,29 +268,16 @@ def _resolves(data: Any, path: tuple[str, ...]) -> bool:
     return resolve_pointer(data, path) is not MISSING
 
 
-def _objects(data: Any) -> list[Any]:
-    """Every dict and list of the document, once each."""
-    found: dict[int, Any] = {}
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if id(node) in found:
-            continue
-        found[id(node)] = node
-        values = node.values() if isinstance(node, dict) else node
-        stack.extend(v for v in values if isinstance(v, (dict, list)))
-    return list(found.values())
-
-
-def _object_paths(data: Any) -> dict[int, tuple[str, ...]]:
-    """Where each dict and list of the document is (the first place, if shared)."""
-    found: dict[int, tuple[str, ...]] = {}
+def _object_paths(data: Any) -> dict[int, tuple[tuple[str, ...], Any]]:
+    """Each dict and list of the document by id: where it is (the first place, if
+    shared), and the object."""
+    found: dict[int, tuple[tuple[str, ...], Any]] = {}
     stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
     while stack:
         path, node = stack.pop()
         if id(node) in found:
             continue
-        found[id(node)] = path
+        found[id(node)] = (path, node)
         items = node.items() if isinstance(node, dict) else enumerate(node)
         stack.extend(((*path, str(k)), v) for k, v in items if isinstance(v, (dict, list)))
     return found
