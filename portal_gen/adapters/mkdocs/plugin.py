@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
@@ -336,22 +337,23 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def _raise_spec_problems(self) -> None:
         """Raise what stops the build; log the rest, once a build, as MkDocs' warnings
         (which ``--strict`` counts)."""
-        if self.validating is not None:
-            project, self.validating = self.validating, None
-            try:
-                project.validation.raise_problems()
-                warnings = build_warnings(project)
-            except PortalError as exc:
-                raise PortalPluginError(exc) from None
-            shown: dict[str | None, int] = {}
-            for warning in warnings if self.request.warn else ():
-                shown[warning.rule] = shown.get(warning.rule, 0) + 1
-                if shown[warning.rule] <= _WARNINGS_SHOWN:
-                    log.warning(warning.format())
-            for rule, count in shown.items():
-                if count > _WARNINGS_SHOWN:
-                    more = count - _WARNINGS_SHOWN
-                    log.warning(f"... and {more:,} more {rule} warnings: `portal check` lists them all")
+        if self.validating is None:
+            return
+        project, self.validating = self.validating, None
+        try:
+            project.validation.raise_problems()
+            warnings = build_warnings(project) if self.request.warn else []
+        except PortalError as exc:
+            raise PortalPluginError(exc) from None
+        shown: Counter[str | None] = Counter()
+        for warning in warnings:
+            shown[warning.rule] += 1
+            if shown[warning.rule] <= _WARNINGS_SHOWN:
+                log.warning(warning.format())
+        for rule, count in shown.items():
+            if count > _WARNINGS_SHOWN:
+                more = count - _WARNINGS_SHOWN
+                log.warning(f"... and {more:,} more {rule} warnings: `portal check` lists them all")
 
     def _restore_collection(self) -> None:
         collection, self._collection = self._collection, None
