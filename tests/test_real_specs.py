@@ -318,7 +318,7 @@ def test_a_ref_cycle_through_a_sub_schema_builds(tmp_path: Path) -> None:
         assert cycle.cycle == "pushOptionProperty" and cycle.cycle_model == "PushOption"
         assert cycle.properties == ()
     page = next((root / "site" / "reference").rglob("push-option/index.html")).read_text()
-    assert "pushOptionProperty" in page
+    assert "pushOptionProperty</a> (recursive)" in page  # a link to PushOption's page
 
 
 # -- what the corpus of real specs found (benchmarks/corpus.py) ---------------------------
