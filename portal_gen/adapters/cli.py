@@ -407,6 +407,8 @@ def mock(config_file: Path, port: int, host: str, debug: bool) -> None:
     from ..engine.project import load_project
     from ..mock import MockApi, serve_mock
 
+    global _skip_teardown
+    _skip_teardown = True  # after Ctrl-C: end at once, nothing left to free one by one
     _setup_logging(False)
     with _errors(debug):
         config = _load_config(config_file)
