@@ -296,6 +296,9 @@ def test_portal_mock_serves_the_spec(demo: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # Ctrl-C as a terminal sends it: a test before this one in the worker may have
+        # left SIGINT ignored, which a child inherits, and the mock would never hear it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert process.stderr is not None
