@@ -36,6 +36,10 @@ class PortalConfig:
     snippet_base_url: str = ""
     snippet_env_prefix: str = "API"
     snippet_credentials: Mapping[str, Any] = field(default_factory=dict)
+    # What a reference snippet sends besides what the operation requires: `minimal`
+    # nothing, `examples` the optional fields the spec gives an example for, `all`
+    # every field (the parameter tables always list them all).
+    snippet_fields: str = "examples"
     # Guides (content/quickstarts/*.yaml, content/tutorials/*.yaml): the limits on
     # a quickstart's time to first call (a guide's own `budget:` overrides them),
     # how long one step may run in `portal check`, and where `portal check --record`

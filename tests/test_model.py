@@ -113,7 +113,7 @@ def test_circular_schemas_render_as_links_and_terminate(features: Api) -> None:
 def test_examples_respect_constraints_and_direction(features: Api) -> None:
     node = example_for(Schema(ref="Node"), features.schemas, direction="request")
     assert "id" not in node  # readOnly is not sent
-    assert node["secret"] == "string" and node["kind"] == "node"
+    assert node["secret"] == "example" and node["kind"] == "node"  # a word, never "string"
     response = example_for(Schema(ref="Node"), features.schemas, direction="response")
     assert "secret" not in response and response["id"] == "abc123"
     assert "children" not in response  # an optional Node -> Node cycle is left out, not stubbed

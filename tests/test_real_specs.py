@@ -79,7 +79,7 @@ def test_one_line_json_builds_with_located_warnings(tmp_path: Path) -> None:
     default = _column_of(text, '"default":true')
     example_warning = (
         f"WARNING: openapi/spec.json:1:{example}: example does not match its schema: "
-        "(root): '2016' is not of type 'integer'"
+        "(root): '2016' is not of type 'integer'; snippets never send it"
     )
     default_warning = (
         f"WARNING: openapi/spec.json:1:{default}: invalid OpenAPI: True is not of type 'string' "

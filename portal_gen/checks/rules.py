@@ -255,9 +255,12 @@ def _mismatch(
     errors = validator.errors(schema_pointer, value, direction)
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        # An example that fails is never sent by a snippet (engine.build.example_judge):
+        # the warning says so, as the reference's snippet shows another value.
+        unused = "; snippets never send it" if direction == "request" else ""
         found = _finding(
             "example-schema",
-            f"example does not match its schema: {errors[0]}{more}",
+            f"example does not match its schema: {errors[0]}{more}{unused}",
             source.locate(where),
             "fix the example, or the schema if the example is right",
         )

@@ -9,6 +9,7 @@ values and mock-server requests are all checked by the same real validator, with
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +26,7 @@ class SchemaValidator:
     def __init__(self, data: dict[str, Any], version: str) -> None:
         self.data = data
         self.is_30 = version.startswith("3.0")
+        self._verdicts: dict[tuple[Pointer, str, str], bool] = {}
 
     def iter_errors(self, pointer: Pointer, instance: Any, direction: str = "request") -> Iterator[ValidationError]:
         """Every way ``instance`` breaks the schema at ``pointer`` (``direction`` says
@@ -74,6 +76,18 @@ class SchemaValidator:
                 prop = resolve_pointer(self.data, parse_fragment(prop["$ref"]))
             return prop is not MISSING and isinstance(prop, dict) and prop.get(flag) is True
         return False
+
+    def accepts(self, pointer: Pointer, instance: Any, direction: str = "request") -> bool:
+        """Whether ``instance`` satisfies the schema at ``pointer`` (remembered: a
+        snippet asks about the same example once per language and page)."""
+        try:
+            key = (pointer, direction, json.dumps(instance, sort_keys=True, default=repr))
+        except ValueError:  # a circular value: never an example a loader gives
+            return False
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = next(self.iter_errors(pointer, instance, direction), None) is None
+        return verdict
 
     def errors(self, pointer: Pointer, instance: Any, direction: str = "request") -> list[str]:
         """Readable messages, each with where in the value it applies."""

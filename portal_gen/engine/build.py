@@ -19,9 +19,12 @@ from typing import Any
 
 import jinja2
 
+from ..checks.values import SchemaValidator
 from ..config import PortalConfig
 from ..errors import Location, PortalError, display_path
+from ..model.api import Schema
 from ..model.case_studies import CaseStudy, used_by
+from ..model.examples import Judge
 from ..model.pricing_costs import meter_costs
 from ..model.pricing_math import pricing_data
 from ..plan.paths import CASE_STUDY_INDEX, HOME_PAGE, PRICING_PAGE
@@ -369,7 +372,20 @@ def make_snippets(project: Project, loader: jinja2.BaseLoader, extra_languages: 
         tuple(dict.fromkeys((*config.snippet_languages, *extra_languages))),
         snippet_environment(loader),
         config.config_file,
+        example_judge(project),
     )
+
+
+def example_judge(project: Project) -> Judge:
+    """Whether an author's example satisfies its schema, by the real validator in the
+    spec's dialect: a snippet sends no example the API would refuse (``portal check``
+    warns about each, rule ``example-schema``)."""
+    validator = SchemaValidator(project.source.data, project.source.version)
+
+    def judge(schema: Schema, value: Any) -> bool:
+        return not schema.pointer or validator.accepts(schema.pointer, value)
+
+    return judge
 
 
 def schema_text(name: str) -> bytes:

@@ -223,4 +223,6 @@ def load_verified(config: PortalConfig) -> dict[str, Verified]:
 
 
 def snippet_settings(config: PortalConfig) -> SnippetSettings:
-    return SnippetSettings(config.snippet_base_url, config.snippet_env_prefix, config.snippet_credentials)
+    return SnippetSettings(
+        config.snippet_base_url, config.snippet_env_prefix, config.snippet_credentials, config.snippet_fields
+    )

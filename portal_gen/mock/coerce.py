@@ -110,32 +110,49 @@ def object_from_pairs(pieces: list[str]) -> dict[str, Any]:
 
 
 def deep_object(pairs: Iterable[tuple[str, str]]) -> Any:
-    """``[("[a][b]", "1"), ("[c][]", "2")]`` -> ``{"a": {"b": "1"}, "c": ["2"]}``
-    (keys after the parameter name, values still text)."""
-    result: dict[str, Any] = {}
+    """``[("[a][b]", "1"), ("[c][]", "2"), ("[d][0][e]", "3")]`` ->
+    ``{"a": {"b": "1"}, "c": ["2"], "d": [{"e": "3"}]}`` (keys after the parameter
+    name, values still text), as Rack and PHP read brackets: ``[]`` appends, and an
+    object whose keys are 0, 1, 2... is a list. ``[][x]`` alone gives a list."""
+    holder: dict[str, Any] = {}
     for key, value in pairs:
         path = _BRACKETS.findall(key)
-        if not path:
-            continue
-        node: Any = result
-        for index, part in enumerate(path):
-            last = index == len(path) - 1
-            following = None if last else path[index + 1]
-            if isinstance(node, list):
-                if last:
-                    node.append(value)
-                else:
-                    child: Any = [] if following == "" else {}
-                    node.append(child)
-                    node = child
-                continue
-            if last:
-                if part == "":
-                    continue
-                node[part] = value
-            else:
-                node = node.setdefault(part, [] if following == "" else {})
-    return result
+        if path:
+            _put(holder, ["", *path], value)
+    return _listed(holder.get("", {}))
+
+
+def _put(node: Any, path: list[str], value: str) -> None:
+    part, rest = path[0], path[1:]
+    if isinstance(node, list):  # `[]`: append, or fill the last item while it lacks the key
+        if not rest:
+            node.append(value)
+            return
+        last = node[-1] if node else None
+        if not (isinstance(last, dict) and rest[0] and rest[0] not in last):
+            last = [] if rest[0] == "" else {}
+            node.append(last)
+        _put(last, rest, value)
+        return
+    if not rest:
+        node[part] = value
+        return
+    child = node.get(part)
+    if not isinstance(child, list if rest[0] == "" else dict):
+        child = node[part] = [] if rest[0] == "" else {}
+    _put(child, rest, value)
+
+
+def _listed(value: Any) -> Any:
+    """Objects keyed 0..n-1 (``a[0][b]``) as lists, all the way down."""
+    if isinstance(value, list):
+        return [_listed(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    items = {k: _listed(v) for k, v in value.items()}
+    if items and all(k.isdigit() for k in items) and sorted(int(k) for k in items) == list(range(len(items))):
+        return [items[str(i)] for i in range(len(items))]
+    return items
 
 
 def _scalar_types(schema: Schema, schemas: Mapping[str, Schema], depth: int) -> set[str]:

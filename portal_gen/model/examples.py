@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -73,27 +74,60 @@ _NAMES: dict[str, Any] = {
 }
 
 
+# The string a field gets when neither its schema nor its name says more.
+GENERIC = "example"
+
+# Which properties a generated request value carries (``snippet_fields``): ``minimal``
+# the required ones; ``examples`` those and every optional one the spec author gave an
+# example for; ``all`` every one. Responses and pages show ``all``.
+FIELDS = ("minimal", "examples", "all")
+
+# Whether an author's example (or default) satisfies its own schema: judged by the
+# real validator where the caller has the spec (see ``snippets``); None trusts them.
+Judge = Callable[[Schema, Any], bool]
+
+
 def example_for(
     schema: Schema | None,
     schemas: Mapping[str, Schema],
     *,
     direction: str = "response",
+    fields: str = "all",
+    judge: Judge | None = None,
 ) -> Any:
     """An example value for ``schema``: the spec's own example first, else generated.
 
     ``direction`` is ``"request"`` (readOnly properties left out) or ``"response"``
-    (writeOnly properties left out).
+    (writeOnly properties left out); ``fields`` is one of :data:`FIELDS`; ``judge``,
+    when given, keeps out every author example and default that breaks its schema.
     """
     if schema is None:
         return None
-    return _Generator(schemas, direction).value(schema, None, 0, ())
+    return _Generator(schemas, direction, fields, judge).value(schema, None, 0, ())
+
+
+def has_example(schema: Schema | None, schemas: Mapping[str, Schema], judge: Judge | None = None) -> bool:
+    """Whether the spec author gave ``schema`` (or the schema it refers to) an example
+    that satisfies it: what makes an optional field part of an ``examples`` snippet."""
+    if schema is None:
+        return False
+    if schema.ref is not None:
+        schema = schemas.get(schema.ref, schema)
+    return any(judge is None or judge(schema, e) for e in schema.examples)
 
 
 class _Generator:
-    def __init__(self, schemas: Mapping[str, Schema], direction: str) -> None:
+    def __init__(
+        self, schemas: Mapping[str, Schema], direction: str, fields: str = "all", judge: Judge | None = None
+    ) -> None:
         self.schemas = schemas
         self.direction = direction
+        self.fields = fields
+        self.judge = judge
         self.budget = MAX_VALUES
+
+    def _accepts(self, schema: Schema, value: Any) -> bool:
+        return self.judge is None or self.judge(schema, value)
 
     def value(self, schema: Schema, name: str | None, depth: int, stack: tuple[str, ...]) -> Any:
         self.budget -= 1
@@ -108,14 +142,17 @@ class _Generator:
             return self.value(target, name, depth, (*stack, schema.ref))
         if schema.const is not UNSET:
             return schema.const
-        if schema.examples:
-            return schema.examples[0]
-        if schema.default is not UNSET:
+        for example in schema.examples:
+            if self._accepts(schema, example):
+                return example
+        if schema.default is not UNSET and self._accepts(schema, schema.default):
             return schema.default
         if schema.enum:
-            return schema.enum[0]
+            # Not a null the schema does not allow, nor Stripe's "" (which clears a field).
+            usable = [v for v in schema.enum if v not in (None, "")] or list(schema.enum)
+            return usable[0]
         if schema.one_of or schema.any_of:
-            choice = (schema.one_of or schema.any_of)[0]
+            choice = _choice(schema.one_of or schema.any_of, self.schemas)
             value = self.value(choice, name, depth, stack)
             if schema.discriminator and isinstance(value, dict):
                 value = self._discriminate(schema, choice, value)
@@ -131,14 +168,16 @@ class _Generator:
             if depth > MAX_DEPTH or schema.items is None or self.budget <= 0:
                 return []
             item = self.value(schema.items, _singular(name), depth + 1, stack)
+            if item is None and not schema.items.nullable:
+                return []
             count = max(1, min(_constraint(schema, "minItems", 1), 3))
             return [item] * count
         if kind == "string":
             return self._string(schema, name)
         if kind == "integer":
-            return int(_number(schema, 1))
+            return int(_number(schema, _named_number(name, integer=True)))
         if kind == "number":
-            return _number(schema, 1.5)
+            return _number(schema, _named_number(name, integer=False))
         if kind == "boolean":
             return True
         if kind == "null":
@@ -155,12 +194,20 @@ class _Generator:
                 continue
             if self.direction == "response" and target.write_only:
                 continue
+            if not prop.required and not self._wanted(prop.schema):
+                continue
             if not prop.required and self._cut(prop.schema, depth + 1, stack):
                 continue  # an optional property that would only be an empty stub
             result[prop.name] = self.value(prop.schema, prop.name, depth + 1, stack)
-        if not result and isinstance(schema.additional, Schema):
+        if not result and isinstance(schema.additional, Schema) and self.fields == "all":
             result["key"] = self.value(schema.additional, None, depth + 1, stack)
         return result
+
+    def _wanted(self, schema: Schema) -> bool:
+        """Whether an optional property belongs in the value (``fields``)."""
+        if self.fields == "all":
+            return True
+        return self.fields == "examples" and has_example(schema, self.schemas, self.judge)
 
     def _cut(self, schema: Schema, depth: int, stack: tuple[str, ...]) -> bool:
         """Whether generating ``schema`` here would stop at a cycle or the depth limit."""
@@ -188,30 +235,95 @@ class _Generator:
         return schema
 
     def _string(self, schema: Schema, name: str | None) -> str:
-        value: Any = None
-        if schema.format and schema.format in _FORMATS:
-            value = _FORMATS[schema.format]
-        elif name:
-            key = name.lower()
-            value = _NAMES.get(key)
-            if value is None and (key == "id" or key.endswith("_id") or key.endswith("id")):
-                value = "abc123"
-            elif value is None and key.endswith("_at"):
-                value = "2026-01-15T09:30:00Z"
-            elif value is None and key.endswith("url"):
-                value = "https://example.com"
-        if not isinstance(value, str):
-            value = "string"
         min_length = _constraint(schema, "minLength", 0)
         max_length = _constraint(schema, "maxLength", None)
-        if len(value) < min_length:
-            value = value + "x" * (min_length - len(value))
-        if max_length is not None and len(value) > max_length:
-            value = value[:max_length]
         pattern = _constraint(schema, "pattern", None)
+        candidates: list[str] = []
+        if schema.format and isinstance(_FORMATS.get(schema.format), str):
+            candidates.append(str(_FORMATS[schema.format]))
+        candidates += _named_strings(name, schema.description)
+        # Never a word cut to fit, nor a bare "string": a shorter word, or a padded one.
+        candidates += [GENERIC, "test", "abc", "ab", "a"]
+        fitting = [c for c in candidates if min_length <= len(c) and (max_length is None or len(c) <= max_length)]
+        value = fitting[0] if fitting else _padded(candidates[0], min_length, max_length)
         if isinstance(pattern, str) and not _matches(pattern, value):
+            for candidate in fitting[1:]:
+                if _matches(pattern, candidate):
+                    return str(candidate)
             value = _from_pattern(pattern, min_length, max_length) or value
-        return str(value)
+        return value
+
+
+_ID_DESCRIPTION = re.compile(r"^\W*(the\s+)?(unique\s+)?(id|identifier)\b", re.IGNORECASE)
+
+
+def _named_strings(name: str | None, description: str | None) -> list[str]:
+    """Believable values for a string field called ``name``, best first."""
+    if not name:
+        return []
+    key = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().replace("-", "_")
+    found = [v for v in (_NAMES.get(name.lower()), _NAMES.get(key)) if isinstance(v, str)]
+    stem = key[:-3] if key.endswith("_id") else key[:-4] if key.endswith("_ids") else None
+    if key in ("id", "ids", "uid", "uuid"):
+        found.append("abc123")
+    elif stem:
+        found.append(f"{stem.rsplit('_', 1)[-1]}_123")
+    elif description and _ID_DESCRIPTION.match(description):
+        found.append(f"{key.rsplit('_', 1)[-1]}_123")  # "The ID of the charge": charge_123
+    last = key.rsplit("_", 1)[-1]
+    if key.endswith(("_at", "_time", "timestamp")):
+        found.append("2026-01-15T09:30:00Z")
+    elif key.endswith("_date") or key == "date":
+        found.append("2026-01-15")
+    elif last in ("url", "uri", "link", "href", "endpoint", "webhook"):
+        found.append("https://example.com")
+    elif last in ("email",):
+        found.append("jane.doe@example.com")
+    elif last in ("name", "title", "label"):
+        found.append("Example " + (key.rsplit("_", 1)[0].replace("_", " ") if "_" in key else "name"))
+    elif last in ("currency",):
+        found.append("USD")
+    elif last in ("country",):
+        found.append("US")
+    elif last in ("phone",):
+        found.append("+14155550123")
+    return found
+
+
+def _padded(value: str, min_length: int, max_length: int | None) -> str:
+    """``value`` lengthened with digits to ``min_length`` (never cut)."""
+    if len(value) < min_length:
+        value += "".join(str(i % 10) for i in range(min_length - len(value)))
+    if max_length is not None and len(value) > max_length:
+        value = "".join(str(i % 10) for i in range(max(max_length, min_length)))
+    return value
+
+
+def _named_number(name: str | None, *, integer: bool) -> float:
+    """A believable number for a field called ``name``: an amount, a time, a count."""
+    key = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name or "").lower()
+    last = key.rsplit("_", 1)[-1]
+    if (
+        key in ("created", "timestamp", "expires", "since", "until")
+        or last in ("at", "date")
+        or (key != last and last in ("time", "end", "start", "anchor"))
+    ):
+        return 1767225600  # 2026-01-01T00:00:00Z in Unix time
+    if last in ("amount", "price", "total", "cost", "balance", "fee") or key.startswith("amount"):
+        return 2000 if integer else 19.99
+    if last in ("limit", "size") or key == "per_page":
+        return 10
+    return 1 if integer else 1.5
+
+
+def _choice(options: tuple[Schema, ...], schemas: Mapping[str, Schema]) -> Schema:
+    """The alternative a generated value takes: the first, unless it is only Stripe's
+    ``enum: [""]`` (which empties a field) and a real one follows."""
+    for option in options:
+        target = schemas.get(option.ref, option) if option.ref else option
+        if not (target.enum is not None and all(v in ("", None) for v in target.enum)):
+            return option
+    return options[0]
 
 
 def _matches(pattern: str, value: str) -> bool:

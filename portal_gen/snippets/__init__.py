@@ -18,6 +18,7 @@ import jinja2
 
 from ..errors import Location, PortalError
 from ..model.api import UNSET, Api, Operation
+from ..model.examples import FIELDS, Judge
 from .languages import LANGUAGES, Language, language_for
 from .request import HttpRequest, SnippetError, SnippetSettings, build_request, check_env_name, env_names
 
@@ -65,9 +66,17 @@ class Snippets:
         languages: Sequence[str],
         env: jinja2.Environment | None = None,
         config_file: str = "mkdocs.yml",
+        judge: Judge | None = None,
     ) -> None:
         self.api = api
         self.settings = settings
+        self.judge = judge
+        if settings.fields not in FIELDS:
+            raise PortalError(
+                f"snippet_fields is '{settings.fields}'",
+                Location(config_file),
+                f"use one of {', '.join(FIELDS)}",
+            )
         self.env = env
         self.languages = tuple(languages)
         self._templates = {lang: self._template(lang) for lang in self.languages}
@@ -104,7 +113,7 @@ class Snippets:
         base_url: str | None = None,
     ) -> HttpRequest:
         settings = self.settings if base_url is None else replace(self.settings, base_url=base_url)
-        return build_request(self.api, op, settings, values=values, body=body)
+        return build_request(self.api, op, settings, values=values, body=body, judge=self.judge)
 
     def for_operation(self, op: Operation, request: HttpRequest | None = None) -> tuple[Snippet, ...]:
         """One snippet per configured language (and per extra ``x-codeSamples`` language)."""

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..model.api import UNSET, Api, MediaType, Operation, Parameter, Schema, SecurityScheme
-from ..model.examples import example_for
+from ..model.examples import GENERIC, Judge, example_for, has_example
 from .serialize import _cookie_pairs, _fill_path, _header_safe, _path_pieces, _query_pairs, _simple, _text
 from .values import EnvValue, Pieces, env_values, join_pieces
 
@@ -152,6 +152,15 @@ class SnippetSettings:
     base_url: str = ""
     env_prefix: str = "API"
     credentials: Mapping[str, Any] = field(default_factory=dict)  # scheme -> VAR or [USER, PASSWORD]
+    # What a snippet sends besides what the operation requires (model.examples.FIELDS):
+    # nothing (minimal), the optional fields the spec gives an example for, or all.
+    fields: str = "examples"
+
+
+# Methods whose requests carry no body in a snippet: fetch() refuses one, and HTTP
+# gives it no meaning (RFC 9110, 9.3.1); no spec we know requires one (217 GETs in
+# benchmarks/corpus declare an optional body, Stripe's among them).
+BODYLESS = ("GET", "HEAD")
 
 
 class SnippetError(ValueError):
@@ -165,17 +174,23 @@ def build_request(
     *,
     values: Mapping[str, Any] | None = None,
     body: Any = UNSET,
+    judge: Judge | None = None,
 ) -> HttpRequest:
     """The request a snippet for ``op`` makes.
 
     Required parameters always get a value: ``values`` (by parameter name) first, then
-    the spec's examples, then one generated from the schema that satisfies it. Optional
-    parameters are sent only when ``values`` names them. A request body, when the
-    operation has one, is always sent.
+    the spec's examples that satisfy their schema (``judge`` decides; None trusts every
+    example), then one generated from the schema. Optional parameters are sent when
+    ``values`` names them; with neither ``values`` nor ``body`` (the reference's
+    snippet), as ``settings.fields`` says. The body is sent when the operation requires one or when
+    there is something to send (:func:`body_value`), never with GET or HEAD.
 
     An :class:`EnvValue` may stand for a scalar parameter's value, for any value in a
     JSON ``body``, and for a form or non-file multipart field's value.
     """
+    # The reference's snippet (nothing given) sends the optional parameters
+    # ``settings.fields`` asks for; a guide's step sends those it names.
+    chosen = values is None and body is UNSET
     values = dict(values or {})
     path_values: dict[str, Pieces] = {}
     query: list[tuple[str, str | EnvValue]] = []
@@ -185,8 +200,10 @@ def build_request(
         if param.name in values:
             value = values.pop(param.name)
             _check_env_parameter(api, op, param, value)
-        elif param.required or param.location == "path":
-            value = parameter_value(api, param)
+        elif (param.required or param.location == "path") or (
+            chosen and _optional_sent(api, param, settings.fields, judge)
+        ):
+            value = parameter_value(api, param, judge, settings.fields)
         else:
             continue
         if param.location == "path":
@@ -211,7 +228,7 @@ def build_request(
         headers=tuple(headers),
         cookies=tuple(cookies),
         credentials=credentials_for(api, op, settings),
-        body=_body(api, op, body),
+        body=_body(api, op, body, settings.fields, judge),
         response=_response_kind(op),
     )
     for name in request.env:
@@ -253,19 +270,44 @@ def _response_kind(op: Operation) -> str:
     return "text"
 
 
-def parameter_value(api: Api, param: Parameter) -> Any:
-    """The spec's example for a parameter, else a generated one that satisfies it."""
-    for example in param.examples:
-        if example.value is not UNSET:
-            return example.value
+def _optional_sent(api: Api, param: Parameter, fields: str, judge: Judge | None) -> bool:
+    if fields == "all":
+        return True
+    if fields != "examples":
+        return False
+    schema = param.schema if param.schema is not None or not param.content else param.content[0].schema
+    return bool(_examples(param, judge)) or has_example(schema, api.schemas, judge)
+
+
+def _examples(param: Parameter, judge: Judge | None) -> list[Any]:
+    """The parameter's own examples that satisfy its schema (all, without ``judge``)."""
+    media = param.content[0] if param.schema is None and param.content else None
+    schema = media.schema if media is not None else param.schema
+    examples = media.examples if media is not None else param.examples
+    return [
+        e.value
+        for e in examples
+        if e.value is not UNSET and (judge is None or schema is None or judge(schema, e.value))
+    ]
+
+
+def parameter_value(api: Api, param: Parameter, judge: Judge | None = None, fields: str = "all") -> Any:
+    """The spec's example for a parameter (one that satisfies its schema, when
+    ``judge`` can tell), else a generated one."""
+    for example in _examples(param, judge):
+        return example
     schema = param.schema
     if schema is None and param.content:
-        media = param.content[0]
-        for example in media.examples:
-            if example.value is not UNSET:
-                return example.value
-        schema = media.schema
-    value = example_for(schema, api.schemas, direction="request") if schema is not None else None
+        schema = param.content[0].schema
+    value = (
+        example_for(schema, api.schemas, direction="request", fields=fields, judge=judge)
+        if schema is not None
+        else None
+    )
+    if param.location == "path" and value == GENERIC:
+        # A path segment is an id: `/v1/accounts/{account}` -> `account_123`.
+        named = re.sub(r"[^A-Za-z0-9]+", "_", param.name).strip("_").lower() + "_123"
+        value = named if schema is None or judge is None or judge(schema, named) else value
     if value in (None, "", [], {}):
         # Never an empty path segment: a value that reads as an example of its kind.
         value = fallback_value(param.name, schema)
@@ -360,17 +402,36 @@ def _credential(scheme: SecurityScheme, settings: SnippetSettings, used: set[str
     return None  # mutualTLS: a client certificate, not something a snippet can carry
 
 
-def _body(api: Api, op: Operation, override: Any) -> Body | None:
+def body_value(api: Api, media: MediaType, fields: str = "examples", judge: Judge | None = None) -> Any:
+    """What a body of ``media`` holds: the media type's own example when it satisfies
+    the schema (except in ``minimal``: an example shows more than is required), else a
+    value generated with ``fields``."""
+    if fields != "minimal":
+        for example in media.examples:
+            if example.value is not UNSET and (
+                judge is None or media.schema is None or judge(media.schema, example.value)
+            ):
+                return example.value
+    if media.schema is None:
+        return None
+    return example_for(media.schema, api.schemas, direction="request", fields=fields, judge=judge)
+
+
+def _body(api: Api, op: Operation, override: Any, fields: str, judge: Judge | None) -> Body | None:
     if op.request_body is None or not op.request_body.content:
+        return None
+    if op.method.upper() in BODYLESS:
+        if override is not UNSET:
+            raise SnippetError(f"{op.key}: a {op.method.upper()} request carries no body in a snippet")
         return None
     media = preferred_media(op.request_body.content)
     kind = body_kind(media.media_type)
     if override is not UNSET:
         value = override
     else:
-        value = next((e.value for e in media.examples if e.value is not UNSET), UNSET)
-        if value is UNSET:
-            value = example_for(media.schema, api.schemas, direction="request") if media.schema else None
+        value = body_value(api, media, fields, judge)
+        if not op.request_body.required and kind in ("json", "form", "multipart") and value in (None, {}, []):
+            return None  # nothing required, nothing to show: the tables list what may be sent
     media_type = media.media_type.split(";")[0].strip()
     if media_type in ("*/*", "application/*"):
         media_type = "application/json" if kind == "json" else "application/octet-stream"
@@ -379,7 +440,8 @@ def _body(api: Api, op: Operation, override: Any) -> Body | None:
     if kind == "form":
         return Body("form", media_type, parts=tuple(_form_parts(op, media, value)))
     if kind == "multipart":
-        return Body("multipart", media_type, parts=tuple(_multipart_parts(api, op, media, value)))
+        every_file = override is not UNSET or fields == "all"  # a guide's YAML cannot hold a file
+        return Body("multipart", media_type, parts=tuple(_multipart_parts(api, op, media, value, every_file)))
     if any(env_values(value)):
         raise SnippetError(
             f"{op.key} body is {media_type}: environment variables can only stand for values in JSON, form"
@@ -447,17 +509,18 @@ def _form_parts(op: Operation, media: MediaType, value: Any) -> list[Part]:
     return parts
 
 
-def _multipart_parts(api: Api, op: Operation, media: MediaType, value: Any) -> list[Part]:
+def _multipart_parts(api: Api, op: Operation, media: MediaType, value: Any, every_file: bool) -> list[Part]:
     schema = media.schema
     if schema is not None and schema.ref:
         schema = api.schemas.get(schema.ref, schema)
-    props = {p.name: p.schema for p in schema.properties} if schema is not None else {}
-    if not isinstance(value, dict):
-        value = {}
-    # Required file properties have no usable example value: make sure they are sent.
-    for name, prop in props.items():
-        if name not in value and _is_file(api, prop):
-            value[name] = None
+    properties = schema.properties if schema is not None else ()
+    props = {p.name: p.schema for p in properties}
+    value = dict(value) if isinstance(value, dict) else {}
+    # Files have no usable example value (an example or a guide leaves them out): the
+    # required ones are always sent, the others when the body was given or is ``all``.
+    for prop in properties:
+        if (prop.required or every_file) and prop.name not in value and _is_file(api, prop.schema):
+            value[prop.name] = None
     parts = []
     for name, item in value.items():
         declared_schema = props.get(name)

@@ -99,7 +99,7 @@ def _query_pairs(param: Parameter, value: Any) -> list[tuple[str, str | EnvValue
         return [(name, json.dumps(value, ensure_ascii=False, separators=(",", ":")))]
     style = param.style or "form"
     explode = param.explode if param.explode is not None else style == "form"
-    if style == "deepObject" and isinstance(value, dict):
+    if style == "deepObject" and isinstance(value, (dict, list)):
         return _deep_object(name, value)
     if isinstance(value, list):
         if explode:
@@ -114,8 +114,14 @@ def _query_pairs(param: Parameter, value: Any) -> list[tuple[str, str | EnvValue
 
 
 def _deep_object(name: str, value: Any) -> list[tuple[str, str | EnvValue]]:
+    """Brackets as Rack, PHP and Stripe read them: ``a[b][c]=v`` for objects, ``a[]=v``
+    for a list of scalars, ``a[0][b]=v`` for a list of objects or lists."""
+    if isinstance(value, EnvValue):
+        return [(name, value)]
     if isinstance(value, dict):
         return [pair for k, v in value.items() for pair in _deep_object(f"{name}[{k}]", v)]
+    if isinstance(value, list) and all(isinstance(v, (dict, list)) for v in value) and value:
+        return [pair for i, v in enumerate(value) for pair in _deep_object(f"{name}[{i}]", v)]
     if isinstance(value, list):
         return [(f"{name}[]", _text(v)) for v in value]
     return [(name, _text(value))]
