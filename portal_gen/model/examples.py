@@ -41,6 +41,18 @@ _FORMATS: dict[str, Any] = {
     "phone": "+14155550123",
     "int32": 1,
     "int64": 1,
+    # Formats real specs use beyond the standard ones (benchmarks/corpus).
+    "phone-number": "+14155550123",
+    "base64": "aGVsbG8gd29ybGQ=",
+    "google-datetime": "2026-01-15T09:30:00Z",
+    "datetime": "2026-01-15T09:30:00Z",
+    "dateTime": "2026-01-15T09:30:00Z",
+    "google-duration": "900s",
+    "ISO4217": "USD",
+    "iso-country-code": "US",
+    "http-method": "POST",
+    "uri-template": "https://example.com/{id}",
+    "ip": "192.0.2.10",
 }
 # Property names whose meaning is clear enough to give a believable value.
 _NAMES: dict[str, Any] = {
@@ -175,7 +187,8 @@ class _Generator:
         if kind == "string":
             return self._string(schema, name)
         if kind == "integer":
-            return int(_number(schema, _named_number(name, integer=True)))
+            unix = schema.format in ("timestamp", "unix-time")
+            return int(_number(schema, 1767225600 if unix else _named_number(name, integer=True)))
         if kind == "number":
             return _number(schema, _named_number(name, integer=False))
         if kind == "boolean":
