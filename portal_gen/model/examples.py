@@ -167,10 +167,12 @@ class _Generator:
             choice = _choice(schema.one_of or schema.any_of, self.schemas)
             value = self.value(choice, name, depth, stack)
             if schema.discriminator and isinstance(value, dict):
-                value = self._discriminate(schema, choice, value)
-            if schema.properties and isinstance(value, dict):
-                base = self._object(schema, depth, stack)
-                return {**base, **value}
+                value = self._discriminate(schema, choice, value, depth, stack)
+            if schema.properties:
+                # An object whose alternatives only add `required` (OpenAI's "file_ids
+                # or files"): its properties, with those the chosen one requires.
+                base = self._object(schema, depth, stack, self._resolve(choice).requires)
+                return {**base, **value} if isinstance(value, dict) else base
             return value
         types = schema.types
         kind = types[0] if types else ("object" if schema.properties else None)
@@ -197,7 +199,9 @@ class _Generator:
             return None
         return None if schema.nullable else _NAMES.get(name or "")
 
-    def _object(self, schema: Schema, depth: int, stack: tuple[str, ...]) -> dict[str, Any]:
+    def _object(
+        self, schema: Schema, depth: int, stack: tuple[str, ...], requires: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         if depth > MAX_DEPTH or self.budget <= 0:
             return {}
         result: dict[str, Any] = {}
@@ -207,9 +211,10 @@ class _Generator:
                 continue
             if self.direction == "response" and target.write_only:
                 continue
-            if not prop.required and not self._wanted(prop.schema):
+            required = prop.required or prop.name in requires
+            if not required and not self._wanted(prop.schema):
                 continue
-            if not prop.required and self._cut(prop.schema, depth + 1, stack):
+            if not required and self._cut(prop.schema, depth + 1, stack):
                 continue  # an optional property that would only be an empty stub
             result[prop.name] = self.value(prop.schema, prop.name, depth + 1, stack)
         if not result and isinstance(schema.additional, Schema) and self.fields == "all":
@@ -232,15 +237,24 @@ class _Generator:
             return self._cut(schema.items, depth + 1, stack)
         return False
 
-    def _discriminate(self, schema: Schema, choice: Schema, value: dict[str, Any]) -> dict[str, Any]:
+    def _discriminate(
+        self, schema: Schema, choice: Schema, value: dict[str, Any], depth: int, stack: tuple[str, ...]
+    ) -> dict[str, Any]:
         assert schema.discriminator is not None
         prop = schema.discriminator.property_name
         for mapped, target in schema.discriminator.mapping:
             if target == choice.ref:
                 return {**value, prop: mapped}
-        if choice.ref and prop not in value:
-            return {**value, prop: choice.ref}
-        return value
+        if prop in value:
+            return value
+        # The property the branch declares says which values it takes (OpenAI's
+        # EasyInputMessage has `type: {enum: [message]}`); else the schema's name.
+        declared = next((p.schema for p in self._resolve(choice).properties if p.name == prop), None)
+        if declared is not None:
+            found = self.value(declared, prop, depth + 1, stack)
+            if found is not None and found != GENERIC:
+                return {**value, prop: found}
+        return {**value, prop: choice.ref} if choice.ref else value
 
     def _resolve(self, schema: Schema) -> Schema:
         if schema.ref is not None:
