@@ -182,8 +182,8 @@ def build_request(
     the spec's examples that satisfy their schema (``judge`` decides; None trusts every
     example), then one generated from the schema. Optional parameters are sent when
     ``values`` names them; with neither ``values`` nor ``body`` (the reference's
-    snippet), as ``settings.fields`` says. The body is sent when the operation requires one or when
-    there is something to send (:func:`body_value`), never with GET or HEAD.
+    snippet), as ``settings.fields`` says. The body is sent when the operation requires
+    one or when there is something to send (:func:`body_value`), never with GET or HEAD.
 
     An :class:`EnvValue` may stand for a scalar parameter's value, for any value in a
     JSON ``body``, and for a form or non-file multipart field's value.
