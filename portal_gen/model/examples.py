@@ -170,8 +170,15 @@ class _Generator:
                 value = self._discriminate(schema, choice, value, depth, stack)
             if schema.properties:
                 # An object whose alternatives only add `required` (OpenAI's "file_ids
-                # or files"): its properties, with those the chosen one requires.
-                base = self._object(schema, depth, stack, self._resolve(choice).requires)
+                # or files"; `oneOf` and `anyOf` both, in the demo's NewMessage): its
+                # properties, with those the chosen ones require.
+                requires = tuple(
+                    name
+                    for options in (schema.one_of, schema.any_of)
+                    if options
+                    for name in self._resolve(_choice(options, self.schemas)).requires
+                )
+                base = self._object(schema, depth, stack, requires)
                 return {**base, **value} if isinstance(value, dict) else base
             return value
         types = schema.types
@@ -217,9 +224,22 @@ class _Generator:
             if not required and self._cut(prop.schema, depth + 1, stack):
                 continue  # an optional property that would only be an empty stub
             result[prop.name] = self.value(prop.schema, prop.name, depth + 1, stack)
+        # `minProperties` (a PATCH that must change something): optional properties,
+        # those the author gave an example first, until there are enough.
+        least = _constraint(schema, "minProperties", 0)
+        spare = [p for p in schema.properties if p.name not in result and self._sendable(p.schema, depth, stack)]
+        spare.sort(key=lambda p: not has_example(p.schema, self.schemas, self.judge))
+        for prop in spare[: max(0, least - len(result))]:
+            result[prop.name] = self.value(prop.schema, prop.name, depth + 1, stack)
         if not result and isinstance(schema.additional, Schema) and self.fields == "all":
             result["key"] = self.value(schema.additional, None, depth + 1, stack)
         return result
+
+    def _sendable(self, schema: Schema, depth: int, stack: tuple[str, ...]) -> bool:
+        """Whether an optional property can be in a value for this direction."""
+        target = self._resolve(schema)
+        hidden = target.read_only if self.direction == "request" else target.write_only
+        return not hidden and not self._cut(schema, depth + 1, stack)
 
     def _wanted(self, schema: Schema) -> bool:
         """Whether an optional property belongs in the value (``fields``)."""

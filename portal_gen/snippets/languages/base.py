@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +41,8 @@ class Language:
     how_to_run: str = ""
 
 
-def quote_chars(value: str, escapes: Mapping[str, str], other: Callable[[str], str]) -> str:
-    """``value`` between double quotes: characters in ``escapes`` replaced, other
+def quote_chars(value: str, escapes: Mapping[str, str], other: Callable[[str], str], quote: str = '"') -> str:
+    """``value`` between ``quote`` characters: characters in ``escapes`` replaced, other
     printable characters kept, the rest written by ``other`` (a numeric escape)."""
     out = []
     for ch in value:
@@ -51,7 +52,13 @@ def quote_chars(value: str, escapes: Mapping[str, str], other: Callable[[str], s
             out.append(ch)
         else:
             out.append(other(ch))
-    return '"' + "".join(out) + '"'
+    return quote + "".join(out) + quote
+
+
+def preferred_quote(value: str) -> str:
+    """The quote character black and Prettier choose for a string: double, unless the
+    text holds more double quotes than single ones (fewer backslashes)."""
+    return "'" if value.count('"') > value.count("'") else '"'
 
 
 def c_escape(ch: str, byte_below: int = 0x100) -> str:
@@ -126,8 +133,6 @@ class LiteralStyle:
     true: str = "true"
     false: str = "false"
     separator: str = ": "
-    key: Callable[[str], str] | None = None  # how keys are written (default: string)
-    map_prefix: Callable[[dict[str, Any]], str] = field(default=lambda value: "")
     align: bool = False  # gofmt aligns the values of one-line entries
 
 
@@ -137,11 +142,10 @@ def write_literal(value: Any, style: LiteralStyle, level: int = 0) -> str:
     if isinstance(value, dict):
         if not value:
             return style.empty_map
-        key = style.key or style.string
-        entries = [(key(str(k)), write_literal(v, style, level + 1)) for k, v in value.items()]
+        entries = [(style.string(str(k)), write_literal(v, style, level + 1)) for k, v in value.items()]
         lines = _aligned(entries, style.separator) if style.align else [f"{k}{style.separator}{v}" for k, v in entries]
         body = "\n".join(f"{inner}{line}," for line in lines)
-        return f"{style.map_prefix(value)}{style.map_open}\n{body}\n{pad}{style.map_close}"
+        return f"{style.map_open}\n{body}\n{pad}{style.map_close}"
     if isinstance(value, list):
         if not value:
             return style.empty_list
@@ -159,7 +163,9 @@ def write_literal(value: Any, style: LiteralStyle, level: int = 0) -> str:
 
 
 def _aligned(entries: list[tuple[str, str]], separator: str) -> list[str]:
-    """Values aligned over runs of one-line entries; a multi-line entry ends a run."""
+    """Values aligned as gofmt aligns them: over runs of one-line entries, a run ending
+    at a multi-line entry, or where a key's length (over 40 bytes) differs from the
+    geometric mean of the run's keys by a factor of 2.5 or more."""
     lines: list[str] = []
     run: list[tuple[str, str]] = []
 
@@ -168,23 +174,37 @@ def _aligned(entries: list[tuple[str, str]], separator: str) -> list[str]:
         lines.extend(f"{k}{separator.rstrip()}{' ' * (width - len(k) + 1)}{v}" for k, v in run)
         run.clear()
 
+    sizes: list[int] = []  # the sizes of the run's keys (go/printer's exprList)
+    previous = 0
     for key, value in entries:
-        if "\n" in value:
+        size = 0 if "\n" in value else len(key.encode())
+        if not (previous and size and _aligns(previous, size, sizes)):
             flush()
-            lines.append(f"{key}{separator}{value}")
-        else:
+            sizes.clear()
+        if size:
             run.append((key, value))
+            sizes.append(size)
+        else:
+            lines.append(f"{key}{separator}{value}")
+        previous = size
     flush()
     return lines
 
 
-def indent(text: str, prefix: str) -> str:
-    """Indent every line but the first (the first follows code already on its line)."""
-    return text.replace("\n", "\n" + prefix)
+def _aligns(previous: int, size: int, sizes: list[int]) -> bool:
+    if previous <= 40 and size <= 40:
+        return True
+    ratio = size / math.exp(sum(math.log(s) for s in sizes) / len(sizes))
+    return 1 / 2.5 < ratio < 2.5
 
 
-def is_identifier(name: str) -> bool:
-    return name.isidentifier() and name.isascii()
+def sends_body(req: HttpRequest) -> bool:
+    """Whether the request has a body to send. A form without fields and an empty text
+    have none: the snippet sends their Content-Type alone, not an empty literal."""
+    body = req.body
+    if body is None:
+        return False
+    return not ((body.kind == "form" and not body.parts) or (body.kind == "text" and not body.value))
 
 
 def unique_keys(pairs: tuple[tuple[str, object], ...]) -> bool:

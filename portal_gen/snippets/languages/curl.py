@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from ..request import HttpRequest
 from ..values import EnvValue, env_values, join_pieces
-from .base import Language, json_template
+from .base import Language, json_template, sends_body
 
 
 def string(value: str) -> str:
@@ -55,8 +55,8 @@ def render(req: HttpRequest) -> str:
     command = "curl --fail-with-body -sS "
     if req.method == "HEAD":
         args.append("--head")
-    elif req.method != "GET" and not (req.method == "POST" and req.body is not None):
-        args.append(f"-X {req.method}")  # curl infers POST from a body
+    elif req.method != ("POST" if sends_body(req) else "GET"):
+        args.append(f"-X {req.method}")  # what curl would send otherwise: POST with data, else GET
     args.insert(0, _word(*req.url_pieces(query=True)))
     for name, read in req.env_query:
         # --url-query (curl 7.87+) percent-encodes the value, as the server expects.
@@ -72,7 +72,9 @@ def render(req: HttpRequest) -> str:
     if cookie := req.cookie_pieces():
         args.append(f"-H {_word('Cookie: ', *cookie)}")
     body = req.body
-    if body is not None:
+    if body is not None and not sends_body(req):
+        args.append(f"-H {string('Content-Type: ' + body.media_type)}")
+    elif body is not None:
         if body.kind == "json" and any(env_values(body.value)):
             command = f"jq -n {_jq(body.value)} | {command}"
             args.append(f"-H {string('Content-Type: ' + body.media_type)}")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..request import HttpRequest
 from ..values import EnvValue, join_pieces
-from .base import Language, LiteralStyle, c_escape, join, quote_chars, write_literal
+from .base import Language, LiteralStyle, c_escape, join, quote_chars, sends_body, write_literal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _METHODS = {
@@ -93,22 +94,26 @@ def render(req: HttpRequest) -> str:
     imports = {"fmt", "io", "log", "net/http"}
     setup: list[str] = []
     helpers: list[str] = []
-    url = join(req.url_pieces(), string, env, "+")  # gofmt writes `"a"+b` in an argument list
+    url = join(req.url_pieces(), string, env, "+")  # gofmt writes `"a"+b` among several arguments
     query_credentials = req.credential("query")
     if req.query or query_credentials:
         imports.add("net/url")
         adds = [f"query.Add({string(k)}, {_value(v)})" for k, v in req.query]
         adds += [f"query.Add({string(c.name)}, {env(c.read())})" for c in query_credentials]
         setup.append("query := url.Values{}\n" + "\n".join(adds))
-        pieces = join_pieces((*req.url_pieces(), "?"))
-        glue = "+" if len(pieces) > 1 else " + "  # a one-literal URL keeps the spacing it always had
-        url = join(pieces, string, env, "+") + glue + "query.Encode()"
+        url = join(join_pieces((*req.url_pieces(), "?")), string, env, "+") + "+query.Encode()"
 
     headers: list[str] = []
     reader = "nil"
     body = req.body
-    if body is not None:
-        if body.kind == "json":
+    if body is not None and not sends_body(req):
+        headers.append(f'req.Header.Set("Content-Type", {string(body.media_type)})')
+    elif body is not None:
+        if body.kind == "json" and body.value in ({}, []):
+            imports.add("strings")
+            reader = f"strings.NewReader({string(json.dumps(body.value))})"
+            headers.append(f'req.Header.Set("Content-Type", {string(body.media_type)})')
+        elif body.kind == "json":
             imports |= {"bytes", "encoding/json"}
             setup.append(f"payload, err := json.Marshal({literal(body.value)})\n{_FATAL}")
             reader = "bytes.NewReader(payload)"

@@ -1,33 +1,53 @@
-"""Java 17: java.net.http, one file that runs with ``java Main.java``."""
+"""Java 17: java.net.http, one file that runs with ``java Main.java``, laid out as
+Prettier's Java plugin lays it out, with Google Java Style's 100 columns."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 from urllib.parse import quote
 
 from ..request import HttpRequest
 from ..values import EnvValue, Pieces, env_values
-from .base import Language, form_template, join, json_template
+from .base import Language, form_template, json_template, sends_body
+from .layout import (
+    BREAK_PARENT,
+    HARDLINE,
+    LINE,
+    SOFTLINE,
+    Doc,
+    Group,
+    IndentIfBreak,
+    group,
+    indent,
+    join,
+    new_id,
+    will_break,
+)
+from .layout import render as render_doc
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _BOUNDARY = "PortalFormBoundary7MA4YWxkTrZu0gW"
 CRLF = "\r\n"
+_WIDTH = 100  # Google Java Style's column limit (Prettier's default is 80)
 _JSON_STRING = """
-    /** {@code value} as a JSON string, quotes included. */
-    static String jsonString(String value) {
-        StringBuilder json = new StringBuilder("\\"");
-        for (char c : value.toCharArray()) {
-            if (c == '"' || c == '\\\\') {
-                json.append('\\\\').append(c);
-            } else if (c < 0x20) {
-                json.append(String.format("\\\\u%04x", (int) c));
-            } else {
-                json.append(c);
-            }
-        }
-        return json.append('"').toString();
+  /** {@code value} as a JSON string, quotes included. */
+  static String jsonString(String value) {
+    StringBuilder json = new StringBuilder("\\"");
+    for (char c : value.toCharArray()) {
+      if (c == '"' || c == '\\\\') {
+        json.append('\\\\').append(c);
+      } else if (c < 0x20) {
+        json.append(String.format("\\\\u%04x", (int) c));
+      } else {
+        json.append(c);
+      }
     }
+    return json.append('"').toString();
+  }
 """
 
 
@@ -52,9 +72,9 @@ def literal(value: Any) -> str:
     return text_block(json.dumps(value, indent=2, ensure_ascii=False))
 
 
-def text_block(text: str) -> str:
-    """``text`` as a Java text block: escaped as in strings, but with its line breaks
-    and quotes, except that three quotes never follow each other (that ends a block)."""
+def _text_block_lines(text: str) -> list[str]:
+    """``text`` escaped as in strings, but with its line breaks and quotes, except that
+    three quotes never follow each other (that ends a block)."""
     out, quotes = [], 0
     for ch in text:
         quotes = quotes + 1 if ch == '"' else 0
@@ -65,8 +85,12 @@ def text_block(text: str) -> str:
             out.append(ch)
         else:
             out.append(_ESCAPES.get(ch) or _ascii(ch))
-    lines = "".join(out).split("\n")
-    return '"""\n' + "".join(f"    {line}\n" for line in lines) + '    """'
+    return "".join(out).split("\n")
+
+
+def text_block(text: str) -> str:
+    """``text`` as a Java text block."""
+    return '"""\n' + "".join(f"    {line}\n" for line in _text_block_lines(text)) + '    """'
 
 
 def env(value: EnvValue) -> str:
@@ -74,25 +98,167 @@ def env(value: EnvValue) -> str:
     return f'System.getenv("{value.name}")'
 
 
-def _value(value: str | EnvValue) -> str:
-    return string(value) if isinstance(value, str) else env(value)
+# -- expressions, as the Java plugin's documents -----------------------------------------
 
 
-def _text(pieces: Pieces) -> str:
-    return join(pieces, string, env)
+@dataclass(frozen=True)
+class Expr:
+    """An expression's document and kind (string, binary, call or other); ``simple``
+    says whether the plugin counts it a simple call argument at a given depth."""
+
+    doc: Doc
+    kind: str = "other"
+    operands: tuple[Doc, ...] = ()  # binary: laid out by where it stands
+    simple: Callable[[int], bool] = field(default=lambda depth: depth > 0)
 
 
-def _encoded(value: EnvValue) -> str:
-    return f"URLEncoder.encode({env(value)}, StandardCharsets.UTF_8)"
+# A member chain's links after its head: a field (a name) or a call (name, arguments).
+Link: TypeAlias = "str | tuple[str, list[Expr]]"
 
 
-def _json_body(value: Any) -> str:
+def _string(value: str) -> Expr:
+    return Expr(string(value), "string")
+
+
+def _arguments(args: list[Expr]) -> Doc:
+    if not args:
+        return "()"
+    printed: list[Doc] = [[arg.doc, ",", LINE] for arg in args[:-1]] + [args[-1].doc]
+    return Group(["(", indent(SOFTLINE, printed), SOFTLINE, ")"], broken=any(will_break(doc) for doc in printed))
+
+
+def _chain(head: str | Expr, *links: Link, statement: bool = False) -> Expr:
+    """``head.link.link(...)``: the plugin's member chain, on one line while its groups
+    fit, else one call a line."""
+    head_expr = Expr(head) if isinstance(head, str) else head
+    nodes: list[tuple[Doc, Link | None]] = [(head_expr.doc, None)]
+    for link in links:
+        if isinstance(link, str):
+            nodes.append(([".", link], link))
+        else:
+            nodes.append(([".", link[0], _arguments(link[1])], link))
+    calls = [link for _, link in nodes if isinstance(link, tuple)]
+    simple = _simple_chain(head_expr, links)
+    if not links:
+        return head_expr
+    index = 1
+    while index + 1 < len(nodes) and not isinstance(nodes[index][1], tuple):
+        index += 1
+    groups: list[list[tuple[Doc, Link | None]]] = [nodes[:index]]
+    current: list[tuple[Doc, Link | None]] = []
+    for node in nodes[index:]:
+        current.append(node)
+        if isinstance(node[1], tuple):
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    printed = [[doc for doc, _ in g] for g in groups]
+    one_line: Doc = printed
+    merge = len(groups) >= 2 and _keeps_head(head, groups[0], statement)
+    if len(groups) <= (3 if merge else 2):
+        return Expr(group(one_line), "call", simple=simple)
+    rest = printed[2:] if merge else printed[1:]
+    expanded = [printed[0], printed[1] if merge else "", indent(HARDLINE, join(HARDLINE, rest))]
+    complex_args = len(calls) > 2 and any(not all(arg.simple(2) for arg in link[1]) for link in calls)
+    if complex_args or any(will_break(doc) for doc in printed[:-1]):
+        return Expr(group(expanded), "call", simple=simple)
+    choice = Group(one_line, states=(one_line, expanded))
+    return Expr([BREAK_PARENT if will_break(one_line) else "", choice], "call", simple=simple)
+
+
+def _keeps_head(head: str | Expr, first: list[tuple[Doc, Link | None]], statement: bool) -> bool:
+    """Whether the first call stays on the head's line (``HttpRequest.newBuilder()``):
+    the head names a class (a factory), or is short in a statement of its own."""
+    if len(first) == 1:
+        if not isinstance(head, str) or not re.fullmatch(r"[A-Za-z_$][\w$]*", head):
+            return False
+        return bool(re.match(r"[A-Z]|[$_]+$", head)) or (statement and len(head) <= 2)
+    last = first[-1][1]
+    return isinstance(last, str) and bool(re.match(r"[A-Z]|[$_]+$", last))
+
+
+def _simple_chain(head: Expr, links: tuple[Link, ...]) -> Callable[[int], bool]:
+    def simple(depth: int) -> bool:
+        if depth <= 0 or not head.simple(depth):
+            return False
+        return all(
+            isinstance(link, str) or (len(link[1]) <= depth and all(arg.simple(depth - 1) for arg in link[1]))
+            for link in links
+        )
+
+    return simple
+
+
+def _call(name: str, *args: Expr) -> Expr:
+    """A call without an object: ``jsonString(value)``."""
+    arguments = list(args)
+
+    def simple(depth: int) -> bool:
+        return depth > 0 and len(arguments) <= depth and all(arg.simple(depth - 1) for arg in arguments)
+
+    return Expr(group(name, _arguments(arguments)), "call", simple=simple)
+
+
+def _env(value: EnvValue) -> Expr:
+    return _chain("System", ("getenv", [_string(value.name)]))
+
+
+def _value(value: str | EnvValue) -> Expr:
+    return _string(value) if isinstance(value, str) else _env(value)
+
+
+def _encoded(value: EnvValue) -> Expr:
+    return _chain("URLEncoder", ("encode", [_env(value), Expr("StandardCharsets.UTF_8")]))
+
+
+def _concat(exprs: list[Expr]) -> Expr:
+    """``a + b + c``; the plugin groups the operator of a lone ``a + b``."""
+    if len(exprs) == 1:
+        return exprs[0]
+    head, *rest = exprs
+    operands: list[Doc] = [group(head.doc)]
+    if len(rest) == 1:
+        operands.append(group(" +", LINE, rest[0].doc))
+    else:
+        operands += [[" +", LINE, e.doc] for e in rest]
+    # Among call arguments the operands after the first are indented when they break.
+    return Expr(group(operands[0], indent(operands[1:])), "binary", tuple(operands), simple=lambda depth: False)
+
+
+def _text(pieces: Pieces, read: Callable[[EnvValue], Expr] = _env) -> Expr:
+    return _concat([_string(p) if isinstance(p, str) else read(p) for p in pieces] or [_string("")])
+
+
+def _declare(kind: str, name: str, value: Expr) -> Doc:
+    """``Kind name = value;``: broken after ``=`` for a concatenation, else the value
+    breaks first."""
+    if value.kind == "binary":
+        return [kind, " ", group(name, " =", group(indent(LINE, group(value.operands)))), ";"]
+    group_id = new_id("assignment")
+    return [kind, " ", group(name, " =", Group(indent(LINE), id=group_id), IndentIfBreak(value.doc, group_id)), ";"]
+
+
+def _text_block(text: str) -> Expr:
+    """A text block, its lines at the statement's indentation, as the plugin writes it."""
+    return Expr(['"""', HARDLINE, join(HARDLINE, [*_text_block_lines(text), ""]), '"""'])
+
+
+def _json_body(value: Any) -> Expr:
     """The JSON text of ``value`` as a text block, the environment's values JSON-encoded
     into it at run time (with ``jsonString``, a helper the snippet defines)."""
     pieces = json_template(value)
     text = "".join(p.replace("%", "%%") if isinstance(p, str) else "%s" for p in pieces)
-    reads = ", ".join(f"jsonString({env(p)})" for p in pieces if isinstance(p, EnvValue))
-    return f"{text_block(text)}.formatted({reads})"
+    reads = [_call("jsonString", _env(p)) for p in pieces if isinstance(p, EnvValue)]
+    return _chain(_text_block(text), ("formatted", reads))
+
+
+def _publisher(method: str, *args: Expr) -> Expr:
+    return _chain("HttpRequest", "BodyPublishers", (method, list(args)))
+
+
+def _bytes(value: Expr) -> Expr:
+    return _chain(value, ("getBytes", [Expr("StandardCharsets.UTF_8")]))
 
 
 def render(req: HttpRequest) -> str:
@@ -102,119 +268,134 @@ def render(req: HttpRequest) -> str:
         "java.net.http.HttpRequest",
         "java.net.http.HttpResponse",
     }
-    setup: list[str] = []
+    blocks: list[list[Doc]] = []
     helpers: list[str] = []
-    url = _text(req.url_pieces(query=True))
+    # The path reads the environment as it is; the query's reads are URL-encoded.
+    url: list[str | Expr] = [p if isinstance(p, str) else _env(p) for p in req.url_pieces(query=True)]
     separator = "&" if req.query_string else "?"
     for name, read in req.env_query:
         imports |= {"java.net.URLEncoder", "java.nio.charset.StandardCharsets"}
-        url += f" + {string(separator + quote(name, safe='') + '=')} + {_encoded(read)}"
+        url += [f"{separator}{quote(name, safe='')}=", _encoded(read)]
         separator = "&"
+    merged: list[str | Expr] = []
+    for piece in url:
+        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
 
-    headers: list[tuple[str, str]] = []
+    headers: list[tuple[str, Expr]] = []
     for c in req.credential("bearer"):
-        headers.append((string(c.name), f"{string(c.prefix)} + {env(c.read())}"))
+        headers.append((c.name, _concat([_string(c.prefix), _env(c.read())])))
     for c in req.credential("basic"):
         imports |= {"java.util.Base64", "java.nio.charset.StandardCharsets"}
-        setup.append(
-            f'String credentials = {env(c.read(0))} + ":" + {env(c.read(1))};\n'
-            "String basic = Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));"
-        )
-        headers.append(('"Authorization"', '"Basic " + basic'))
+        credentials = _concat([_env(c.read(0)), _string(":"), _env(c.read(1))])
+        encoder = _chain("Base64", ("getEncoder", []), ("encodeToString", [_bytes(Expr("credentials"))]))
+        blocks.append([_declare("String", "credentials", credentials), _declare("String", "basic", encoder)])
+        headers.append(("Authorization", _concat([_string("Basic "), Expr("basic")])))
     for c in req.credential("header"):
-        headers.append((string(c.name), env(c.read())))
-    headers += [(string(k), _value(v)) for k, v in req.headers]
+        headers.append((c.name, _env(c.read())))
+    headers += [(k, _value(v)) for k, v in req.headers]
     if cookie := req.cookie_pieces():
-        headers.append(('"Cookie"', _text(cookie)))
+        headers.append(("Cookie", _text(cookie)))
 
     publisher = None
     body = req.body
-    if body is not None:
-        if body.kind == "json" and any(env_values(body.value)):
-            helpers.append(_JSON_STRING)
-            setup.append(f"String body = {_json_body(body.value)};")
-            publisher = "HttpRequest.BodyPublishers.ofString(body)"
-            headers.append(('"Content-Type"', string(body.media_type)))
+    if body is not None and not sends_body(req):
+        headers.append(("Content-Type", _string(body.media_type)))
+    elif body is not None:
+        if body.kind == "json" and body.value in ({}, []):
+            publisher = _publisher("ofString", _string(json.dumps(body.value)))
+            headers.append(("Content-Type", _string(body.media_type)))
         elif body.kind == "json":
-            setup.append(f"String body = {literal(body.value)};")
-            publisher = "HttpRequest.BodyPublishers.ofString(body)"
-            headers.append(('"Content-Type"', string(body.media_type)))
+            if any(env_values(body.value)):
+                helpers.append(_JSON_STRING)
+                blocks.append([_declare("String", "body", _json_body(body.value))])
+            else:
+                text = json.dumps(body.value, indent=2, ensure_ascii=False)
+                blocks.append([_declare("String", "body", _text_block(text))])
+            publisher = _publisher("ofString", Expr("body"))
+            headers.append(("Content-Type", _string(body.media_type)))
         elif body.kind == "form":
             form = form_template(body.parts)
             if any(env_values(form)):
                 imports |= {"java.net.URLEncoder", "java.nio.charset.StandardCharsets"}
-            setup.append(f"String form = {join(form, string, _encoded)};")
-            publisher = "HttpRequest.BodyPublishers.ofString(form)"
-            headers.append(('"Content-Type"', '"application/x-www-form-urlencoded"'))
+            blocks.append([_declare("String", "form", _text(form, _encoded))])
+            publisher = _publisher("ofString", Expr("form"))
+            headers.append(("Content-Type", _string("application/x-www-form-urlencoded")))
         elif body.kind == "multipart":
             imports |= {"java.io.ByteArrayOutputStream", "java.nio.charset.StandardCharsets"}
-            steps = [
-                f'String boundary = "{_BOUNDARY}";',
-                "ByteArrayOutputStream body = new ByteArrayOutputStream();",
-            ]
+            steps: list[Doc] = ["ByteArrayOutputStream body = new ByteArrayOutputStream();"]
+
+            def write(data: Expr) -> Doc:
+                return [_chain("body", ("write", [data]), statement=True).doc, ";"]
+
             for part in body.parts:
                 disposition = f'form-data; name="{_quoted(part.name)}"'
                 if part.filename:
                     imports |= {"java.nio.file.Files", "java.nio.file.Path"}
                     disposition += f'; filename="{_quoted(part.filename)}"'
-                head = f"Content-Disposition: {disposition}\r\n"
+                head = f"--{_BOUNDARY}\r\nContent-Disposition: {disposition}\r\n"
                 if part.content_type:
                     head += f"Content-Type: {part.content_type}\r\n"
-                steps.append(
-                    f'body.write(("--" + boundary + {string(CRLF + head + CRLF)}).getBytes(StandardCharsets.UTF_8));'
-                )
+                steps.append(write(_bytes(_string(head + CRLF))))
                 if part.filename:
-                    steps.append(f"body.write(Files.readAllBytes(Path.of({string(part.filename)})));")
+                    path = _chain("Path", ("of", [_string(part.filename)]))
+                    steps.append(write(_chain("Files", ("readAllBytes", [path]))))
                 else:
-                    steps.append(f"body.write({_value(part.value)}.getBytes(StandardCharsets.UTF_8));")
-                steps.append('body.write("\\r\\n".getBytes(StandardCharsets.UTF_8));')
-            steps.append('body.write(("--" + boundary + "--\\r\\n").getBytes(StandardCharsets.UTF_8));')
-            setup.append("\n".join(steps))
-            publisher = "HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())"
-            headers.append(('"Content-Type"', '"multipart/form-data; boundary=" + boundary'))
+                    steps.append(write(_bytes(_value(part.value))))
+                steps.append(write(_bytes(_string(CRLF))))
+            steps.append(write(_bytes(_string(f"--{_BOUNDARY}--\r\n"))))
+            blocks.append(steps)
+            publisher = _publisher("ofByteArray", _chain("body", ("toByteArray", [])))
+            headers.append(("Content-Type", _string(f"multipart/form-data; boundary={_BOUNDARY}")))
         elif body.kind == "text":
-            publisher = f"HttpRequest.BodyPublishers.ofString({string(body.value or '')})"
-            headers.append(('"Content-Type"', string(body.media_type)))
+            publisher = _publisher("ofString", _string(body.value or ""))
+            headers.append(("Content-Type", _string(body.media_type)))
         else:
             imports.add("java.nio.file.Path")
-            publisher = f"HttpRequest.BodyPublishers.ofFile(Path.of({string(body.filename or '')}))"
-            headers.append(('"Content-Type"', string(body.media_type)))
+            publisher = _publisher("ofFile", _chain("Path", ("of", [_string(body.filename or "")])))
+            headers.append(("Content-Type", _string(body.media_type)))
 
-    if req.method == "GET" and publisher is None:
-        method = ".GET()"
-    elif req.method == "DELETE" and publisher is None:
-        method = ".DELETE()"
+    uri = _concat([_string(p) if isinstance(p, str) else p for p in merged])
+    links: list[Link] = [("newBuilder", []), ("uri", [_chain("URI", ("create", [uri]))])]
+    links += [("header", [_string(name), value]) for name, value in headers]
+    if req.method in ("GET", "DELETE") and publisher is None:
+        links.append((req.method, []))
     elif req.method in ("POST", "PUT"):
-        method = f".{req.method}({publisher or 'HttpRequest.BodyPublishers.noBody()'})"
+        links.append((req.method, [publisher or _publisher("noBody")]))
     else:
-        method = f".method({string(req.method)}, {publisher or 'HttpRequest.BodyPublishers.noBody()'})"
-    builder = ["HttpRequest request = HttpRequest.newBuilder()", f"    .uri(URI.create({url}))"]
-    builder += [f"    .header({name}, {value})" for name, value in headers]
-    builder += [f"    {method}", "    .build();"]
-    if req.response == "binary":
-        handler, output = "ofByteArray()", 'System.out.println(response.body().length + " bytes");'
-    else:
-        handler, output = "ofString()", "System.out.println(response.body());"
+        links.append(("method", [_string(req.method), publisher or _publisher("noBody")]))
+    links.append(("build", []))
+    blocks.append([_declare("HttpRequest", "request", _chain("HttpRequest", *links))])
+
     kind = "byte[]" if req.response == "binary" else "String"
-    text = "new String(response.body())" if kind == "byte[]" else "response.body()"
-    send = (
-        f"HttpResponse<{kind}> response = HttpClient.newHttpClient()\n"
-        f"    .send(request, HttpResponse.BodyHandlers.{handler});\n"
-        "if (response.statusCode() < 200 || response.statusCode() >= 300) {\n"
-        f'    System.err.println(response.statusCode() + ": " + {text});\n'
-        "    System.exit(1);\n"
-        "}\n" + (output if req.response != "none" else "System.out.println(response.statusCode());")
-    )
-    blocks = [*setup, "\n".join(builder), send]
-    main = "\n\n".join(blocks)
-    main = "\n".join("        " + line if line else "" for line in main.split("\n"))
-    head = "".join(f"import {name};\n" for name in sorted(imports))
+    handler = _chain("HttpResponse", "BodyHandlers", ("ofByteArray" if kind == "byte[]" else "ofString", []))
+    send = _chain("HttpClient", ("newHttpClient", []), ("send", [Expr("request"), handler]))
+    if kind == "byte[]":
+        failure = ['System.err.println(response.statusCode() + ": " + new String(response.body()));']
+        output = 'System.out.println(response.body().length + " bytes");'
+    else:
+        failure = ['System.err.println(response.statusCode() + ": " + response.body());']
+        output = "System.out.println(response.body());"
+    check = [
+        "if (response.statusCode() < 200 || response.statusCode() >= 300) {",
+        *(f"  {line}" for line in failure),
+        "  System.exit(1);",
+        "}",
+        output if req.response != "none" else "System.out.println(response.statusCode());",
+    ]
+    blocks.append([_declare(f"HttpResponse<{kind}>", "response", send), *check])
+
+    main = join([HARDLINE, HARDLINE], [join(HARDLINE, block) for block in blocks])
+    code = render_doc(indent(indent(HARDLINE, main)), _WIDTH, "  ").lstrip("\n")
+    head = "".join(f"import {name};\n" for name in sorted(imports, key=lambda name: name.split(".")))
     return (
         head
-        + "\npublic class Main {\n    public static void main(String[] args) throws Exception {\n"
-        + main
-        + "\n    }\n"
-        + "".join(helpers)
+        + "\npublic class Main {\n\n  public static void main(String[] args) throws Exception {\n"
+        + code
+        + "\n  }\n"
+        + "".join(dict.fromkeys(helpers))
         + "}\n"
     )
 

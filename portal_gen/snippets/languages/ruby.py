@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from ..request import HttpRequest
 from ..values import EnvValue, Pieces
-from .base import Language, LiteralStyle, braced_escape, join, quote_chars, write_literal
+from .base import Language, LiteralStyle, braced_escape, join, quote_chars, sends_body, write_literal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
 _CLASSES = {
@@ -88,8 +89,13 @@ def render(req: HttpRequest) -> str:
     if cookie := req.cookie_pieces():
         request.append(f'request["Cookie"] = {_text(cookie)}')
     body = req.body
-    if body is not None:
-        if body.kind == "json":
+    if body is not None and not sends_body(req):
+        request.append(f'request["Content-Type"] = {string(body.media_type)}')
+    elif body is not None:
+        if body.kind == "json" and body.value in ({}, []):
+            request.append(f'request["Content-Type"] = {string(body.media_type)}')
+            request.append(f"request.body = {string(json.dumps(body.value))}")
+        elif body.kind == "json":
             requires.add("json")
             request.append(f'request["Content-Type"] = {string(body.media_type)}')
             request.append(f"request.body = JSON.generate({literal(body.value)})")
