@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,17 @@ def test_examples_respect_constraints_and_direction(features: Api) -> None:
     assert example_for(bounded, {}) == 6
     short = Schema(types=("string",), constraints=(("minLength", 10),))
     assert len(example_for(short, {})) == 10
+
+
+def test_unique_items_are_different_and_keep_their_pattern() -> None:
+    snowflakes = Schema(types=("string",), constraints=(("pattern", "^(0|[1-9][0-9]*)$"),))
+    ids = Schema(types=("array",), items=snowflakes, constraints=(("minItems", 2), ("uniqueItems", True)))
+    assert example_for(ids, {}) == ["0", "1"]  # Discord's bulk delete: two different ids
+    counts = Schema(
+        types=("array",), items=Schema(types=("integer",)), constraints=(("minItems", 3), ("uniqueItems", True))
+    )
+    assert example_for(counts, {}) == [1, 2, 3]
+    assert example_for(replace(counts, constraints=(("minItems", 2),)), {}) == [1, 1]  # repeats are allowed
 
 
 def test_spec_examples_come_first() -> None:

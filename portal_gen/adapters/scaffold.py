@@ -294,10 +294,15 @@ def _call(api: Api, operation: Operation, validator: SchemaValidator | None = No
     if body is not None and body.required:
         media = preferred_media(body.content)
         examples = [e.value for e in media.examples if e.value is not UNSET]
-        generated = example_for(media.schema, api.schemas, direction="request") if media.schema is not None else None
-        example = examples[0] if examples else generated
+        # What the operation requires and the author showed, as on the reference page
+        # (snippet_fields: examples); then every field, should that be what validates.
+        short, full = (
+            example_for(media.schema, api.schemas, direction="request", fields=fields) if media.schema else None
+            for fields in ("examples", "all")
+        )
+        example = examples[0] if examples else short
         if validator is not None and media.schema is not None:
-            example = _first_valid(validator, media.schema.pointer, [*examples, generated], example)
+            example = _first_valid(validator, media.schema.pointer, [*examples, short, full], example)
         call["body"] = example
     return call
 

@@ -192,6 +192,8 @@ class _Generator:
             if item is None and not schema.items.nullable:
                 return []
             count = max(1, min(_constraint(schema, "minItems", 1), 3))
+            if count > 1 and _constraint(schema, "uniqueItems", False):
+                return _distinct(item, count, self._resolve(schema.items))
             return [item] * count
         if kind == "string":
             return self._string(schema, name)
@@ -361,6 +363,27 @@ def _named_number(name: str | None, *, integer: bool) -> float:
     if last in ("limit", "size") or key == "per_page":
         return 10
     return 1 if integer else 1.5
+
+
+def _distinct(item: Any, count: int, schema: Schema) -> list[Any]:
+    """``count`` different values like ``item``, for ``uniqueItems`` (Discord's
+    bulk delete takes two to a hundred message ids): numbers counted up, digit strings
+    too, other strings numbered, each kept only if the item schema's pattern allows it."""
+    if isinstance(item, bool) or not isinstance(item, (int, float, str)):
+        return [item] * count
+    step = _constraint(schema, "multipleOf", None) or 1
+    pattern = _constraint(schema, "pattern", None)
+    values: list[Any] = [item]
+    for n in range(1, count):
+        if isinstance(item, (int, float)):
+            values.append(item + n * step)
+        elif item.isdigit():
+            values.append(str(int(item) + n))
+        else:
+            values.append(f"{item}{n + 1}")
+    if any(isinstance(v, str) and isinstance(pattern, str) and not _matches(pattern, v) for v in values):
+        return [item] * count  # nothing better to offer; the validator will say so
+    return values
 
 
 def _choice(options: tuple[Schema, ...], schemas: Mapping[str, Schema]) -> Schema:
