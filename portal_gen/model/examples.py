@@ -209,7 +209,7 @@ class _Generator:
         return None if schema.nullable else _NAMES.get(name or "")
 
     def _object(
-        self, schema: Schema, depth: int, stack: tuple[str, ...], requires: tuple[str, ...] = ()
+        self, schema: Schema, depth: int, stack: tuple[str, ...], requires: tuple[str, ...] = (), least: int = 0
     ) -> dict[str, Any]:
         if depth > MAX_DEPTH or self.budget <= 0:
             return {}
@@ -225,10 +225,15 @@ class _Generator:
                 continue
             if not required and self._cut(prop.schema, depth + 1, stack):
                 continue  # an optional property that would only be an empty stub
-            result[prop.name] = self.value(prop.schema, prop.name, depth + 1, stack)
+            value = self.value(prop.schema, prop.name, depth + 1, stack)
+            if required and value == {} and target.properties and target.ref not in stack:
+                # A required object sent empty says nothing, and a form cannot send it
+                # at all (Stripe's business_profile): one of its fields.
+                value = self._object(target, depth + 1, (*stack, *filter(None, [prop.schema.ref])), least=1)
+            result[prop.name] = value
         # `minProperties` (a PATCH that must change something): optional properties,
         # those the author gave an example first, until there are enough.
-        least = _constraint(schema, "minProperties", 0)
+        least = max(least, _constraint(schema, "minProperties", 0))
         spare = [p for p in schema.properties if p.name not in result and self._sendable(p.schema, depth, stack)]
         spare.sort(key=lambda p: not has_example(p.schema, self.schemas, self.judge))
         for prop in spare[: max(0, least - len(result))]:
@@ -303,7 +308,10 @@ class _Generator:
         return value
 
 
-_ID_DESCRIPTION = re.compile(r"^\W*(the\s+)?(unique\s+)?(id|identifier)\b", re.IGNORECASE)
+# "The ID of the customer", "Identifier of...", "SetupIntent ID": the field holds an id.
+_ID_DESCRIPTION = re.compile(
+    r"^\W*(the\s+)?(unique\s+)?(id|identifier)\b|^[\w ]{0,40}\b(ID|identifier)\W*$", re.IGNORECASE
+)
 
 
 def _named_strings(name: str | None, description: str | None) -> list[str]:
@@ -316,9 +324,9 @@ def _named_strings(name: str | None, description: str | None) -> list[str]:
     if key in ("id", "ids", "uid", "uuid"):
         found.append("abc123")
     elif stem:
-        found.append(f"{stem.rsplit('_', 1)[-1]}_123")
+        found.append(f"{stem}_123")
     elif description and _ID_DESCRIPTION.match(description):
-        found.append(f"{key.rsplit('_', 1)[-1]}_123")  # "The ID of the charge": charge_123
+        found.append(f"{key}_123")  # "The ID of the charge": charge_123
     last = key.rsplit("_", 1)[-1]
     if key.endswith(("_at", "_time", "timestamp")):
         found.append("2026-01-15T09:30:00Z")
