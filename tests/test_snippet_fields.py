@@ -102,6 +102,9 @@ def test_minimal_sends_what_is_required_and_examples_adds_what_the_author_showed
     examples, _ = _sent("examples", "createSubscriptionSchedule")
     assert examples == [minimal[0], ("expand[]", "customer"), *minimal[1:]]  # the author's example
 
+    # A required object is never empty: a form could not even send it.
+    assert _sent("minimal", "createPortalConfiguration") == ([("business_profile[headline]", "example")], [])
+
     # Optional query parameters: only the one with an example; `created` is required.
     assert _sent("minimal", "listCustomers")[1] == ["created[gte]"]
     assert _sent("examples", "listCustomers")[1] == ["created[gte]", "limit"]
