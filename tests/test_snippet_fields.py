@@ -32,7 +32,7 @@ from portal_gen.mock import MockApi
 from portal_gen.mock.coerce import deep_object
 from portal_gen.model.api import Parameter
 from portal_gen.snippets import LANGUAGES, Snippets
-from portal_gen.snippets.serialize import _query_pairs
+from portal_gen.snippets.serialize import _path_value, _query_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMS = ROOT / "tests" / "projects" / "forms"
@@ -181,6 +181,13 @@ def test_stripe_sized_snippets_stay_short() -> None:
         code = snippets.render(op, "python", snippets.request(op)).code
         assert code.count("\n") <= 30, code
         assert not re.search(r"""["']string["']""", code), code
+
+
+def test_a_colon_in_a_path_value_stays_a_colon() -> None:
+    """GitHub's artifact digests (`sha256:...`, maxLength 71): RFC 3986 allows `:` and
+    `@` in a segment, and a server that measures the raw segment counts `%3A` as three."""
+    digest = Parameter(name="subject_digest", location="path", required=True)
+    assert _path_value(digest, "sha256:1bb1@x/y z") == "sha256:1bb1@x%2Fy%20z"
 
 
 _TEXT = st.text(alphabet="abcxyz019 -_.é", min_size=1, max_size=6)

@@ -31,6 +31,13 @@ def _encode(value: Any) -> str:
     return quote(_text(value), safe="")
 
 
+def _segment(value: Any) -> str:
+    """Percent-encoded for a path segment, where RFC 3986 lets ``:`` and ``@`` stand as
+    they are (GitHub's ``sha256:...`` digests: a server that matches raw segments, and
+    openapi-core, would measure ``%3A`` as three characters)."""
+    return quote(_text(value), safe=":@")
+
+
 def _fill_path(template: str, values: Mapping[str, Pieces]) -> Pieces:
     """The path template with each ``{name}`` replaced by its value's pieces."""
     pieces: list[str | EnvValue] = []
@@ -46,7 +53,7 @@ def _path_pieces(param: Parameter, value: Any) -> Pieces:
     """A path parameter's value; one read from the environment goes in as it is."""
     if not isinstance(value, EnvValue):
         return (_path_value(param, value),)
-    prefix = {"label": ".", "matrix": f";{_encode(param.name)}="}.get(param.style or "simple", "")
+    prefix = {"label": ".", "matrix": f";{_segment(param.name)}="}.get(param.style or "simple", "")
     return join_pieces((prefix, value))
 
 
@@ -54,32 +61,32 @@ def _path_value(param: Parameter, value: Any) -> str:
     style = param.style or "simple"
     explode = bool(param.explode)
     if param.content:
-        return _encode(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        return _segment(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     if style == "label":
         if isinstance(value, list):
-            return "." + ("." if explode else ",").join(_encode(v) for v in value)
+            return "." + ("." if explode else ",").join(_segment(v) for v in value)
         if isinstance(value, dict):
             if explode:
-                return "." + ".".join(f"{_encode(k)}={_encode(v)}" for k, v in value.items())
-            return "." + ",".join(f"{_encode(k)},{_encode(v)}" for k, v in value.items())
-        return "." + _encode(value)
+                return "." + ".".join(f"{_segment(k)}={_segment(v)}" for k, v in value.items())
+            return "." + ",".join(f"{_segment(k)},{_segment(v)}" for k, v in value.items())
+        return "." + _segment(value)
     if style == "matrix":
-        name = _encode(param.name)
+        name = _segment(param.name)
         if isinstance(value, list):
             if explode:
-                return "".join(f";{name}={_encode(v)}" for v in value)
-            return f";{name}=" + ",".join(_encode(v) for v in value)
+                return "".join(f";{name}={_segment(v)}" for v in value)
+            return f";{name}=" + ",".join(_segment(v) for v in value)
         if isinstance(value, dict):
             if explode:
-                return "".join(f";{_encode(k)}={_encode(v)}" for k, v in value.items())
-            return f";{name}=" + ",".join(f"{_encode(k)},{_encode(v)}" for k, v in value.items())
-        return f";{name}={_encode(value)}"
+                return "".join(f";{_segment(k)}={_segment(v)}" for k, v in value.items())
+            return f";{name}=" + ",".join(f"{_segment(k)},{_segment(v)}" for k, v in value.items())
+        return f";{name}={_segment(value)}"
     return _simple(param, value, encode=True)
 
 
 def _simple(param: Parameter, value: Any, *, encode: bool) -> str:
     """``simple`` style (path and header parameters)."""
-    enc = _encode if encode else _text
+    enc = _segment if encode else _text
     if param.content:
         return enc(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     if isinstance(value, list):
