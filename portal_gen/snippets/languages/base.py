@@ -44,6 +44,8 @@ class Language:
 def quote_chars(value: str, escapes: Mapping[str, str], other: Callable[[str], str], quote: str = '"') -> str:
     """``value`` between ``quote`` characters: characters in ``escapes`` replaced, other
     printable characters kept, the rest written by ``other`` (a numeric escape)."""
+    if value.isprintable() and not any(key in value for key in escapes):
+        return quote + value + quote  # nothing to escape, the common case
     out = []
     for ch in value:
         if ch in escapes:

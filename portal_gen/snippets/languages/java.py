@@ -20,8 +20,11 @@ from .layout import (
     SOFTLINE,
     Doc,
     Group,
+    Indent,
     IndentIfBreak,
+    compact,
     group,
+    grouped,
     indent,
     join,
     new_id,
@@ -63,8 +66,17 @@ def _utf16(ch: str) -> list[int]:
     return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
 
 
+def _escape(match: re.Match[str]) -> str:
+    return _ESCAPES.get(match[0]) or _ascii(match[0])
+
+
+_ESCAPED = re.compile(r"[^ !#-\[\]-~]")  # all but printable ASCII, quotes and backslashes
+_TEXT_ESCAPED = re.compile(r'[^ !#-\[\]-~"\n]')  # the same, less quotes and line breaks
+_QUOTES = re.compile(r'"{3,}')
+
+
 def string(value: str) -> str:
-    return '"' + "".join(_ESCAPES.get(ch) or _ascii(ch) for ch in value) + '"'
+    return '"' + _ESCAPED.sub(_escape, value) + '"'
 
 
 def literal(value: Any) -> str:
@@ -75,17 +87,10 @@ def literal(value: Any) -> str:
 def _text_block_lines(text: str) -> list[str]:
     """``text`` escaped as in strings, but with its line breaks and quotes, except that
     three quotes never follow each other (that ends a block)."""
-    out, quotes = [], 0
-    for ch in text:
-        quotes = quotes + 1 if ch == '"' else 0
-        if quotes == 3:
-            out.append('\\"')
-            quotes = 0
-        elif ch in ('"', "\n"):
-            out.append(ch)
-        else:
-            out.append(_ESCAPES.get(ch) or _ascii(ch))
-    return "".join(out).split("\n")
+    text = _TEXT_ESCAPED.sub(_escape, text)
+    # Every third quote of a run escaped (escapes hold no quotes: the runs are the text's).
+    text = _QUOTES.sub(lambda run: '""\\"' * (len(run[0]) // 3) + '"' * (len(run[0]) % 3), text)
+    return text.split("\n")
 
 
 def text_block(text: str) -> str:
@@ -123,8 +128,8 @@ def _string(value: str) -> Expr:
 def _arguments(args: list[Expr]) -> Doc:
     if not args:
         return "()"
-    printed: list[Doc] = [[arg.doc, ",", LINE] for arg in args[:-1]] + [args[-1].doc]
-    return Group(["(", indent(SOFTLINE, printed), SOFTLINE, ")"], broken=any(will_break(doc) for doc in printed))
+    printed = compact([SOFTLINE, *([arg.doc, ",", LINE] for arg in args[:-1]), args[-1].doc])
+    return Group(["(", Indent(printed), SOFTLINE, ")"], broken=any(will_break(arg.doc) for arg in args))
 
 
 def _chain(head: str | Expr, *links: Link, statement: bool = False) -> Expr:
@@ -134,9 +139,12 @@ def _chain(head: str | Expr, *links: Link, statement: bool = False) -> Expr:
     nodes: list[tuple[Doc, Link | None]] = [(head_expr.doc, None)]
     for link in links:
         if isinstance(link, str):
-            nodes.append(([".", link], link))
+            nodes.append(("." + link, link))
         else:
-            nodes.append(([".", link[0], _arguments(link[1])], link))
+            arguments = _arguments(link[1])
+            nodes.append(
+                ("." + link[0] + arguments if isinstance(arguments, str) else ["." + link[0], arguments], link)
+            )
     calls = [link for _, link in nodes if isinstance(link, tuple)]
     simple = _simple_chain(head_expr, links)
     if not links:
@@ -153,18 +161,19 @@ def _chain(head: str | Expr, *links: Link, statement: bool = False) -> Expr:
             current = []
     if current:
         groups.append(current)
-    printed = [[doc for doc, _ in g] for g in groups]
-    one_line: Doc = printed
+    printed = [g[0][0] if len(g) == 1 else compact([doc for doc, _ in g]) for g in groups]
+    one_line = compact(printed)
     merge = len(groups) >= 2 and _keeps_head(head, groups[0], statement)
     if len(groups) <= (3 if merge else 2):
         return Expr(group(one_line), "call", simple=simple)
     rest = printed[2:] if merge else printed[1:]
     expanded = [printed[0], printed[1] if merge else "", indent(HARDLINE, join(HARDLINE, rest))]
     complex_args = len(calls) > 2 and any(not all(arg.simple(2) for arg in link[1]) for link in calls)
-    if complex_args or any(will_break(doc) for doc in printed[:-1]):
+    breaks = [will_break(doc) for doc in printed]
+    if complex_args or any(breaks[:-1]):
         return Expr(group(expanded), "call", simple=simple)
     choice = Group(one_line, states=(one_line, expanded))
-    return Expr([BREAK_PARENT if will_break(one_line) else "", choice], "call", simple=simple)
+    return Expr([BREAK_PARENT if any(breaks) else "", choice], "call", simple=simple)
 
 
 def _keeps_head(head: str | Expr, first: list[tuple[Doc, Link | None]], statement: bool) -> bool:
@@ -217,7 +226,7 @@ def _concat(exprs: list[Expr]) -> Expr:
     if len(exprs) == 1:
         return exprs[0]
     head, *rest = exprs
-    operands: list[Doc] = [group(head.doc)]
+    operands: list[Doc] = [grouped(head.doc)]
     if len(rest) == 1:
         operands.append(group(" +", LINE, rest[0].doc))
     else:

@@ -23,6 +23,7 @@ from .layout import (
     IfBreak,
     IndentIfBreak,
     group,
+    grouped,
     indent,
     join,
     new_id,
@@ -89,7 +90,7 @@ def _text(pieces: Pieces) -> Expr:
     if len(exprs) == 1:
         return exprs[0]
     head, *rest = exprs
-    operands: list[Doc] = [group(head.doc), *([" +", LINE, e.doc] for e in rest)]
+    operands: list[Doc] = [grouped(head.doc), *([" +", LINE, e.doc] for e in rest)]
     # Among call arguments the operands after the first are indented when they break.
     return Expr(group(operands[0], indent(operands[1:])), "binary", operands=tuple(operands))
 
@@ -103,8 +104,13 @@ def _number(value: int | float) -> str:
     return re.sub(r"\.(?=e|$)", "", text)
 
 
+_ASCII_IDENTIFIER = re.compile(r"[A-Za-z$_][\w$]*", re.ASCII)
+
+
 def _is_identifier_name(name: str) -> bool:
     """An ES5 IdentifierName, which Prettier leaves unquoted as an object key."""
+    if name.isascii():
+        return _ASCII_IDENTIFIER.fullmatch(name) is not None
     start = {"Lu", "Ll", "Lt", "Lm", "Lo", "Nl"}
     part = start | {"Mn", "Mc", "Nd", "Pc"}
     return bool(name) and all(
@@ -139,12 +145,12 @@ def _property(key: str, value: Expr) -> Doc:
     """``key: value``, broken after the colon as Prettier decides for the value's kind."""
     short = width(key) < 5  # Prettier: a break after so short a key gains nothing
     if value.kind == "binary":
-        return group(group(key), ":", group(indent(LINE, group(value.operands))))
+        return group(key, ":", group(indent(LINE, group(value.operands))))
     if not short and value.kind in ("string", "member"):
-        return group(group(key), ":", group(indent(LINE, value.doc)))
+        return group(key, ":", group(indent(LINE, value.doc)))
     if short or value.kind in ("template", "literal"):
-        return group(group(key), ": ", value.doc)
-    return _fluid(group(key), ":", value)
+        return group(key, ": ", value.doc)
+    return _fluid(key, ":", value)
 
 
 def _fluid(left: Doc, operator: str, value: Expr) -> Doc:
@@ -157,7 +163,7 @@ def _object(entries: list[tuple[str, Expr]], *, expanded: bool) -> Expr:
     """An object literal; ``expanded`` one entry a line, which Prettier keeps."""
     if not entries:
         return Expr("{}", "object")
-    props = join([",", LINE], [group(_property(_key(k), v)) for k, v in entries])
+    props = join([",", LINE], [_property(_key(k), v) for k, v in entries])
     doc = Group(["{", indent(LINE, props), IfBreak(","), LINE, "}"], broken=expanded)
     return Expr(doc, "object", items=len(entries))
 
@@ -178,7 +184,7 @@ def _array(items: list[Expr]) -> Expr:
     broken = len(items) > 1 and all(
         item.kind in ("object", "array") and item.kind == items[0].kind and item.items > 1 for item in items
     )
-    body: list[Doc] = [join([",", LINE], [group(item.doc) for item in items]), IfBreak(",")]
+    body: list[Doc] = [join([",", LINE], [grouped(item.doc) for item in items]), IfBreak(",")]
     doc = Group(["[", indent(SOFTLINE, body), SOFTLINE, "]"], broken=broken, id=group_id)
     return Expr(doc, "array", items=len(items))
 
@@ -224,13 +230,13 @@ def _new(callee: str, *args: Expr) -> Expr:
 def _const(name: str, value: Expr) -> Doc:
     assignment: Doc
     if value.kind == "binary":
-        assignment = group(group(name), " =", group(indent(LINE, group(value.operands))))
+        assignment = group(name, " =", group(indent(LINE, group(value.operands))))
     elif value.kind in ("string", "member"):
-        assignment = group(group(name), " =", group(indent(LINE, value.doc)))
+        assignment = group(name, " =", group(indent(LINE, value.doc)))
     elif value.kind in ("template", "literal"):
-        assignment = group(group(name), " = ", value.doc)
+        assignment = group(name, " = ", value.doc)
     else:
-        assignment = _fluid(group(name), " =", value)
+        assignment = _fluid(name, " =", value)
     return group("const ", assignment, ";")
 
 

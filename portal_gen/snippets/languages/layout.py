@@ -6,6 +6,10 @@ else its line breaks become newlines and its inner groups get the same choice. B
 breaks brackets the same way, outermost first. Snippets describe their code as such a
 document and print it with :func:`render`, a port of Prettier's printer
 (``printDocToString``), so that the formatter has nothing to change.
+
+Every operation's snippets are printed on every build, so the printer is written for
+speed: it dispatches on ``type(doc)``, handles the strings and lines of a list where it
+finds them, and works out once per group whether it breaks and how wide it is flat.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TypeAlias
+from dataclasses import dataclass
+from itertools import repeat
+from typing import Any, TypeAlias
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,10 +33,21 @@ class Group:
     states: tuple[Doc, ...] = ()
     id: str | None = None
 
+    def __init__(
+        self, contents: Doc, broken: bool = False, states: tuple[Doc, ...] = (), id: str | None = None
+    ) -> None:
+        # Not the generated __init__, which sets each field through object.__setattr__
+        # (the class is frozen), at twice the cost: snippets build groups by the thousand.
+        fields = self.__dict__
+        fields["contents"], fields["broken"], fields["states"], fields["id"] = contents, broken, states, id
+
 
 @dataclass(frozen=True, eq=False)
 class Indent:
     contents: Doc
+
+    def __init__(self, contents: Doc) -> None:
+        self.__dict__["contents"] = contents  # as Group's
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,6 +106,15 @@ def group(*contents: Doc, broken: bool = False, id: str | None = None) -> Group:
     return Group(list(contents), broken=broken, id=id)
 
 
+def grouped(doc: Doc) -> Doc:
+    """``group(doc)``, without the group where it would change nothing: around a string,
+    or around a group that is not conditional (it breaks where the outer one would)."""
+    node: Any = doc
+    if type(node) is str or (type(node) is Group and not node.states):
+        return doc
+    return Group([doc])
+
+
 def indent(*contents: Doc) -> Indent:
     return Indent(list(contents))
 
@@ -103,24 +128,64 @@ def join(separator: Doc, docs: Iterable[Doc]) -> list[Doc]:
     return out
 
 
+def compact(docs: Iterable[Doc]) -> Doc:
+    """``docs`` one after the other, in as few parts as print the same: lists spliced in,
+    strings next to each other joined (not empty ones: an empty string stops the
+    trimming of blanks at the end of a line); a single part as it is."""
+    out: list[Doc] = []
+    _splice(docs, out)
+    return out[0] if len(out) == 1 else out
+
+
+def _splice(docs: Iterable[Doc], out: list[Doc]) -> None:
+    for doc in docs:
+        node: Any = doc
+        kind = type(node)
+        if kind is str:
+            if node and out and type(out[-1]) is str and out[-1]:
+                out[-1] += node
+            else:
+                out.append(node)
+        elif kind is list or kind is tuple:
+            _splice(node, out)
+        else:
+            out.append(node)
+
+
+# The walks below dispatch on type(doc) (``node: Any``: mypy does not narrow through
+# ``kind``); anything else, a subclass of str say, goes through _normal.
+
+
 def will_break(doc: Doc) -> bool:
     """Whether ``doc`` breaks whatever the width: it holds a hard line or a group that is
     always broken (only the first state of a conditional group counts)."""
-    if isinstance(doc, str):
+    node: Any = doc
+    kind = type(node)
+    if kind is str:
         return False
-    if isinstance(doc, Line):
-        return doc.hard
-    if isinstance(doc, BreakParent):
+    if kind is list or kind is tuple:
+        for part in node:  # noqa: SIM110 (any() over a generator is slower here)
+            if type(part) is not str and will_break(part):
+                return True
+        return False
+    if kind is Group:
+        # Computed once per group (a document never changes once built): chains of
+        # calls ask again of every link.
+        breaks: bool | None = node.__dict__.get("_will_break")
+        if breaks is None:
+            breaks = node.__dict__["_will_break"] = node.broken or will_break(node.contents)
+        return breaks
+    if kind is Line:
+        return bool(node.hard)
+    if kind is Indent or kind is IndentIfBreak:
+        return will_break(node.contents)
+    if kind is IfBreak:
+        return will_break(node.broken) or will_break(node.flat)
+    if kind is Fill:
+        return will_break(node.parts)
+    if kind is BreakParent:
         return True
-    if isinstance(doc, Group):
-        return doc.broken or will_break(doc.contents)
-    if isinstance(doc, (Indent, IndentIfBreak)):
-        return will_break(doc.contents)
-    if isinstance(doc, IfBreak):
-        return will_break(doc.broken) or will_break(doc.flat)
-    if isinstance(doc, Fill):
-        return any(will_break(part) for part in doc.parts)
-    return any(will_break(part) for part in doc)
+    return will_break(_normal(node))
 
 
 def width(text: str) -> int:
@@ -136,163 +201,284 @@ def width(text: str) -> int:
     return total
 
 
-_FLAT, _BREAK = "flat", "break"
+# What the printer asks of a group is worked out once, when first asked, and kept on
+# the group: a document never changes once built.
 
 
-@dataclass
-class _Printer:
-    print_width: int
-    unit: str
-    broken: dict[int, bool] = field(default_factory=dict)  # id(group) -> broken
-    modes: dict[str, str] = field(default_factory=dict)  # group id -> mode printed
-    seen: dict[int, bool] = field(default_factory=dict)  # id(group) -> holds a break
+def _is_broken(doc: Group) -> bool:
+    """Whether the group is printed broken: marked so, or not conditional and holding a
+    hard line or a broken group (Prettier's ``propagateBreaks``)."""
+    broken: bool | None = doc.__dict__.get("_broken")
+    if broken is None:
+        broken = doc.__dict__["_broken"] = doc.broken or (not doc.states and _holds_break(doc.contents))
+    return broken
 
-    def is_broken(self, doc: Group) -> bool:
-        return doc.broken or self.broken.get(id(doc), False)
 
-    def propagate(self, doc: Doc) -> bool:
-        """Mark the groups that hold a hard line or a broken group (not through
-        conditional groups); return whether ``doc`` holds one."""
-        if isinstance(doc, str):
-            return False
-        if isinstance(doc, Line):
-            return doc.hard
-        if isinstance(doc, BreakParent):
-            return True
-        if isinstance(doc, Group):
-            if id(doc) not in self.seen:  # groups are shared, between states above all
-                inner = any([self.propagate(state) for state in (doc.contents, *doc.states)])
-                if inner and not doc.states:
-                    self.broken[id(doc)] = True
-                self.seen[id(doc)] = self.is_broken(doc)
-            return self.seen[id(doc)]
-        if isinstance(doc, (Indent, IndentIfBreak)):
-            return self.propagate(doc.contents)
-        if isinstance(doc, IfBreak):
-            return any([self.propagate(doc.broken), self.propagate(doc.flat)])
-        if isinstance(doc, Fill):
-            return any([self.propagate(part) for part in doc.parts])
-        return any([self.propagate(part) for part in doc])
+def _holds_break(doc: Doc) -> bool:
+    """Whether ``doc`` holds a hard line or a broken group (a conditional group is
+    broken only when marked so)."""
+    node: Any = doc
+    kind = type(node)
+    if kind is str:
+        return False
+    if kind is list or kind is tuple:
+        for part in node:  # noqa: SIM110 (as in will_break)
+            if type(part) is not str and _holds_break(part):
+                return True
+        return False
+    if kind is Group:
+        return _is_broken(node)
+    if kind is Line:
+        return bool(node.hard)
+    if kind is Indent or kind is IndentIfBreak:
+        return _holds_break(node.contents)
+    if kind is IfBreak:
+        return _holds_break(node.broken) or _holds_break(node.flat)
+    if kind is Fill:
+        return _holds_break(node.parts)
+    if kind is BreakParent:
+        return True
+    return _holds_break(_normal(node))
 
-    def fits(
-        self, next_cmd: tuple[str, str, Doc], rest: list[tuple[str, str, Doc]], room: int, flat: bool = False
-    ) -> bool:
-        rest_index = len(rest)
-        cmds = [next_cmd]
-        while room >= 0:
-            if not cmds:
-                if rest_index == 0:
-                    return True
-                rest_index -= 1
-                cmds.append(rest[rest_index])
-                continue
-            ind, mode, doc = cmds.pop()
-            if isinstance(doc, str):
-                room -= width(doc)
-            elif isinstance(doc, Group):
-                if flat and self.is_broken(doc):
-                    return False
-                group_mode = _BREAK if self.is_broken(doc) else mode
-                contents = doc.states[-1] if doc.states and group_mode == _BREAK else doc.contents
-                cmds.append((ind, group_mode, contents))
-            elif isinstance(doc, (Indent, IndentIfBreak)):
-                cmds.append((ind, mode, doc.contents))
-            elif isinstance(doc, IfBreak):
-                group_mode = self.modes.get(doc.group_id, _FLAT) if doc.group_id else mode
-                cmds.append((ind, mode, doc.broken if group_mode == _BREAK else doc.flat))
-            elif isinstance(doc, Line):
-                if mode == _BREAK or doc.hard:
-                    return True
-                if not doc.soft:
-                    room -= 1
-            elif isinstance(doc, BreakParent):
-                pass
+
+def _flat_width(doc: Doc) -> int:
+    """Columns ``doc`` takes when the printer measures it flat (see ``_Printer.fits``),
+    or -1 if that depends on more than ``doc``: it holds a hard line, a broken group or
+    a break that follows another group's."""
+    node: Any = doc
+    kind = type(node)
+    if kind is str:
+        return len(node) if node.isascii() else width(node)
+    if kind is list or kind is tuple:
+        total = 0
+        for part in node:
+            kind = type(part)
+            if kind is str:
+                total += len(part) if part.isascii() else width(part)
+            elif kind is Line:
+                if part.hard:
+                    return -1
+                if not part.soft:
+                    total += 1
             else:
-                parts = doc.parts if isinstance(doc, Fill) else doc
-                cmds.extend((ind, mode, part) for part in reversed(parts))
+                columns = _flat_width(part)
+                if columns < 0:
+                    return -1
+                total += columns
+        return total
+    if kind is Group:
+        flat: int | None = node.__dict__.get("_flat_width")
+        if flat is None:
+            flat = node.__dict__["_flat_width"] = -1 if _is_broken(node) else _flat_width(node.contents)
+        return flat
+    if kind is Line:
+        return -1 if node.hard else 0 if node.soft else 1
+    if kind is Indent or kind is IndentIfBreak:
+        return _flat_width(node.contents)
+    if kind is IfBreak:
+        return -1 if node.group_id else _flat_width(node.flat)
+    if kind is Fill:
+        return _flat_width(node.parts)
+    if kind is BreakParent:
+        return 0
+    return _flat_width(_normal(node))
+
+
+def _normal(doc: Any) -> Doc:
+    """A document of a type not dispatched on (a subclass of str, a sequence other than
+    a list or tuple) as one that is."""
+    return str.__str__(doc) if isinstance(doc, str) else list(doc)
+
+
+# Modes are booleans: whether the group a command is printed in is broken.
+_FLAT, _BREAK = False, True
+_Command: TypeAlias = "tuple[str, bool, Any]"  # indentation, mode, document
+
+
+class _Printer:
+    def __init__(self, print_width: int, unit: str) -> None:
+        self.print_width = print_width
+        self.unit = unit
+        self.modes: dict[str, bool] = {}  # group id -> broken, as printed
+        self.out: list[str] = []
+        self.line_start: dict[str, int] = {}  # indentation -> its width
+
+    def fits(self, mode: bool, doc: Doc, rest: list[_Command], room: int, flat: bool = False) -> bool:
+        """Whether ``doc`` printed in ``mode``, then the ``rest`` of the commands up to
+        the next line break, take no more than ``room`` columns; ``flat``: with all
+        groups in ``doc`` flat."""
+        modes = self.modes
+        rest_index = len(rest)
+        cmds: list[tuple[bool, Any]] = [(mode, doc)]
+        pop, push, extend = cmds.pop, cmds.append, cmds.extend
+        while room >= 0:
+            if cmds:
+                mode, node = pop()
+            elif rest_index:
+                rest_index -= 1
+                _, mode, node = rest[rest_index]
+            else:
+                return True
+            kind = type(node)
+            if kind is str:
+                room -= len(node) if node.isascii() else width(node)
+            elif kind is list or kind is tuple:
+                # Strings, lines and groups measured flat in place, until anything else.
+                size = len(node)
+                index = 0
+                while index < size:
+                    part = node[index]
+                    index += 1
+                    kind = type(part)
+                    if kind is str:
+                        room -= len(part) if part.isascii() else width(part)
+                    elif kind is Line:
+                        if mode or part.hard:
+                            return True
+                        if not part.soft:
+                            room -= 1
+                    elif kind is Group and not mode and (columns := _flat_width(part)) >= 0:
+                        room -= columns
+                    else:
+                        if index < size:
+                            extend(zip(repeat(mode, size - index), reversed(node), strict=False))
+                        push((mode, part))
+                        break
+                    if room < 0:
+                        return False
+            elif kind is Line:
+                if mode or node.hard:
+                    return True
+                if not node.soft:
+                    room -= 1
+            elif kind is Group:
+                if _is_broken(node):
+                    if flat:
+                        return False
+                    mode = _BREAK
+                elif not mode and (columns := _flat_width(node)) >= 0:
+                    room -= columns
+                    continue
+                push((mode, node.states[-1] if node.states and mode else node.contents))
+            elif kind is Indent or kind is IndentIfBreak:
+                push((mode, node.contents))
+            elif kind is IfBreak:
+                group_mode = modes.get(node.group_id, _FLAT) if node.group_id else mode
+                push((mode, node.broken if group_mode else node.flat))
+            elif kind is Fill:
+                push((mode, node.parts))
+            elif kind is not BreakParent:
+                push((mode, _normal(node)))
         return False
 
+    def newline(self, ind: str) -> int:
+        """Ends the line, without its trailing blanks, and starts the next one at ``ind``;
+        returns its column."""
+        out = self.out
+        while out and out[-1].endswith((" ", "\t")):
+            out[-1] = out[-1].rstrip(" \t")
+            if out[-1] == "":
+                out.pop()
+        out.append("\n" + ind)
+        column = self.line_start.get(ind)
+        if column is None:
+            column = self.line_start[ind] = width(ind.replace("\t", " " * len(self.unit)))
+        return column
+
     def print(self, doc: Doc) -> str:
-        self.propagate(doc)
-        out: list[str] = []
+        print_width, unit, modes, out = self.print_width, self.unit, self.modes, self.out
         pos = 0
-        cmds: list[tuple[str, str, Doc]] = [("", _BREAK, doc)]
+        cmds: list[_Command] = [("", _BREAK, doc)]
+        pop, push, extend = cmds.pop, cmds.append, cmds.extend
         while cmds:
-            ind, mode, doc = cmds.pop()
-            if isinstance(doc, str):
-                out.append(doc)
-                pos += width(doc)
-            elif isinstance(doc, Indent):
-                cmds.append((ind + self.unit, mode, doc.contents))
-            elif isinstance(doc, Group):
-                cmd = self._group(ind, mode, doc, cmds, pos)
-                cmds.append(cmd)
-                if doc.id:
-                    self.modes[doc.id] = cmd[1]
-            elif isinstance(doc, IfBreak):
-                group_mode = self.modes.get(doc.group_id, _FLAT) if doc.group_id else mode
-                cmds.append((ind, mode, doc.broken if group_mode == _BREAK else doc.flat))
-            elif isinstance(doc, IndentIfBreak):
-                extra = self.unit if self.modes.get(doc.group_id) == _BREAK else ""
-                cmds.append((ind + extra, mode, doc.contents))
-            elif isinstance(doc, Line):
-                if mode == _FLAT and not doc.hard:
-                    if not doc.soft:
-                        out.append(" ")
-                        pos += 1
-                else:
-                    while out and out[-1].endswith((" ", "\t")):
-                        out[-1] = out[-1].rstrip(" \t")
-                        if out[-1] == "":
-                            out.pop()
-                    out.append("\n" + ind)
-                    pos = width(ind.replace("\t", " " * len(self.unit)))
-            elif isinstance(doc, Fill):
-                self._fill(ind, mode, doc, cmds, pos)
-            elif isinstance(doc, BreakParent):
-                pass
-            else:
-                cmds.extend((ind, mode, part) for part in reversed(doc))
+            ind, mode, node = pop()
+            kind = type(node)
+            if kind is str:
+                out.append(node)
+                pos += len(node) if node.isascii() else width(node)
+            elif kind is list or kind is tuple:
+                # Strings and lines printed in place, until anything else.
+                size = len(node)
+                index = 0
+                while index < size:
+                    part = node[index]
+                    index += 1
+                    kind = type(part)
+                    if kind is str:
+                        out.append(part)
+                        pos += len(part) if part.isascii() else width(part)
+                    elif kind is Line:
+                        if mode or part.hard:
+                            pos = self.newline(ind)
+                        elif not part.soft:
+                            out.append(" ")
+                            pos += 1
+                    else:
+                        if index < size:
+                            extend(zip(repeat(ind, size - index), repeat(mode), reversed(node), strict=False))
+                        push((ind, mode, part))
+                        break
+            elif kind is Line:
+                if mode or node.hard:
+                    pos = self.newline(ind)
+                elif not node.soft:
+                    out.append(" ")
+                    pos += 1
+            elif kind is Group:
+                push(cmd := self._group(ind, mode, node, cmds, print_width - pos))
+                if node.id:
+                    modes[node.id] = cmd[1]
+            elif kind is Indent:
+                push((ind + unit, mode, node.contents))
+            elif kind is IfBreak:
+                group_mode = modes.get(node.group_id, _FLAT) if node.group_id else mode
+                push((ind, mode, node.broken if group_mode else node.flat))
+            elif kind is IndentIfBreak:
+                push((ind + unit if modes.get(node.group_id) else ind, mode, node.contents))
+            elif kind is Fill:
+                self._fill(ind, mode, node.parts, cmds, print_width - pos)
+            elif kind is not BreakParent:
+                push((ind, mode, _normal(node)))
         return "".join(out)
 
-    def _group(
-        self, ind: str, mode: str, doc: Group, cmds: list[tuple[str, str, Doc]], pos: int
-    ) -> tuple[str, str, Doc]:
-        broken = self.is_broken(doc)
-        if mode == _FLAT:
-            return (ind, _BREAK if broken else _FLAT, doc.contents)
-        room = self.print_width - pos
-        flat_cmd = (ind, _FLAT, doc.contents)
-        if not broken and self.fits(flat_cmd, cmds, room):
-            return flat_cmd
+    def _group(self, ind: str, mode: bool, doc: Group, cmds: list[_Command], room: int) -> _Command:
+        """The command printing the group: flat if it fits in ``room``, else the first of
+        its states that does, else broken."""
+        if _is_broken(doc):
+            return (ind, _BREAK, doc.states[-1] if doc.states and mode else doc.contents)
+        if not mode:
+            return (ind, _FLAT, doc.contents)
+        columns = _flat_width(doc)
+        if columns < 0:
+            if self.fits(_FLAT, doc.contents, cmds, room):
+                return (ind, _FLAT, doc.contents)
+        elif columns <= room and self.fits(_FLAT, "", cmds, room - columns):
+            return (ind, _FLAT, doc.contents)
         if not doc.states:
             return (ind, _BREAK, doc.contents)
-        if not broken:
-            for state in doc.states[1:-1]:
-                cmd = (ind, _FLAT, state)
-                if self.fits(cmd, cmds, room):
-                    return cmd
+        for state in doc.states[1:-1]:
+            if self.fits(_FLAT, state, cmds, room):
+                return (ind, _FLAT, state)
         return (ind, _BREAK, doc.states[-1])
 
-    def _fill(self, ind: str, mode: str, doc: Fill, cmds: list[tuple[str, str, Doc]], pos: int) -> None:
-        room = self.print_width - pos
-        parts = doc.parts
+    def _fill(self, ind: str, mode: bool, parts: tuple[Doc, ...], cmds: list[_Command], room: int) -> None:
+        """Commands printing as many of the contents on the line as fit in ``room``."""
         if not parts:
             return
         content = parts[0]
-        content_fits = self.fits((ind, _FLAT, content), [], room, flat=True)
+        content_mode = not self.fits(_FLAT, content, [], room, flat=True)
         if len(parts) == 1:
-            cmds.append((ind, _FLAT if content_fits else _BREAK, content))
+            cmds.append((ind, content_mode, content))
             return
         whitespace = parts[1]
         if len(parts) == 2:
-            cmds.append((ind, _FLAT if content_fits else _BREAK, whitespace))
-            cmds.append((ind, _FLAT if content_fits else _BREAK, content))
+            cmds.append((ind, content_mode, whitespace))
+            cmds.append((ind, content_mode, content))
             return
         cmds.append((ind, mode, Fill(parts[2:])))
-        both_fit = self.fits((ind, _FLAT, [content, whitespace, parts[2]]), [], room, flat=True)
-        cmds.append((ind, _FLAT if both_fit else _BREAK, whitespace))
-        cmds.append((ind, _FLAT if content_fits else _BREAK, content))
+        both_fit = self.fits(_FLAT, [content, whitespace, parts[2]], [], room, flat=True)
+        cmds.append((ind, not both_fit, whitespace))
+        cmds.append((ind, content_mode, content))
 
 
 def render(doc: Doc, print_width: int, unit: str) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from ..request import HttpRequest
 from ..values import EnvValue, Pieces, join_pieces
 from .base import Language, braced_escape, form_template, quote_chars, sends_body, unique_keys
-from .layout import BREAK_PARENT, LINE, SOFTLINE, Doc, Group, IfBreak, group, indent, join, will_break
+from .layout import BREAK_PARENT, LINE, SOFTLINE, Doc, Group, IfBreak, group, grouped, indent, join, will_break
 from .layout import render as render_doc
 
 _DOUBLE = {"\\": "\\\\", '"': '\\"', "$": "\\$", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
@@ -23,7 +23,7 @@ _WIDTH = 80
 def string(value: str) -> str:
     """Single quotes (nothing interpolates) unless the text holds control characters
     (line breaks included: generated code never has a literal spanning lines)."""
-    if all(ch.isprintable() for ch in value):
+    if value.isprintable():
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
     return quote_chars(value, _DOUBLE, braced_escape)
 
@@ -108,7 +108,7 @@ def _array(entries: list[tuple[Expr | None, Expr]], *, expanded: bool = False) -
     if not entries:
         return Expr("[]", "array")
     items = [
-        group(_assignment(key.doc, " =>", value, named=key.kind == "string") if key else _inline(value))
+        _assignment(key.doc, " =>", value, named=key.kind == "string") if key else grouped(_inline(value))
         for key, value in entries
     ]
     keyed = entries[0][0] is not None
