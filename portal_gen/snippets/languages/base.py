@@ -7,11 +7,13 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from ..request import HttpRequest, Part
 from ..values import EnvValue, Pieces, join_pieces
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -211,3 +213,23 @@ def sends_body(req: HttpRequest) -> bool:
 
 def unique_keys(pairs: tuple[tuple[str, object], ...]) -> bool:
     return len({k for k, _ in pairs}) == len(pairs)
+
+
+def url_with_env_query(
+    req: HttpRequest, env: Callable[[EnvValue], _T], encoded: Callable[[EnvValue], _T]
+) -> list[str | _T]:
+    """The URL with its fixed query as text and ``env`` reads (the path takes them as
+    they are), then each query pair read from the environment, its value URL-encoded at
+    run time by ``encoded``; neighbouring strings merged (Java and PHP build it so)."""
+    url: list[str | _T] = [p if isinstance(p, str) else env(p) for p in req.url_pieces(query=True)]
+    separator = "&" if req.query_string else "?"
+    for name, read in req.env_query:
+        url += [f"{separator}{quote(name, safe='')}=", encoded(read)]
+        separator = "&"
+    merged: list[str | _T] = []
+    for piece in url:
+        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    return merged

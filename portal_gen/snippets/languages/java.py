@@ -8,11 +8,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
-from urllib.parse import quote
 
 from ..request import HttpRequest
 from ..values import EnvValue, Pieces, env_values
-from .base import Language, form_template, json_template, sends_body
+from .base import Language, form_template, json_template, sends_body, url_with_env_query
 from .layout import (
     BREAK_PARENT,
     HARDLINE,
@@ -280,18 +279,9 @@ def render(req: HttpRequest) -> str:
     blocks: list[list[Doc]] = []
     helpers: list[str] = []
     # The path reads the environment as it is; the query's reads are URL-encoded.
-    url: list[str | Expr] = [p if isinstance(p, str) else _env(p) for p in req.url_pieces(query=True)]
-    separator = "&" if req.query_string else "?"
-    for name, read in req.env_query:
+    if req.env_query:
         imports |= {"java.net.URLEncoder", "java.nio.charset.StandardCharsets"}
-        url += [f"{separator}{quote(name, safe='')}=", _encoded(read)]
-        separator = "&"
-    merged: list[str | Expr] = []
-    for piece in url:
-        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += piece
-        else:
-            merged.append(piece)
+    merged = url_with_env_query(req, _env, _encoded)
 
     headers: list[tuple[str, Expr]] = []
     for c in req.credential("bearer"):

@@ -8,11 +8,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from ..request import HttpRequest
 from ..values import EnvValue, Pieces, join_pieces
-from .base import Language, braced_escape, form_template, quote_chars, sends_body, unique_keys
+from .base import Language, braced_escape, form_template, quote_chars, sends_body, unique_keys, url_with_env_query
 from .layout import BREAK_PARENT, LINE, SOFTLINE, Doc, Group, IfBreak, group, grouped, indent, join, will_break
 from .layout import render as render_doc
 
@@ -192,17 +191,7 @@ def _statement(doc: Doc) -> str:
 def render(req: HttpRequest) -> str:
     blocks: list[str] = []
     # The path reads the environment as it is; the query's reads are URL-encoded.
-    url: list[str | Expr] = [p if isinstance(p, str) else _env(p) for p in req.url_pieces(query=True)]
-    separator = "&" if req.query_string else "?"
-    for name, read in req.env_query:
-        url += [f"{separator}{quote(name, safe='')}=", _encoded(read)]
-        separator = "&"
-    merged: list[str | Expr] = []
-    for piece in url:
-        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += piece
-        else:
-            merged.append(piece)
+    merged = url_with_env_query(req, _env, _encoded)
     url_expr = _concat([_string(p) if isinstance(p, str) else p for p in merged])
 
     headers: list[Expr] = []
