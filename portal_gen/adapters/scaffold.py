@@ -309,7 +309,7 @@ def _call(api: Api, operation: Operation, validator: SchemaValidator | None = No
 
 def _first_valid(validator: SchemaValidator, pointer: tuple[str, ...], candidates: list[Any], default: Any) -> Any:
     for candidate in candidates:
-        if not validator.errors(pointer, candidate, "request"):
+        if validator.accepts(pointer, candidate, "request"):
             return candidate
     return default
 

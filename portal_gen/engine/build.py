@@ -19,7 +19,6 @@ from typing import Any
 
 import jinja2
 
-from ..checks.values import SchemaValidator
 from ..config import PortalConfig
 from ..errors import Location, PortalError, display_path
 from ..model.api import Schema
@@ -380,7 +379,7 @@ def example_judge(project: Project) -> Judge:
     """Whether an author's example satisfies its schema, by the real validator in the
     spec's dialect: a snippet sends no example the API would refuse (``portal check``
     warns about each, rule ``example-schema``)."""
-    validator = SchemaValidator(project.source.data, project.source.version)
+    validator = project.schema_validator
 
     def judge(schema: Schema, value: Any) -> bool:
         return not schema.pointer or validator.accepts(schema.pointer, value)

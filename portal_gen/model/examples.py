@@ -164,7 +164,7 @@ class _Generator:
             usable = [v for v in schema.enum if v not in (None, "")] or list(schema.enum)
             return usable[0]
         if schema.one_of or schema.any_of:
-            choice = _choice(schema.one_of or schema.any_of, self.schemas)
+            choice = self._choice(schema.one_of or schema.any_of)
             value = self.value(choice, name, depth, stack)
             if schema.discriminator and isinstance(value, dict):
                 value = self._discriminate(schema, choice, value, depth, stack)
@@ -176,7 +176,7 @@ class _Generator:
                     name
                     for options in (schema.one_of, schema.any_of)
                     if options
-                    for name in self._resolve(_choice(options, self.schemas)).requires
+                    for name in self._resolve(self._choice(options)).requires
                 )
                 base = self._object(schema, depth, stack, requires)
                 return {**base, **value} if isinstance(value, dict) else base
@@ -216,9 +216,7 @@ class _Generator:
         result: dict[str, Any] = {}
         for prop in schema.properties[:MAX_PROPERTIES]:
             target = self._resolve(prop.schema)
-            if self.direction == "request" and target.read_only:
-                continue
-            if self.direction == "response" and target.write_only:
+            if self._hidden(target):
                 continue
             required = prop.required or prop.name in requires
             if not required and not self._wanted(prop.schema):
@@ -226,10 +224,11 @@ class _Generator:
             if not required and self._cut(prop.schema, depth + 1, stack):
                 continue  # an optional property that would only be an empty stub
             value = self.value(prop.schema, prop.name, depth + 1, stack)
-            if required and value == {} and target.properties and target.ref not in stack:
+            ref = prop.schema.ref
+            if required and value == {} and target.properties and ref not in stack:
                 # A required object sent empty says nothing, and a form cannot send it
                 # at all (Stripe's business_profile): one of its fields.
-                value = self._object(target, depth + 1, (*stack, *filter(None, [prop.schema.ref])), least=1)
+                value = self._object(target, depth + 1, (*stack, ref) if ref else stack, least=1)
             result[prop.name] = value
         # `minProperties` (a PATCH that must change something): optional properties,
         # those the author gave an example first, until there are enough.
@@ -242,11 +241,13 @@ class _Generator:
             result["key"] = self.value(schema.additional, None, depth + 1, stack)
         return result
 
+    def _hidden(self, target: Schema) -> bool:
+        """Whether a (resolved) property stays out of values of this direction."""
+        return target.read_only if self.direction == "request" else target.write_only
+
     def _sendable(self, schema: Schema, depth: int, stack: tuple[str, ...]) -> bool:
         """Whether an optional property can be in a value for this direction."""
-        target = self._resolve(schema)
-        hidden = target.read_only if self.direction == "request" else target.write_only
-        return not hidden and not self._cut(schema, depth + 1, stack)
+        return not self._hidden(self._resolve(schema)) and not self._cut(schema, depth + 1, stack)
 
     def _wanted(self, schema: Schema) -> bool:
         """Whether an optional property belongs in the value (``fields``)."""
@@ -283,6 +284,15 @@ class _Generator:
                 return {**value, prop: found}
         return {**value, prop: choice.ref} if choice.ref else value
 
+    def _choice(self, options: tuple[Schema, ...]) -> Schema:
+        """The alternative a generated value takes: the first, unless it is only Stripe's
+        ``enum: [""]`` (which empties a field) and a real one follows."""
+        for option in options:
+            target = self._resolve(option)
+            if not (target.enum is not None and all(v in ("", None) for v in target.enum)):
+                return option
+        return options[0]
+
     def _resolve(self, schema: Schema) -> Schema:
         if schema.ref is not None:
             return self.schemas.get(schema.ref, schema)
@@ -303,7 +313,7 @@ class _Generator:
         if isinstance(pattern, str) and not _matches(pattern, value):
             for candidate in fitting[1:]:
                 if _matches(pattern, candidate):
-                    return str(candidate)
+                    return candidate
             value = _from_pattern(pattern, min_length, max_length) or value
         return value
 
@@ -318,7 +328,7 @@ def _named_strings(name: str | None, description: str | None) -> list[str]:
     """Believable values for a string field called ``name``, best first."""
     if not name:
         return []
-    key = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().replace("-", "_")
+    key = _snake(name)
     found = [v for v in (_NAMES.get(name.lower()), _NAMES.get(key)) if isinstance(v, str)]
     stem = key[:-3] if key.endswith("_id") else key[:-4] if key.endswith("_ids") else None
     if key in ("id", "ids", "uid", "uuid"):
@@ -347,6 +357,11 @@ def _named_strings(name: str | None, description: str | None) -> list[str]:
     return found
 
 
+def _snake(name: str) -> str:
+    """``customerId``, ``customer-id`` -> ``customer_id``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().replace("-", "_")
+
+
 def _padded(value: str, min_length: int, max_length: int | None) -> str:
     """``value`` lengthened with digits to ``min_length`` (never cut)."""
     if len(value) < min_length:
@@ -358,7 +373,7 @@ def _padded(value: str, min_length: int, max_length: int | None) -> str:
 
 def _named_number(name: str | None, *, integer: bool) -> float:
     """A believable number for a field called ``name``: an amount, a time, a count."""
-    key = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name or "").lower()
+    key = _snake(name or "")
     last = key.rsplit("_", 1)[-1]
     if (
         key in ("created", "timestamp", "expires", "since", "until")
@@ -392,16 +407,6 @@ def _distinct(item: Any, count: int, schema: Schema) -> list[Any]:
     if any(isinstance(v, str) and isinstance(pattern, str) and not _matches(pattern, v) for v in values):
         return [item] * count  # nothing better to offer; the validator will say so
     return values
-
-
-def _choice(options: tuple[Schema, ...], schemas: Mapping[str, Schema]) -> Schema:
-    """The alternative a generated value takes: the first, unless it is only Stripe's
-    ``enum: [""]`` (which empties a field) and a real one follows."""
-    for option in options:
-        target = schemas.get(option.ref, option) if option.ref else option
-        if not (target.enum is not None and all(v in ("", None) for v in target.enum)):
-            return option
-    return options[0]
 
 
 def _matches(pattern: str, value: str) -> bool:

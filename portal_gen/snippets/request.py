@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from ..model.api import UNSET, Api, MediaType, Operation, Parameter, Schema, SecurityScheme
+from ..model.api import UNSET, Api, Example, MediaType, Operation, Parameter, Schema, SecurityScheme
 from ..model.examples import GENERIC, Judge, example_for, has_example
 from .serialize import _cookie_pairs, _fill_path, _header_safe, _path_pieces, _query_pairs, _simple, _text
 from .values import EnvValue, Pieces, env_values, join_pieces
@@ -275,15 +275,18 @@ def _optional_sent(api: Api, param: Parameter, fields: str, judge: Judge | None)
         return True
     if fields != "examples":
         return False
-    schema = param.schema if param.schema is not None or not param.content else param.content[0].schema
-    return bool(_examples(param, judge)) or has_example(schema, api.schemas, judge)
+    return bool(_examples(param, judge)) or has_example(_described(param)[0], api.schemas, judge)
 
 
-def _examples(param: Parameter, judge: Judge | None) -> list[Any]:
-    """The parameter's own examples that satisfy its schema (all, without ``judge``)."""
-    media = param.content[0] if param.schema is None and param.content else None
-    schema = media.schema if media is not None else param.schema
-    examples = media.examples if media is not None else param.examples
+def _described(param: Parameter) -> tuple[Schema | None, tuple[Example, ...]]:
+    """The schema and examples of a parameter: its own, or its ``content``'s."""
+    if param.schema is None and param.content:
+        return param.content[0].schema, param.content[0].examples
+    return param.schema, param.examples
+
+
+def _accepted(examples: tuple[Example, ...], schema: Schema | None, judge: Judge | None) -> list[Any]:
+    """The values of ``examples`` that satisfy ``schema`` (all, without ``judge``)."""
     return [
         e.value
         for e in examples
@@ -291,14 +294,18 @@ def _examples(param: Parameter, judge: Judge | None) -> list[Any]:
     ]
 
 
+def _examples(param: Parameter, judge: Judge | None) -> list[Any]:
+    """The parameter's own examples that satisfy its schema."""
+    schema, examples = _described(param)
+    return _accepted(examples, schema, judge)
+
+
 def parameter_value(api: Api, param: Parameter, judge: Judge | None = None, fields: str = "all") -> Any:
     """The spec's example for a parameter (one that satisfies its schema, when
     ``judge`` can tell), else a generated one."""
     for example in _examples(param, judge):
         return example
-    schema = param.schema
-    if schema is None and param.content:
-        schema = param.content[0].schema
+    schema = _described(param)[0]
     value = (
         example_for(schema, api.schemas, direction="request", fields=fields, judge=judge)
         if schema is not None
@@ -407,11 +414,8 @@ def body_value(api: Api, media: MediaType, fields: str = "examples", judge: Judg
     the schema (except in ``minimal``: an example shows more than is required), else a
     value generated with ``fields``."""
     if fields != "minimal":
-        for example in media.examples:
-            if example.value is not UNSET and (
-                judge is None or media.schema is None or judge(media.schema, example.value)
-            ):
-                return example.value
+        for example in _accepted(media.examples, media.schema, judge):
+            return example
     if media.schema is None:
         return None
     return example_for(media.schema, api.schemas, direction="request", fields=fields, judge=judge)

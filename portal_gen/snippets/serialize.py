@@ -127,7 +127,7 @@ def _deep_object(name: str, value: Any) -> list[tuple[str, str | EnvValue]]:
         return [(name, value)]
     if isinstance(value, dict):
         return [pair for k, v in value.items() for pair in _deep_object(f"{name}[{k}]", v)]
-    if isinstance(value, list) and all(isinstance(v, (dict, list)) for v in value) and value:
+    if isinstance(value, list) and value and all(isinstance(v, (dict, list)) for v in value):
         return [pair for i, v in enumerate(value) for pair in _deep_object(f"{name}[{i}]", v)]
     if isinstance(value, list):
         return [(f"{name}[]", _text(v)) for v in value]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,3 +234,13 @@ def url_with_env_query(
         else:
             merged.append(piece)
     return merged
+
+
+def prettier_number(value: int | float, *, point_kept: bool = False) -> str:
+    """A number as Prettier prints it: ``1e-5`` for ``1e-05``, no trailing zeros, and no
+    point before the end (the PHP plugin, ``point_kept``, drops it only before ``e``)."""
+    text = repr(value).lower()
+    text = re.sub(r"^([+-]?[\d.]+e)(?:\+|(-))?0*(\d)", r"\1\2\3", text)
+    text = re.sub(r"^([+-]?[\d.]+)e[+-]?0+$", r"\1", text)
+    text = re.sub(r"(\.\d+?)0+(?=e|$)", r"\1", text)
+    return re.sub(r"\.(?=e)" if point_kept else r"\.(?=e|$)", "", text)

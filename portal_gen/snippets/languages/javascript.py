@@ -12,7 +12,7 @@ from typing import Any
 
 from ..request import HttpRequest
 from ..values import EnvValue, Pieces
-from .base import Language, braced_escape, preferred_quote, quote_chars, sends_body
+from .base import Language, braced_escape, preferred_quote, prettier_number, quote_chars, sends_body
 from .layout import (
     BREAK_PARENT,
     LINE,
@@ -93,15 +93,6 @@ def _text(pieces: Pieces) -> Expr:
     operands: list[Doc] = [grouped(head.doc), *([" +", LINE, e.doc] for e in rest)]
     # Among call arguments the operands after the first are indented when they break.
     return Expr(group(operands[0], indent(operands[1:])), "binary", operands=tuple(operands))
-
-
-def _number(value: int | float) -> str:
-    """A number as Prettier prints it: ``1e-5`` for ``1e-05``."""
-    text = repr(value).lower()
-    text = re.sub(r"^([+-]?[\d.]+e)(?:\+|(-))?0*(\d)", r"\1\2\3", text)
-    text = re.sub(r"^([+-]?[\d.]+)e[+-]?0+$", r"\1", text)
-    text = re.sub(r"(\.\d+?)0+(?=e|$)", r"\1", text)
-    return re.sub(r"\.(?=e|$)", "", text)
 
 
 _ASCII_IDENTIFIER = re.compile(r"[A-Za-z$_][\w$]*", re.ASCII)
@@ -260,8 +251,8 @@ def literal_expr(value: Any, expanded: bool = True) -> Expr:
     if isinstance(value, bool):
         return Expr("true" if value else "false", "literal")
     if value < 0:
-        return Expr(_number(value), "other", number=True)  # a unary minus, for Prettier
-    return Expr(_number(value), "literal", number=True)
+        return Expr(prettier_number(value), "other", number=True)  # a unary minus, for Prettier
+    return Expr(prettier_number(value), "literal", number=True)
 
 
 def literal(value: Any, level: int = 0) -> str:

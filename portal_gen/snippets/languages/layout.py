@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any, TypeAlias
@@ -159,33 +159,44 @@ def _splice(docs: Iterable[Doc], out: list[Doc]) -> None:
 def will_break(doc: Doc) -> bool:
     """Whether ``doc`` breaks whatever the width: it holds a hard line or a group that is
     always broken (only the first state of a conditional group counts)."""
+    return _breaks(doc, _group_will_break)
+
+
+def _group_will_break(group: Group) -> bool:
+    # Computed once per group (a document never changes once built): chains of calls
+    # ask again of every link.
+    breaks: bool | None = group.__dict__.get("_will_break")
+    if breaks is None:
+        breaks = group.__dict__["_will_break"] = group.broken or _breaks(group.contents, _group_will_break)
+    return breaks
+
+
+def _breaks(doc: Doc, group_breaks: Callable[[Group], bool]) -> bool:
+    """Whether ``doc`` holds a hard line, a break-parent, or a group ``group_breaks``
+    says is broken: :func:`will_break` and the printer's ``propagateBreaks`` differ
+    only in what they ask of a group."""
     node: Any = doc
     kind = type(node)
     if kind is str:
         return False
     if kind is list or kind is tuple:
         for part in node:  # noqa: SIM110 (any() over a generator is slower here)
-            if type(part) is not str and will_break(part):
+            if type(part) is not str and _breaks(part, group_breaks):
                 return True
         return False
     if kind is Group:
-        # Computed once per group (a document never changes once built): chains of
-        # calls ask again of every link.
-        breaks: bool | None = node.__dict__.get("_will_break")
-        if breaks is None:
-            breaks = node.__dict__["_will_break"] = node.broken or will_break(node.contents)
-        return breaks
+        return group_breaks(node)
     if kind is Line:
         return bool(node.hard)
     if kind is Indent or kind is IndentIfBreak:
-        return will_break(node.contents)
+        return _breaks(node.contents, group_breaks)
     if kind is IfBreak:
-        return will_break(node.broken) or will_break(node.flat)
+        return _breaks(node.broken, group_breaks) or _breaks(node.flat, group_breaks)
     if kind is Fill:
-        return will_break(node.parts)
+        return _breaks(node.parts, group_breaks)
     if kind is BreakParent:
         return True
-    return will_break(_normal(node))
+    return _breaks(_normal(node), group_breaks)
 
 
 def width(text: str) -> int:
@@ -210,35 +221,8 @@ def _is_broken(doc: Group) -> bool:
     hard line or a broken group (Prettier's ``propagateBreaks``)."""
     broken: bool | None = doc.__dict__.get("_broken")
     if broken is None:
-        broken = doc.__dict__["_broken"] = doc.broken or (not doc.states and _holds_break(doc.contents))
+        broken = doc.__dict__["_broken"] = doc.broken or (not doc.states and _breaks(doc.contents, _is_broken))
     return broken
-
-
-def _holds_break(doc: Doc) -> bool:
-    """Whether ``doc`` holds a hard line or a broken group (a conditional group is
-    broken only when marked so)."""
-    node: Any = doc
-    kind = type(node)
-    if kind is str:
-        return False
-    if kind is list or kind is tuple:
-        for part in node:  # noqa: SIM110 (as in will_break)
-            if type(part) is not str and _holds_break(part):
-                return True
-        return False
-    if kind is Group:
-        return _is_broken(node)
-    if kind is Line:
-        return bool(node.hard)
-    if kind is Indent or kind is IndentIfBreak:
-        return _holds_break(node.contents)
-    if kind is IfBreak:
-        return _holds_break(node.broken) or _holds_break(node.flat)
-    if kind is Fill:
-        return _holds_break(node.parts)
-    if kind is BreakParent:
-        return True
-    return _holds_break(_normal(node))
 
 
 def _flat_width(doc: Doc) -> int:

@@ -4,14 +4,22 @@ single quotes, as php-cs-fixer's ``single_quote`` rule wants)."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..request import HttpRequest
 from ..values import EnvValue, Pieces, join_pieces
-from .base import Language, braced_escape, form_template, quote_chars, sends_body, unique_keys, url_with_env_query
+from .base import (
+    Language,
+    braced_escape,
+    form_template,
+    prettier_number,
+    quote_chars,
+    sends_body,
+    unique_keys,
+    url_with_env_query,
+)
 from .layout import BREAK_PARENT, LINE, SOFTLINE, Doc, Group, IfBreak, group, grouped, indent, join, will_break
 from .layout import render as render_doc
 
@@ -77,15 +85,6 @@ def _concat(exprs: list[Expr]) -> Expr:
 
 def _text(pieces: Pieces, read: Callable[[EnvValue], Expr] = _env) -> Expr:
     return _concat([_string(p) if isinstance(p, str) else read(p) for p in pieces] or [_string("")])
-
-
-def _number(value: int | float) -> str:
-    """A number as the plugin prints it: ``1e-5`` for ``1e-05``."""
-    text = repr(value).lower()
-    text = re.sub(r"^([+-]?[\d.]+e)(?:\+|(-))?0*(\d)", r"\1\2\3", text)
-    text = re.sub(r"^([+-]?[\d.]+)e[+-]?0+$", r"\1", text)
-    text = re.sub(r"(\.\d+?)0+(?=e|$)", r"\1", text)
-    return re.sub(r"\.(?=e)", "", text)
 
 
 def _inline(value: Expr) -> Doc:
@@ -172,7 +171,7 @@ def literal_expr(value: Any) -> Expr:
         return _constant("null")
     if isinstance(value, bool):
         return _constant("true" if value else "false")
-    return _constant(_number(value))
+    return _constant(prettier_number(value, point_kept=True))
 
 
 def literal(value: Any, level: int = 0) -> str:
