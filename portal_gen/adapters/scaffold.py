@@ -40,6 +40,17 @@ use_directory_urls: true
 theme:
   name: material
   font: false            # no Google Fonts: the site works offline
+  palette:                # follows the reader's system setting, with a toggle
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle:
+        icon: material/weather-night
+        name: Switch to dark mode
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle:
+        icon: material/weather-sunny
+        name: Switch to light mode
   features:
     - navigation.indexes
     - navigation.prune     # keeps every page's navigation small on big APIs

@@ -43,6 +43,7 @@ from .project import Project, _model_headings, snippet_settings
 from .validation import spec_digest
 
 CSS_PATH = "assets/portal/portal.css"
+JS_PATH = "assets/portal/portal.js"  # behaviour every page shares (copy buttons, dialog names)
 
 
 GUIDE_SCHEMA_PATH = "schemas/guide.schema.json"  # published so editors can autocomplete guides
@@ -397,6 +398,11 @@ def read_asset(name: str) -> bytes:
     return resources.files("portal_gen").joinpath(f"assets/{name}").read_bytes()
 
 
+# The stylesheet is kept in parts, one per page kind, and published as one file.
+CSS_PARTS = ("base", "reference", "landing", "guides", "pricing", "case-studies", "home")
+
+
 def read_css() -> bytes:
     """The stylesheet the generated pages use."""
-    return resources.files("portal_gen").joinpath("assets/portal.css").read_bytes()
+    folder = resources.files("portal_gen").joinpath("assets/css")
+    return b"".join(folder.joinpath(f"{part}.css").read_bytes() for part in CSS_PARTS)

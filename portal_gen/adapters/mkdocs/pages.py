@@ -23,8 +23,10 @@ from ...engine.build import (
     CASE_STUDY_SCHEMA_PATH,
     CSS_PATH,
     GUIDE_SCHEMA_PATH,
+    JS_PATH,
     PRICING_SCHEMA_PATH,
     Site,
+    read_asset,
     read_css,
     schema_text,
 )
@@ -263,6 +265,7 @@ def add_generated_files(files: Files, config: MkDocsConfig, site: Site, content_
         files.append(File.generated(config, page.path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         generated.add(page.path)
     files.append(File.generated(config, CSS_PATH, content=read_css()))
+    files.append(File.generated(config, JS_PATH, content=read_asset("portal.js")))
     for path, name in (
         (GUIDE_SCHEMA_PATH, "guide"),
         (PRICING_SCHEMA_PATH, "pricing"),

@@ -29,7 +29,7 @@ from mkdocs.structure.pages import Page
 
 from ... import accel
 from ...config import PortalConfig
-from ...engine.build import CSS_PATH, Site, generate_site, template_loader
+from ...engine.build import CSS_PATH, JS_PATH, Site, generate_site, template_loader
 from ...engine.cache import CACHE_DIR, PageCache, cache_enabled
 from ...engine.collector import collect_fully_less_often
 from ...engine.project import Project, build_warnings, load_project
@@ -180,6 +180,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)
+        if JS_PATH not in config.extra_javascript:
+            config.extra_javascript.append(JS_PATH)
         return config
 
     def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
