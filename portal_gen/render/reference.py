@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import http
 import posixpath
+from dataclasses import replace
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..config import PortalConfig
-from ..model.api import UNSET, Api, MediaType, Operation, Parameter, Schema
+from ..model.api import UNSET, Api, MediaType, Operation, Parameter, Schema, SecurityRequirement, SecurityScheme
 from ..model.case_studies import CaseStudy
 from ..model.examples import example_for
 from ..model.pricing import Pricing
@@ -21,6 +22,7 @@ from ..model.pricing_costs import meter_costs
 from ..plan.reference import Plan, PlannedPage, link_base, operation_tag, page_url, relative_url, relpath, webhook_key
 from ..plan.slugs import slugify
 from ..snippets import Snippet, Snippets
+from ..snippets.request import SnippetError
 from .case_studies import used_by_links
 from .html import extract_toc, highlight_blocks, highlight_code, highlight_once, to_json
 from .markdown import render_inline, render_markdown
@@ -188,6 +190,60 @@ class ReferenceRenderer:
                     return response.status, None
             return None
 
+        def response_tabs(op: Operation) -> list[tuple[str, Markup]]:
+            """The example column's responses: one tab per status, with its example."""
+            tabs = []
+            for response in op.responses:
+                code = next((found[0][2] for media in response.content if (found := self._examples(media, "response"))), None)
+                head = f"<code>{escape(response.status)}</code> {escape(status_phrase(response.status))}"
+                if response.description:
+                    head += f": {render_inline(first_line(response.description))}"
+                body = code if code is not None else Markup('<p class="portal-note">No content.</p>')
+                tabs.append((response.status, Markup(f'<p class="portal-response-head">{head}</p>') + body))
+            return tabs
+
+        def error_rows(op: Operation) -> dict[str, tuple[tuple[str, str], ...]]:
+            """Error responses listed in one table (status -> the models of their bodies):
+            those whose every body is a model with a page, or that have no body."""
+            rows = {}
+            for response in op.responses:
+                if not _is_error(response.status):
+                    continue
+                models = []
+                for media in response.content:
+                    ref = media.schema.ref if media.schema is not None else None
+                    href = model_url(ref) if ref else None
+                    if ref is None or href is None:
+                        break
+                    if (ref, href) not in models:
+                        models.append((ref, href))
+                else:
+                    rows[response.status] = tuple(models)
+            return rows
+
+        def server_url(op: Operation) -> str:
+            """The base of the operation's URL: its first server's, defaults filled in."""
+            servers = op.servers or self.api.servers
+            return servers[0].default_url.rstrip("/") if servers else ""
+
+        def scheme_example(scheme: SecurityScheme) -> dict[str, Any] | None:
+            """A real call with ``scheme`` alone, in every snippet language: the
+            operation and its snippets, and the variables that hold the secret."""
+            if self.snippets is None:
+                return None
+            op = _example_operation(self.api.operations, scheme.name)
+            if op is None:
+                return None
+            alone = replace(op, security=(SecurityRequirement(((scheme.name, ()),)),))
+            try:
+                request = self.snippets.request(alone)
+            except SnippetError:
+                return None
+            if not request.credentials:  # mutual TLS: nothing a snippet carries
+                return None
+            tabs = [(s, _highlight_snippet(s)) for s in (self.snippets.render(alone, lang, request) for lang in self.snippets.languages)]
+            return {"op": op, "url": op_url(op), "tabs": tabs, "credential": request.credentials[0]}
+
         def beside_request(op: Operation) -> tuple[str, Markup | None] | None:
             """What ``try_it`` shows beside the request: its response, if it shows one."""
             return response_example(op) if snippets(op) else None
@@ -213,6 +269,11 @@ class ReferenceRenderer:
             "snippets": snippets,
             "response_example": response_example,
             "beside_request": beside_request,
+            "response_tabs": response_tabs,
+            "error_rows": error_rows,
+            "server_url": server_url,
+            "scheme_example": scheme_example,
+            "scheme_title": lambda name: scheme_title(self.api.security_scheme(name), name),
             "status_phrase": status_phrase,
             "operation_tag": operation_tag,
             "tag_url": lambda name: url(self.plan.tag_paths[name]),
@@ -286,6 +347,53 @@ def _highlight_snippet(snippet: Snippet) -> Markup:
     if snippet.origin == "generated" and snippet.language != "curl":
         return highlight_blocks(snippet.code, snippet.lexer)
     return highlight_once(snippet.code, snippet.lexer)
+
+
+def _example_operation(operations: tuple[Operation, ...], scheme: str) -> Operation | None:
+    """The operation that shows ``scheme`` best: one that accepts it alone, the simplest
+    first (a GET with no path parameters, then fewer required parameters)."""
+
+    def accepts(op: Operation) -> bool:
+        return any(len(alt.schemes) == 1 and alt.schemes[0][0] == scheme for alt in op.security)
+
+    def cost(op: Operation) -> tuple[int, int, int]:
+        required = sum(1 for p in op.parameters if p.required)
+        has_body = op.request_body is not None and op.request_body.required
+        return (op.method != "get", required + has_body, len(op.path))
+
+    found = [op for op in operations if not op.webhook and not op.deprecated and accepts(op)]
+    return min(found, key=cost) if found else None
+
+
+def _is_error(status: str) -> bool:
+    """4xx, 5xx, their ranges, and ``default`` (what any other status answers)."""
+    return status[:1] in ("4", "5") or status == "default"
+
+
+def first_line(text: str) -> str:
+    """The first paragraph's first line of a Markdown description."""
+    return text.strip().split("\n", 1)[0]
+
+
+def scheme_title(scheme: SecurityScheme | None, name: str) -> str:
+    """A human title for a security scheme: its description when that is a short
+    phrase, else a readable form of its type (``bearerAuth`` -> ``Bearer token``)."""
+    if scheme is None:
+        return name
+    described = (scheme.description or "").strip()
+    if described and "\n" not in described and len(described) <= 48 and not described.endswith("."):
+        return described
+    if scheme.type == "http":
+        kind = (scheme.scheme or "").lower()
+        if kind == "bearer":
+            return f"Bearer token ({scheme.bearer_format})" if scheme.bearer_format else "Bearer token"
+        if kind == "basic":
+            return "HTTP Basic"
+        return f"HTTP {scheme.scheme}" if scheme.scheme else "HTTP authentication"
+    if scheme.type == "apiKey":
+        where = {"header": "header", "query": "query parameter", "cookie": "cookie"}.get(scheme.location or "", "")
+        return f"API key in the {scheme.param_name} {where}".rstrip() if scheme.param_name else "API key"
+    return {"oauth2": "OAuth 2.0", "openIdConnect": "OpenID Connect", "mutualTLS": "Mutual TLS"}.get(scheme.type, name)
 
 
 def _language(media_type: str) -> str:
