@@ -83,7 +83,8 @@ def test_the_demo_guides_pass_in_every_language_and_are_recorded(demo: Path) -> 
     # The pages show what was measured, with the date and the spec version.
     assert run_portal("build", cwd=demo).returncode == 0
     page = (demo / "site" / "quickstarts" / "send-your-first-message" / "index.html").read_text()
-    assert f"Verified {record['date']} against API version <code>2026-11-01</code>" in page
+    assert f"<dt>Verified</dt><dd>{record['date']} against API version <code>2026-11-01</code>" in page
+    assert " 0.0 s" not in page and "ran in " in page
 
 
 def test_captured_ids_carry_from_step_to_step(demo: Path) -> None:
@@ -130,8 +131,6 @@ def test_a_failing_step_stops_the_guide_and_is_reported_in_every_format(demo: Pa
           - title: Not JSON
             code:
               python: print("plain text")
-            capture:
-              OTHER: id
         """,
     )
     result = run_portal("check", "-l", "python", "--json", "r.json", "--junit", "r.xml", cwd=demo)
@@ -175,6 +174,9 @@ def test_output_that_is_not_json_cannot_be_captured(demo: Path) -> None:
               python: print("plain text")
             capture:
               OTHER: id
+          - title: Uses it
+            code:
+              python: import os; print(os.environ["OTHER"])
         """,
     )
     result = run_portal("check", "-l", "python", cwd=demo)
@@ -319,3 +321,74 @@ def test_portal_mock_serves_the_spec(demo: Path) -> None:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=10)
     assert process.returncode == 0
+
+
+# -- what a reader copies from the page, run as the page says --------------------------
+
+
+def _step_blocks(page: str, number: int) -> list[list[str]]:
+    """Per tab of step ``number``'s code, the text of its code blocks (the program,
+    then the shell lines that run it and keep its captures), as a reader copies them."""
+    from html import unescape
+
+    section = page.split(f'<h2 id="step-{number}">', 1)[1].split("<h2 ", 1)[0].split("portal-step__expected", 1)[0]
+    tabs = section.split('<div class="tabbed-content">', 1)[1].split('<div class="tabbed-block">')[1:]
+    return [
+        [unescape(re.sub(r"<[^>]+>", "", pre)) for pre in re.findall(r"<pre>(.*?)</pre>", tab, re.S)] for tab in tabs
+    ]
+
+
+@pytest.mark.parametrize("lang", ["curl", "python", "javascript", "go", "java", "ruby", "php"])
+def test_a_reader_who_follows_the_quickstart_sends_the_id_the_api_returned(
+    lang: str, demo: Path, tmp_path: Path
+) -> None:
+    """Step 2's code as the page shows it, run as the page says, keeps the id the API
+    returned (the mock makes up a new one, never the spec's example), and step 3's code
+    asks for that message."""
+    from portal_gen.snippets.languages import LANGUAGES
+
+    result = run_portal("build", cwd=demo)
+    assert result.returncode == 0, result.stderr
+    page = (demo / "site" / "quickstarts" / "send-your-first-message" / "index.html").read_text(encoding="utf-8")
+    index = list(LANGUAGES).index(lang)
+    send, check = _step_blocks(page, 2)[index], _step_blocks(page, 3)[index]
+    language = LANGUAGES[lang]
+    assert EXAMPLE_ID not in "".join(send + check)
+    assert all("..." not in block for block in send + check)
+    project = load_project(PortalConfig(project_dir=demo))
+    seen: list[str] = []
+    workdir = tmp_path / "reader"
+    bin_dir = tmp_path / "bin"
+    workdir.mkdir()
+    bin_dir.mkdir()
+    (bin_dir / "python3").symlink_to(sys.executable)  # the interpreter that has requests
+    with serve_mock(MockApi.from_project(project), log=seen.append) as server:
+
+        def here(text: str) -> str:
+            return text.replace("https://api.relay.example/v1", server.base_url)
+
+        if language.run:  # a program: saved, then run as the page's shell lines say
+            assert len(send) == 2 and len(check) == 1
+            script = (
+                f"cat > {language.filename} <<'PORTAL_END'\n{here(send[0])}PORTAL_END\n{send[1]}"
+                f"cat > {language.filename} <<'PORTAL_END'\n{here(check[0])}PORTAL_END\n{language.run}\n"
+            )
+        else:  # shell: pasted into one terminal
+            assert len(send) == 1 and len(check) == 1
+            script = here(send[0]) + here(check[0])
+        env = {
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "HOME": str(workdir),
+            "RELAY_API_KEY": "rk_test_123",
+            **language.run_env(tmp_path / "cache"),
+        }
+        if "JAVA_HOME" in os.environ:
+            env["JAVA_HOME"] = os.environ["JAVA_HOME"]
+        ran = subprocess.run(
+            ["bash", "-e", "-c", script], cwd=workdir, env=env, capture_output=True, text=True, timeout=240
+        )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    created = json.loads((workdir / "response.json").read_text())["id"]
+    assert created != EXAMPLE_ID
+    assert seen == ["POST /v1/messages 202", f"GET /v1/messages/{created} 200"]
+    assert f'"id": "{created}"' in ran.stdout.replace('":"', '": "')  # step 3 printed that message

@@ -213,9 +213,10 @@ def test_the_demo_guides_render_as_pages(built) -> None:
 
     text = unescape(re.sub(r"<[^>]+>", "", page))  # what a reader reads, however it is escaped
     assert 'os.environ["MESSAGE_ID"]' in text
-    assert "export MESSAGE_ID=msg_9Zk2LqT8vXw3RbN5cYp7HdJ4" in text
+    assert "MESSAGE_ID=$(jq -r .id response.json)" in text  # from the response, never the example's id
+    assert "Expected output" in text
     assert "Time to first call" in page
-    assert "What you will build" in page
+    assert "You will build" in page
     # Links to Markdown sources in guide prose become links to their pages.
     tutorial = (site / "tutorials" / "receive-delivery-webhooks" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../../quickstarts/send-your-first-message/"' in tutorial
@@ -227,3 +228,118 @@ def test_the_demo_guides_render_as_pages(built) -> None:
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "Page through your message history" in home
     assert "Receive delivery updates with webhooks" in home
+
+
+def test_a_capture_no_later_step_uses_is_reported(demo: Path) -> None:
+    write_guide(
+        demo,
+        """
+        title: T
+        summary: S
+        steps:
+          - title: Send
+            call:
+              operation: sendMessage
+              body: {from: "+14155550100", to: "+14155550123", body: hi}
+            capture:
+              MESSAGE_ID: id
+              MESSAGE_STATUS: status
+          - title: Check
+            call:
+              operation: getMessage
+              parameters: {message_id: "${MESSAGE_ID}"}
+        """,
+    )
+    code, err = check(demo)
+    assert code == 1
+    assert "broken.yaml:10:7: 'MESSAGE_STATUS' is captured but no later step uses it" in err
+    assert "MESSAGE_ID' is captured" not in err
+
+
+def test_captures_are_read_from_the_response_in_every_language() -> None:
+    from portal_gen.snippets.guide import jq_filter, keep_captures
+    from portal_gen.snippets.languages import LANGUAGES
+
+    assert jq_filter(("id",)) == ".id"
+    assert jq_filter(("data", "0", "id")) == ".data[0].id"
+    assert jq_filter(("odd key", 'say "hi"')) == '.["odd key"].["say \\"hi\\""]'
+    curl = keep_captures(
+        "curl -sS 'https://x.test/items'\n", LANGUAGES["curl"], [("ITEM_ID", ("data", "0", "id"))], generated=True
+    )
+    assert (
+        curl.code
+        == "curl -sS 'https://x.test/items' \\\n  | tee response.json\nITEM_ID=$(jq -r '.data[0].id' response.json)\n"
+    )
+    assert curl.run == ""
+    # Hand-written shell is grouped, so that all of its output is kept.
+    written = keep_captures("echo '{\"a\": 1}'\n", LANGUAGES["curl"], [("A", ("a",))], generated=False)
+    assert written.code == "{\n  echo '{\"a\": 1}'\n} | tee response.json\nA=$(jq -r .a response.json)\n"
+    for lang in ("python", "javascript", "go", "java", "ruby", "php"):
+        kept = keep_captures("code\n", LANGUAGES[lang], [("ITEM_ID", ("id",))], generated=True)
+        assert kept.code == "code\n"
+        assert kept.run == f"{LANGUAGES[lang].run} | tee response.json\nexport ITEM_ID=$(jq -r .id response.json)\n"
+    assert keep_captures("code\n", LANGUAGES["python"], [], generated=True).run == ""
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(None, ""), (0.004, "under 1 s"), (0.96, "under 1 s"), (1.0, "1.0 s"), (1.34, "1.3 s"), (12.6, "13 s")],
+)
+def test_measured_times_read_sensibly(seconds: float | None, text: str) -> None:
+    from portal_gen.render.guide import measured_time
+
+    assert measured_time(seconds) == text
+
+
+def test_guide_pages_show_no_placeholder_and_expected_output(built) -> None:
+    from html import unescape
+
+    site = built("demo")
+    for path in ("quickstarts/send-your-first-message", "tutorials/receive-delivery-webhooks"):
+        page = (site / path / "index.html").read_text(encoding="utf-8")
+        blocks = [unescape(re.sub(r"<[^>]+>", "", pre)) for pre in re.findall(r"<pre>(.*?)</pre>", page, re.S)]
+        assert blocks
+        assert not [b for b in blocks if '="..."' in b or "=..." in b or "=msg_" in b], path
+        assert "0.0 s" not in page
+    quickstart = (site / "quickstarts/send-your-first-message/index.html").read_text(encoding="utf-8")
+    step = quickstart.split('<h2 id="step-2">', 1)[1].split("<h2 ", 1)[0]
+    expected = unescape(re.sub(r"<[^>]+>", "", step.split("Expected output", 1)[1]))
+    # The output to expect: the example response, with what this step sent.
+    assert '"status": "queued"' in expected and '"body": "Hello from Relay!"' in expected
+    webhooks = (site / "tutorials/receive-delivery-webhooks/index.html").read_text(encoding="utf-8")
+    assert "Expected response: <code>204</code>, with no body." in webhooks
+    assert "SIGNATURE_VALID" not in webhooks
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_guide_pages_in_a_browser(built, chromium, width: int, scheme: str) -> None:
+    """The first code block in view at 1440x900, no code cut off, no sideways scroll,
+    and no serious accessibility problem, in both schemes, on a desktop and a phone."""
+    from browser import SCREENSHOTS, axe_source, serious_violations, serve_directory, sideways_overflow
+
+    axe = axe_source()
+    site = built("demo")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context = chromium.new_context(
+        viewport={"width": width, "height": 900 if width > 400 else 844}, color_scheme=scheme
+    )
+    page = context.new_page()
+    try:
+        with serve_directory(site) as base:
+            for path in ("quickstarts/send-your-first-message/", "tutorials/receive-delivery-webhooks/"):
+                page.goto(f"{base}/{path}")
+                if width == 1440:
+                    top = page.evaluate("document.querySelector('article pre').getBoundingClientRect().top")
+                    assert top < 900 - 40, f"{path}: the first code block starts at {top} px"
+                cut = page.evaluate(
+                    """[...document.querySelectorAll('article pre')]
+                       .filter(p => p.offsetParent && p.scrollWidth > p.clientWidth).length"""
+                )
+                assert cut == 0, f"{path}: {cut} code blocks scroll sideways at {width} px"
+                assert sideways_overflow(page) == 0, path
+                assert serious_violations(page, axe) == [], path
+                name = path.strip("/").replace("/", "-")
+                page.screenshot(path=str(SCREENSHOTS / f"guide-{name}-{width}-{scheme}.png"), full_page=width < 400)
+    finally:
+        context.close()

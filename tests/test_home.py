@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from browser import SCREENSHOTS, axe_source, serious_violations, serve_directory, sideways_overflow
+from test_case_studies import SCHEMES, VIEWPORTS, card_names, logo_problems
 
 from conftest import copy_demo, run_portal
 from portal_gen.config import PortalConfig
@@ -47,7 +49,14 @@ def test_the_demo_home_leads_to_a_first_call_and_shows_proof(built) -> None:
         ("-27%", "case-studies/parcelway/"),
         ("1.9 s", "case-studies/finch-bank/"),
     ]
-    assert '<img class="portal-logo" src="case-studies/logos/parcelway.png" alt="Parcelway logo"' in home
+    # Each card names its company in text; the logo beside the name is decoration.
+    assert re.findall(
+        r'<img class="portal-logo" src="([^"]+)" alt=""[^>]*> <span class="portal-card-head__company">([^<]+)', home
+    ) == [
+        ("case-studies/logos/brightside-clinics.svg", "Brightside Clinics"),
+        ("case-studies/logos/parcelway.png", "Parcelway"),
+        ("case-studies/logos/finch-bank.svg", "Finch Bank"),
+    ]
     assert _links(home) == [
         ("quickstarts/send-your-first-message/", "Quickstart"),
         ("reference/", "API reference"),
@@ -105,21 +114,21 @@ def test_the_home_page_is_configurable(tmp_path: Path) -> None:
     [
         (
             "      home: {quickstart: send-first-message}\n",
-            "mkdocs.yml:30:14: home.quickstart names no guide: 'send-first-message'\n"
+            "mkdocs.yml:42:14: home.quickstart names no guide: 'send-first-message'\n"
             "  hint: quickstarts: send-your-first-message",
         ),
         (
             "      home:\n        case_studies: [finch, parcelway]\n",
-            "mkdocs.yml:31:24: home.case_studies names no case study: 'finch'\n"
+            "mkdocs.yml:43:24: home.case_studies names no case study: 'finch'\n"
             "  hint: case studies: brightside-clinics, finch-bank, parcelway",
         ),
         (
             "      home:\n        tagline: Hi\n        taglines: Hello\n",
-            "mkdocs.yml:32:9: unknown field 'taglines'\n  hint: did you mean 'tagline'?",
+            "mkdocs.yml:44:9: unknown field 'taglines'\n  hint: did you mean 'tagline'?",
         ),
         (
             "      home:\n        links: [{title: Status}]\n",
-            "mkdocs.yml:31:17: missing required field 'url' in links.0",
+            "mkdocs.yml:43:17: missing required field 'url' in links.0",
         ),
     ],
     ids=["quickstart", "case-study", "unknown-option", "link"],
@@ -162,3 +171,24 @@ def test_without_configuration_the_home_page_comes_from_the_spec(project) -> Non
 def test_a_hand_written_index_replaces_the_home_page(built) -> None:
     home = _article(built("petstore30"))
     assert "portal-hero" not in home
+
+
+# -- in real Chromium -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["1440", "390"])
+def test_the_home_page_is_accessible_fits_and_names_every_customer(built, chromium, scheme: str, viewport) -> None:
+    axe = axe_source()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with serve_directory(built("demo")) as base:
+        context = chromium.new_context(viewport=viewport, color_scheme=scheme)
+        page = context.new_page()
+        page.goto(f"{base}/")
+        page.wait_for_load_state("networkidle")
+        assert card_names(page, ".portal-featured__item") == ["Brightside Clinics", "Parcelway", "Finch Bank"]
+        assert logo_problems(page) == []
+        assert serious_violations(page, axe) == []
+        assert sideways_overflow(page) == 0
+        page.screenshot(path=str(SCREENSHOTS / f"home-{viewport['width']}-{scheme}.png"), full_page=True)
+        context.close()

@@ -75,5 +75,7 @@ def test_portal_snippet_unknown_operation(project) -> None:
 
 def test_operation_pages_show_request_and_response(built) -> None:
     html = (built("petstore30") / "reference" / "pets" / "show-pet-by-id" / "index.html").read_text()
-    assert 'id="example"' in html and html.count('class="tabbed-block"') == len(LANGUAGES)
-    assert "portal-try__response" in html
+    assert 'id="example"' in html
+    request = html.split('portal-snippets"', 1)[1].split('class="tabbed-set', 1)[0]  # the request's tabs
+    assert request.count('class="tabbed-block"') == len(LANGUAGES)
+    assert 'class="tabbed-set tabbed-alternate portal-responses"' in html  # the responses, by status

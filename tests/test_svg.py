@@ -437,3 +437,55 @@ def test_a_sanitized_logo_runs_nothing_in_chromium(chromium: Browser, tmp_path: 
             assert dialogs == []
         finally:
             context.close()
+
+
+# -- sized by the viewBox, so a page scales the logo instead of cutting it ------------------------
+
+
+@pytest.mark.parametrize(
+    ("root", "sized"),
+    [
+        # Drawn at its own size: without a viewBox some browsers cut what does not fit.
+        ('width="240" height="48"', 'width="240" height="48" viewBox="0 0 240 48"'),
+        ('width="240px" height="48px"', 'width="240px" height="48px" viewBox="0 0 240 48"'),
+        # A box of another shape than the viewBox: the viewBox's size.
+        ('width="48" height="48" viewBox="0 0 240 48"', 'width="240" height="48" viewBox="0 0 240 48"'),
+        ('width="100%" viewBox="0 0 160 48"', 'width="160" viewBox="0 0 160 48" height="48"'),
+        # slice fills the box by cutting the drawing; meet, the default, fits it.
+        ('viewBox="0 0 240 48" preserveAspectRatio="xMinYMid slice"', 'viewBox="0 0 240 48"'),
+        ('viewBox="0 0 240 48" preserveAspectRatio="xMinYMid"', 'viewBox="0 0 240 48" preserveAspectRatio="xMinYMid"'),
+        # Already fitting, or nothing to go by: as written.
+        ('width="200" height="48" viewBox="0 0 200 48"', 'width="200" height="48" viewBox="0 0 200 48"'),
+        ('width="10em" height="2em"', 'width="10em" height="2em"'),
+        ("", ""),
+    ],
+)
+def test_the_root_is_sized_by_its_view_box(root: str, sized: str) -> None:
+    result = sanitize_svg(f'<svg xmlns="http://www.w3.org/2000/svg" {root}><rect/></svg>'.encode(), WHERE)
+    assert result.data.decode() == f'<svg xmlns="http://www.w3.org/2000/svg"{" " if sized else ""}{sized}><rect/></svg>'
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        ('<text x="50" font-size="20">Finch Bank</text>', "right edge of its viewBox: it reaches about 170"),
+        ('<text x="0" style="font-size: 80px">Acme</text>', "right edge of its viewBox: it reaches about 192"),
+        (
+            '<g font-size="20"><text x="80" text-anchor="end">Long name</text></g>',
+            "left edge of its viewBox: it starts at about -28",
+        ),
+        ('<text x="10" font-size="20" textLength="300">Acme</text>', "right edge of its viewBox: it reaches about 310"),
+        ('<text x="50" font-size="20">Finch</text>', None),
+        ('<text x="130" font-size="12">Inc</text>', None),
+        # Placed glyph by glyph, or transformed: not judged.
+        ('<text x="50" font-size="20" transform="scale(0.5)">Finch Bank</text>', None),
+        ('<text font-size="20"><tspan x="0">Finch</tspan><tspan x="0" dy="20">Bank Group</tspan></text>', None),
+    ],
+)
+def test_text_that_may_run_past_the_view_box_is_reported(text: str, cut: str | None) -> None:
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 48">{text}</svg>'
+    found = sanitize_svg(svg.encode(), WHERE).cut
+    if cut is None:
+        assert found == ()
+    else:
+        assert len(found) == 1 and cut in found[0], found

@@ -1,5 +1,6 @@
 """Case studies checked against the project: the operations and guides they name, and
-``portal check``'s warnings (logos that needed cleaning, deprecated operations)."""
+``portal check``'s warnings (logos that needed cleaning or may be cut off, deprecated
+operations)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ def _reference_problems(document: Document, api: Api, guide_ids: list[str]) -> I
 
 
 def case_study_lint(studies: tuple[CaseStudy, ...], api: Api) -> Iterator[Diagnostic]:
-    """Warnings for ``portal check``: logos that needed sanitizing, deprecated operations."""
+    """Warnings for ``portal check``: logos that needed sanitizing or whose text may be cut
+    off, deprecated operations."""
     operations = {op.key: op for op in api.operations}
     for study in studies:
         for removed in study.logo.removed:
@@ -53,6 +55,14 @@ def case_study_lint(studies: tuple[CaseStudy, ...], api: Api) -> Iterator[Diagno
                 f"removed from the logo: {removed}",
                 study.logo.location,
                 "portal publishes the logo without it; export a plain SVG to silence this",
+                rule="case-study-logo",
+                severity="warning",
+            )
+        for cut in study.logo.cut:
+            yield Diagnostic(
+                f"logo {cut}",
+                study.logo.location,
+                "fonts differ from machine to machine: convert the text to outlines (paths), or widen the viewBox",
                 rule="case-study-logo",
                 severity="warning",
             )

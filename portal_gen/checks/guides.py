@@ -13,7 +13,7 @@ from ..model.api import IGNORED_HEADERS, UNSET, Api, Operation, Schema
 from ..model.guides import Call, Capture, Guide, Step, success_response
 from ..snippets.languages import LANGUAGES, language_for
 from ..snippets.request import body_kind, preferred_media
-from ..snippets.values import EnvValue, without_env_values
+from ..snippets.values import EnvValue, env_values, without_env_values
 from .content import unknown_operation
 from .values import SchemaValidator
 
@@ -66,6 +66,7 @@ def check_guides(
                     if problem:
                         problems.append(problem)
                 captured.add(capture.name)
+        problems.extend(_unused_captures(guide))
         for item in guide.next_steps:
             if item.guide is not None and item.guide not in ids:
                 close = difflib.get_close_matches(item.guide, sorted(ids), n=1)
@@ -80,6 +81,41 @@ def check_guides(
                 problems.append(unknown_operation(item.operation, api, item.location))
     ordered = sorted(problems, key=lambda d: d.location or Location(""))
     return [d if d.rule else replace(d, rule="guide-reference") for d in ordered]
+
+
+def _unused_captures(guide: Guide) -> Iterator[Diagnostic]:
+    """A capture no later step reads only adds a line for the reader to run."""
+    for index, step in enumerate(guide.steps):
+        later = guide.steps[index + 1 :]
+        read = {ref.name for s in later if s.call is not None for ref in _reads(s.call)}
+        # Hand-written code, and text a captured value is (wrongly) spliced into, which
+        # is reported on its own.
+        written = "\n".join(
+            [
+                *(code for s in later for code in s.code.values()),
+                *(text for s in later if s.call is not None for _, text in _call_strings(s.call)),
+            ]
+        )
+        for capture in step.captures:
+            if capture.name not in read and capture.name not in written:
+                yield Diagnostic(
+                    f"'{capture.name}' is captured but no later step uses it",
+                    capture.location,
+                    f'use it in a later step as "${{{capture.name}}}", or remove the capture',
+                )
+
+
+def _call_strings(call: Call) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    yield from _strings(dict(call.parameters), ())
+    if call.body is not UNSET:
+        yield from _strings(call.body, ())
+
+
+def _reads(call: Call) -> Iterator[EnvValue]:
+    """The captured values ``call`` sends."""
+    yield from env_values(dict(call.parameters))
+    if call.body is not UNSET:
+        yield from env_values(call.body)
 
 
 def _mixed_references(step: Step, call: Call) -> Iterator[Diagnostic]:

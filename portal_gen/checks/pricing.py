@@ -1,6 +1,7 @@
 """Pricing checked: tiers that overlap or leave gaps, unknown meters and operations,
 prices that are not money; and ``portal check``'s warnings about pricing practices
-developers distrust (too many tiers, no free start, unpriced paid plans)."""
+developers distrust (too many tiers, no free start, unpriced paid plans, a plan card
+with nothing to click)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,13 @@ def _semantic_problems(document: Document, api: Api) -> Iterator[Diagnostic]:
                 )
     for index, plan in enumerate(data["plans"]):
         here: tuple[str | int, ...] = ("plans", index)
+        if "cta" in plan and "contact" in plan:
+            yield Diagnostic(
+                f"plan '{plan['id']}' has both 'cta' and 'contact'",
+                document.locate((*here, "contact")),
+                "keep 'cta': 'contact' is its older name",
+                rule="pricing-schema",
+            )
         if plan.get("price") not in (None, "contact"):
             yield from _money(document, (*here, "price"), plan["price"])
         for key in ("included", "limits", "rates"):
@@ -197,6 +205,22 @@ def pricing_lint(pricing: Pricing) -> list[Diagnostic]:
                     plan.location,
                     'give it a platform fee (price: 0 for another free plan), or price: "contact"',
                     rule="pricing-unpriced",
+                    severity="warning",
+                )
+            )
+    for plan in pricing.plans:
+        if plan.cta is None:
+            hint = (
+                "give it a cta (label and url), or give the spec an info.contact email or url"
+                if plan.price is None
+                else "give it a cta (label and url), or give the file a cta for every self-serve plan"
+            )
+            found.append(
+                Diagnostic(
+                    f"plan '{plan.id}' has no call to action: its card ends without a link",
+                    plan.location,
+                    hint,
+                    rule="pricing-no-cta",
                     severity="warning",
                 )
             )

@@ -54,6 +54,11 @@ RULES: dict[str, Rule] = {
         ),
         Rule("pricing-unpriced", "warn", "Every paid plan shows its price; 'contact us' is for the enterprise plan."),
         Rule(
+            "pricing-no-cta",
+            "warn",
+            "Every plan card ends with what to do next: a link to sign up, start, or talk to sales.",
+        ),
+        Rule(
             "pricing-no-free-allowance",
             "warn",
             "Every meter has a free allowance somewhere, so a developer can start at no cost.",

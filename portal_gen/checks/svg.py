@@ -5,6 +5,10 @@ logo directly must never run its script or fetch from elsewhere. The policy is a
 allowlist (elements, attributes, same-document references); everything else is
 dropped, and security-relevant removals are reported so the author can see them.
 
+The drawing is also sized by its viewBox (:func:`_fit_root`), so a page that shows it
+smaller than drawn scales it instead of cutting it, and text that may run past the
+viewBox is reported (:func:`_overflowing_text`): fonts differ from machine to machine.
+
 Parsing uses expat directly, not ElementTree or minidom, because only expat lets us
 refuse DTD internal subsets and entity declarations before anything is expanded.
 """
@@ -90,6 +94,7 @@ class SanitizedSvg:
 
     data: bytes
     removed: tuple[str, ...]
+    cut: tuple[str, ...] = ()  # text that may be cut off at the viewBox's edge
 
 
 @dataclass
@@ -134,8 +139,11 @@ def sanitize_svg(data: bytes, location: Location) -> SanitizedSvg:
             raise
         problem = f"unknown encoding (line {parser.CurrentLineNumber})"
     else:
-        assert sanitizer.root is not None  # expat rejects a document without a root element
-        return SanitizedSvg(_serialize(sanitizer.root, sanitizer.uses_xlink).encode(), tuple(sanitizer.removed))
+        root = sanitizer.root
+        assert root is not None  # expat rejects a document without a root element
+        _fit_root(root)
+        cut = tuple(_overflowing_text(root))
+        return SanitizedSvg(_serialize(root, sanitizer.uses_xlink).encode(), tuple(sanitizer.removed), cut)
     raise PortalError(f"logo is not a well-formed SVG file: {problem}", location, _REEXPORT)
 
 
@@ -277,6 +285,125 @@ class _Sanitizer:
             return "none"
 
         return _CSS_URL.sub(replace, css)
+
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_LENGTH = re.compile(rf"\s*({_NUMBER})\s*(?:px)?\s*")
+_NUMBERS = re.compile(_NUMBER)
+_STYLE_FONT_SIZE = re.compile(rf"font-size\s*:\s*({_NUMBER})\s*(?:px)?\s*(?:;|$)", re.IGNORECASE)
+# An average glyph is about half an em wide; 0.6 em covers the wide fallback fonts
+# (DejaVu) a reader gets when the logo's font is not installed.
+_GLYPH_EM = 0.6
+
+
+def _length(value: str | None) -> float | None:
+    """A plain (user unit or px) length; ``None`` for anything else, e.g. ``100%`` or ``2em``."""
+    match = _LENGTH.fullmatch(value or "")
+    return float(match[1]) if match else None
+
+
+def _view_box(value: str | None) -> tuple[float, float, float, float] | None:
+    numbers = [float(n) for n in _NUMBERS.findall(value or "")]
+    if len(numbers) != 4 or numbers[2] <= 0 or numbers[3] <= 0:
+        return None
+    return numbers[0], numbers[1], numbers[2], numbers[3]
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}"
+
+
+def _fit_root(root: _Node) -> None:
+    """Let an ``<img>`` scale the drawing rather than cut it.
+
+    Without a viewBox a browser draws the SVG at its own width and height and cuts what
+    does not fit the box it is shown in: one is made from width and height. A width and
+    height whose proportions differ from the viewBox's leave the drawing letterboxed in a
+    box of the wrong shape: they are set to the viewBox's. ``slice`` in
+    preserveAspectRatio cuts by definition: it is dropped (the default, ``meet``, fits).
+    """
+    attributes = dict(root.attributes)
+    width, height = _length(attributes.get("width")), _length(attributes.get("height"))
+    box = _view_box(attributes.get("viewBox"))
+    changes: dict[str, str | None] = {}
+    if box is None:
+        if width and height and width > 0 and height > 0:
+            changes["viewBox"] = f"0 0 {_number_text(width)} {_number_text(height)}"
+    elif ("width" in attributes or "height" in attributes) and not (
+        width and height and abs(width / height - box[2] / box[3]) <= 0.01 * box[2] / box[3]
+    ):
+        changes["width"], changes["height"] = _number_text(box[2]), _number_text(box[3])
+    if "slice" in attributes.get("preserveAspectRatio", "").split():
+        changes["preserveAspectRatio"] = None
+    kept = [(name, changes.pop(name, value)) for name, value in root.attributes]
+    root.attributes = [(name, value) for name, value in kept + list(changes.items()) if value is not None]
+
+
+def _overflowing_text(root: _Node) -> Iterator[str]:
+    """Text that may run past the viewBox's left or right edge, estimated from its
+    length and font size. Text under a transform, or placed glyph by glyph, is not judged."""
+    box = _view_box(dict(root.attributes).get("viewBox"))
+    if box is None:
+        return
+    left_edge, right_edge = box[0], box[0] + box[2]
+    todo: list[tuple[_Node, float, str]] = [(root, 16.0, "start")]
+    while todo:
+        node, size, anchor = todo.pop()
+        attributes = dict(node.attributes)
+        if "transform" in attributes:
+            continue
+        size = _font_size(attributes) or size
+        anchor = attributes.get("text-anchor", anchor).strip()
+        if node.name != "text":
+            todo.extend((child, size, anchor) for child in node.children if isinstance(child, _Node))
+            continue
+        words = " ".join(_text_of(node).split())
+        if not words or _placed_by_glyph(node):
+            continue
+        xs = _NUMBERS.findall(attributes.get("x", "0"))
+        x = float(xs[0]) if len(xs) == 1 else 0.0
+        if len(xs) > 1:
+            continue
+        width = _length(attributes.get("textLength")) or len(words) * size * _GLYPH_EM
+        start = x - width * {"middle": 0.5, "end": 1.0}.get(anchor, 0.0)
+        if start + width > right_edge + 0.5:
+            yield (
+                f"text {_quote(words)} may be cut off at the right edge of its viewBox:"
+                f" it reaches about {start + width:.0f}, the viewBox ends at {_number_text(right_edge)}"
+            )
+        elif start < left_edge - 0.5:
+            yield (
+                f"text {_quote(words)} may be cut off at the left edge of its viewBox:"
+                f" it starts at about {start:.0f}, the viewBox at {_number_text(left_edge)}"
+            )
+
+
+def _font_size(attributes: dict[str, str]) -> float | None:
+    found = _STYLE_FONT_SIZE.search(attributes.get("style", ""))
+    return float(found[1]) if found else _length(attributes.get("font-size"))
+
+
+def _text_of(node: _Node) -> str:
+    out: list[str] = []
+    todo: list[_Node | str] = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif item.name in ("text", "tspan", "textPath"):
+            todo.extend(reversed(item.children))
+    return "".join(out)
+
+
+def _placed_by_glyph(node: _Node) -> bool:
+    """Whether a ``tspan`` or ``textPath`` places its own text, which an estimate cannot follow."""
+    todo = [child for child in node.children if isinstance(child, _Node)]
+    while todo:
+        item = todo.pop()
+        if item.name == "textPath" or any(name in ("x", "dx", "transform") for name, _ in item.attributes):
+            return True
+        todo.extend(child for child in item.children if isinstance(child, _Node))
+    return False
 
 
 def _quote(value: str) -> str:

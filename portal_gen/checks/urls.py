@@ -47,8 +47,9 @@ def unsafe_urls(
                 yield _finding(step.url, step.location)
     if pricing is not None:
         for plan in pricing.plans:
-            if plan.contact_url and safe_url(plan.contact_url) is None:
-                yield _finding(plan.contact_url, plan.location)
+            # The spec's contact is checked with the spec's URLs.
+            if plan.cta is not None and plan.cta.origin != "spec" and safe_url(plan.cta.url) is None:
+                yield _finding(plan.cta.url, plan.cta.location or plan.location)
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -4,7 +4,8 @@
 then against the project (:mod:`portal_gen.checks.case_studies`): the operations and
 guides it names must exist, its logo must be a real image inside the project. Raster
 logos are published as they are; SVG logos are sanitized (:mod:`portal_gen.checks.svg`),
-since a logo file opened on its own is a document that could run script."""
+since a logo file opened on its own is a document that could run script, and sized by
+their viewBox so that pages scale them instead of cutting them."""
 
 from __future__ import annotations
 
@@ -112,9 +113,10 @@ def _load_logo(document: Document, project_dir: Path, slug: str) -> Logo:
             "logos are shown small: export a smaller image",
         )
     removed: tuple[str, ...] = ()
+    cut: tuple[str, ...] = ()
     if suffix == ".svg":
         sanitized = sanitize_svg(data, where)
-        data, removed = sanitized.data, sanitized.removed
+        data, removed, cut = sanitized.data, sanitized.removed, sanitized.cut
     else:
         kind, signatures = _SIGNATURES[suffix]
         if not data.startswith(signatures) or (suffix == ".webp" and data[8:12] != b"WEBP"):
@@ -124,7 +126,7 @@ def _load_logo(document: Document, project_dir: Path, slug: str) -> Logo:
                 "export the logo again, or give the file the extension of its real format",
             )
         suffix = ".jpg" if suffix == ".jpeg" else suffix
-    return Logo(f"{PAGE_DIR}/logos/{slug}{suffix}", data, removed, where)
+    return Logo(f"{PAGE_DIR}/logos/{slug}{suffix}", data, removed, where, cut)
 
 
 def _case_study(document: Document, slug: str, logo: Logo, api: Api) -> CaseStudy:

@@ -13,7 +13,7 @@ from ..checks.content import content_schema, schema_problems
 from ..checks.pricing import _semantic_problems
 from ..errors import PortalError, display_path
 from ..model.api import Api
-from ..model.pricing import Example, Feature, Meter, Plan, Pricing, Rate, Tier, money
+from ..model.pricing import Cta, Example, Feature, Meter, Plan, Pricing, Rate, Tier, money
 from .sources import DEFAULT_MAX_BYTES, Document, load_document
 
 PRICING_FILE = "pricing.yaml"
@@ -32,24 +32,27 @@ def load_pricing(content_dir: Path, project_dir: Path, api: Api, max_bytes: int 
     problems = list(_semantic_problems(document, api))
     if problems:
         raise PortalError.from_diagnostics(problems)
-    return _pricing(document)
+    return _pricing(document, api)
 
 
-def _pricing(document: Document) -> Pricing:
+def _pricing(document: Document, api: Api) -> Pricing:
     data = document.data
     rounding = {m["id"]: m.get("rounding", "half_up") for m in data["meters"]}
+    default = _cta(document, ("cta",), "pricing") if "cta" in data else None
     plans = []
     for index, raw in enumerate(data["plans"]):
         price = raw.get("price")
-        contact = raw.get("contact") or {}
+        key = "cta" if "cta" in raw else "contact" if "contact" in raw else None
+        cta = _cta(document, ("plans", index, key), "plan") if key else None
+        if cta is None:
+            cta = _spec_contact(api) if price == "contact" else default
         plans.append(
             Plan(
                 id=raw["id"],
                 name=raw["name"],
                 summary=raw.get("summary", ""),
                 price=None if price == "contact" else money(price if price is not None else 0),
-                contact_label=contact.get("label", "Contact sales"),
-                contact_url=contact.get("url", ""),
+                cta=cta,
                 included=dict(raw.get("included") or {}),
                 limits=dict(raw.get("limits") or {}),
                 rates={m: _rate(r, rounding.get(m, "half_up")) for m, r in (raw.get("rates") or {}).items()},
@@ -74,6 +77,7 @@ def _pricing(document: Document) -> Pricing:
                 m.get("description", ""),
                 tuple(m.get("operations") or ()),
                 m.get("rounding", "half_up"),
+                m.get("unit_plural", ""),
             )
             for m in data["meters"]
         ),
@@ -93,3 +97,23 @@ def _rate(raw: Mapping[str, Any], rounding: str) -> Rate:
         Tier(t["from"], t.get("to"), money(t["unit_price"]), money(t.get("flat_fee", 0))) for t in raw["tiers"]
     )
     return Rate(raw.get("mode", "graduated"), tiers, minimum, rounding)
+
+
+def _cta(document: Document, pointer: tuple[str | int, ...], origin: str) -> Cta:
+    raw = document.data
+    for key in pointer:
+        raw = raw[key]
+    return Cta(raw["label"].strip(), raw["url"].strip(), origin, document.locate((*pointer, "url")))
+
+
+def _spec_contact(api: Api) -> Cta | None:
+    """A plan sold by conversation, without a call to action of its own, links to the
+    spec's contact: its email, else its URL."""
+    contact = api.contact
+    if contact is None:
+        return None
+    if contact.email:
+        return Cta("Contact sales", f"mailto:{contact.email}", "spec")
+    if contact.url:
+        return Cta("Contact sales", contact.url, "spec")
+    return None

@@ -50,6 +50,7 @@ class Logo:
     data: bytes
     removed: tuple[str, ...]  # what sanitizing an SVG took out
     location: Location  # the `logo:` line
+    cut: tuple[str, ...] = ()  # SVG text that may be cut off at the viewBox's edge
 
 
 @dataclass(frozen=True)

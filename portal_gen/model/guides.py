@@ -3,7 +3,8 @@
 A step is prose, a call of an operation (portal writes the code in every language) or
 hand-written code per language. A step may capture fields of its JSON output as
 environment variables (``MESSAGE_ID: id``); later steps use them as ``"${MESSAGE_ID}"``,
-and their code reads the variable, just as a reader who ran ``export MESSAGE_ID=...``.
+and their code reads the variable. The page shows how the reader keeps it from the real
+response (``MESSAGE_ID=$(jq -r .id response.json)``, see :mod:`..snippets.guide`).
 Read by :mod:`portal_gen.load.guides`, checked by :mod:`portal_gen.checks.guides`."""
 
 from __future__ import annotations

@@ -35,10 +35,30 @@ class Rate:
 class Meter:
     id: str
     name: str
-    unit: str
+    unit: str  # singular: message segment
     description: str
     operations: tuple[str, ...]
     rounding: str = "half_up"
+    unit_plural: str = ""  # "" : made from ``unit`` by :func:`plural_of`
+
+    @property
+    def units(self) -> str:
+        """The unit's plural: message segments, numbers per month."""
+        return self.unit_plural or plural_of(self.unit)
+
+
+@dataclass(frozen=True)
+class Cta:
+    """What a plan card asks the reader to do next: a labelled link.
+
+    ``origin`` says where it came from: ``plan`` (the plan's ``cta``, or its older
+    ``contact``), ``pricing`` (the file's default ``cta`` for self-serve plans) or
+    ``spec`` (the spec's ``info.contact``, for a plan sold by conversation)."""
+
+    label: str
+    url: str
+    origin: str = "plan"
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -47,8 +67,7 @@ class Plan:
     name: str
     summary: str
     price: Decimal | None  # the platform fee; None: "contact us"
-    contact_label: str
-    contact_url: str
+    cta: Cta | None  # None: the card has no call to action (``portal check`` warns)
     included: Mapping[str, int]
     limits: Mapping[str, int]
     rates: Mapping[str, Rate]
@@ -60,6 +79,17 @@ class Plan:
     @property
     def self_serve(self) -> bool:
         return self.price is not None
+
+    @property
+    def contact_label(self) -> str:
+        """What the calculator shows for a plan sold by conversation."""
+        return self.cta.label if self.cta else "Contact sales"
+
+    @property
+    def contact_url(self) -> str:
+        """The call to action's URL as the content file wrote it ("" when it comes from
+        the spec, whose own URL checks cover it)."""
+        return self.cta.url if self.cta and self.cta.origin != "spec" else ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +124,35 @@ class Pricing:
 
     def meters_of(self, operation_id: str) -> tuple[Meter, ...]:
         return tuple(m for m in self.meters if operation_id in m.operations)
+
+
+_PREPOSITIONS = (" per ", " of ", " in ", " a ", " an ", " for ")
+_SIBILANT = ("s", "x", "z", "ch", "sh")
+
+
+def plural_of(unit: str) -> str:
+    """The plural of a unit in English: its head noun takes the ending (message
+    segment -> message segments, number per month -> numbers per month, GB of
+    storage -> GBs of storage, query -> queries). A meter's ``unit_plural`` says it
+    for a noun these rules get wrong."""
+    cut = min((i for i in (unit.find(p) for p in _PREPOSITIONS) if i > 0), default=len(unit))
+    head, tail = unit[:cut], unit[cut:]
+    if not head:
+        return unit
+    lower = head.lower()
+    if lower.endswith(_SIBILANT):
+        head += "es"
+    elif len(lower) > 1 and lower.endswith("y") and lower[-2] not in "aeiou":
+        head = head[:-1] + "ies"
+    else:
+        head += "s"
+    return head + tail
+
+
+def count_of(count: int, meter: Meter) -> str:
+    """``1 phone number``, ``20,000 message segments``: the way the page and its
+    calculator (pricing.js) both write an amount of a meter's unit."""
+    return f"{count:,} {meter.unit if count == 1 else meter.units}"
 
 
 def money(value: Any) -> Decimal:

@@ -6,7 +6,9 @@ every billable unit; graduated tiers charge the units within each tier at its pr
 (plus its flat fee when any unit falls in it); volume tiers charge all billable units
 at the price of the tier the total falls in (plus its flat fee). A meter with billable
 units costs at least its minimum. Each meter's charge is computed exactly and rounded
-to the cent by the meter's rule (half up, or up); the plan's cost is its platform fee plus those charges.
+to the cent by the meter's rule (half up, or up); the plan's cost is its platform fee plus
+those charges. :func:`quote` keeps each meter's line (usage, allowance, billable units, the
+tiers reached, charge): the calculator's breakdown, which the page's script computes alike.
 """
 
 from __future__ import annotations
@@ -15,9 +17,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from .pricing import Plan, Pricing, Rate
+from .pricing import Plan, Pricing, Rate, Tier
 
 CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class TierUse:
+    """The units of one tier a usage reaches, and what they cost before rounding."""
+
+    tier: Tier
+    units: int
+    exact: Decimal  # unit price x units, plus the tier's flat fee
+
+
+@dataclass(frozen=True)
+class MeterLine:
+    """One meter's part of a plan's cost: the breakdown the calculator shows."""
+
+    meter: str
+    used: int
+    included: int
+    billable: int  # used beyond the allowance (0 when within it)
+    rate: Rate | None  # None: the plan includes the meter up to its limit
+    tiers: tuple[TierUse, ...]  # the tiers the billable units reach (volume: the one)
+    minimum: bool  # the rate's minimum applied
+    charge: Decimal  # rounded to the cent by the meter's rule
 
 
 @dataclass(frozen=True)
@@ -27,25 +52,47 @@ class Quote:
 
     plan: str
     total: Decimal | None
-    lines: tuple[tuple[str, Decimal], ...]  # meter id -> charge
+    lines: tuple[MeterLine, ...]  # one per meter, in the order of the usage given
     reason: str = ""  # why there is no total: contact | limit
     meter: str = ""  # with reason "limit": the meter whose limit the usage exceeds
 
 
-def meter_charge(rate: Rate, billable: int) -> Decimal:
-    """What ``billable`` units cost at ``rate``, rounded to the cent (half up)."""
+def tier_uses(rate: Rate, billable: int) -> tuple[TierUse, ...]:
+    """The tiers ``billable`` units reach at ``rate``, with their units and exact cost."""
     if billable <= 0:
-        return Decimal(0)
-    exact = Decimal(0)
+        return ()
     if rate.mode == "volume":
         tier = next(t for t in rate.tiers if billable > t.start and (t.end is None or billable <= t.end))
-        exact = tier.unit_price * billable + tier.flat_fee
-    else:
-        for tier in rate.tiers:
-            if billable <= tier.start:
-                break
-            top = billable if tier.end is None else min(billable, tier.end)
-            exact += tier.unit_price * (top - tier.start) + tier.flat_fee
+        return (TierUse(tier, billable, tier.unit_price * billable + tier.flat_fee),)
+    found = []
+    for tier in rate.tiers:
+        if billable <= tier.start:
+            break
+        units = (billable if tier.end is None else min(billable, tier.end)) - tier.start
+        found.append(TierUse(tier, units, tier.unit_price * units + tier.flat_fee))
+    return tuple(found)
+
+
+def meter_line(plan: Plan, meter_id: str, used: int) -> MeterLine:
+    """One meter's usage on ``plan`` and what it costs (the plan must have a rate for
+    billable units; :func:`quote` checks that first)."""
+    included = plan.included.get(meter_id, 0)
+    billable = max(used - included, 0)
+    rate = plan.rates.get(meter_id)
+    if rate is None or billable == 0:
+        return MeterLine(meter_id, used, included, billable, rate, (), False, Decimal(0).quantize(CENT))
+    uses = tier_uses(rate, billable)
+    exact = sum((use.exact for use in uses), Decimal(0))
+    mode = ROUND_CEILING if rate.rounding == "up" else ROUND_HALF_UP
+    charge = max(exact, rate.minimum).quantize(CENT, rounding=mode)
+    return MeterLine(meter_id, used, included, billable, rate, uses, exact < rate.minimum, charge)
+
+
+def meter_charge(rate: Rate, billable: int) -> Decimal:
+    """What ``billable`` units cost at ``rate``, rounded to the cent by its rule."""
+    if billable <= 0:
+        return Decimal(0)
+    exact = sum((use.exact for use in tier_uses(rate, billable)), Decimal(0))
     mode = ROUND_CEILING if rate.rounding == "up" else ROUND_HALF_UP
     return max(exact, rate.minimum).quantize(CENT, rounding=mode)
 
@@ -58,14 +105,10 @@ def quote(plan: Plan, usage: Mapping[str, int]) -> Quote:
         limit = plan.limits.get(meter_id)
         if limit is not None and used > limit:
             return Quote(plan.id, None, (), "limit", meter_id)
-        rate = plan.rates.get(meter_id)
-        billable = used - plan.included.get(meter_id, 0)
-        if rate is None:
-            if billable > 0:
-                return Quote(plan.id, None, (), "limit", meter_id)
-            continue
-        lines.append((meter_id, meter_charge(rate, billable)))
-    total = plan.price + sum((charge for _, charge in lines), Decimal(0))
+        if meter_id not in plan.rates and used > plan.included.get(meter_id, 0):
+            return Quote(plan.id, None, (), "limit", meter_id)
+        lines.append(meter_line(plan, meter_id, used))
+    total = plan.price + sum((line.charge for line in lines), Decimal(0))
     return Quote(plan.id, total.quantize(CENT, rounding=ROUND_HALF_UP), tuple(lines))
 
 
@@ -99,13 +142,21 @@ def format_money(amount: Decimal, currency: str, *, exact: bool = False) -> str:
 
 def pricing_data(pricing: Pricing) -> dict[str, object]:
     """The price list as plain data: embedded in the page for the calculator and
-    published as pricing.json. Amounts are decimal strings, never floats."""
+    published as pricing.json. Amounts are decimal strings, never floats; a plan's
+    ``cta`` URL is as the content file wrote it (a page's Markdown path stays one)."""
     return {
         "currency": pricing.currency,
         "period": pricing.period,
         "tax_note": pricing.tax_note,
         "meters": [
-            {"id": m.id, "name": m.name, "unit": m.unit, "description": m.description, "operations": list(m.operations)}
+            {
+                "id": m.id,
+                "name": m.name,
+                "unit": m.unit,
+                "unit_plural": m.units,
+                "description": m.description,
+                "operations": list(m.operations),
+            }
             for m in pricing.meters
         ],
         "plans": [
@@ -114,7 +165,8 @@ def pricing_data(pricing: Pricing) -> dict[str, object]:
                 "name": p.name,
                 "summary": p.summary,
                 "price": None if p.price is None else str(p.price),
-                "contact": {"label": p.contact_label, "url": p.contact_url} if p.price is None else None,
+                "cta": {"label": p.cta.label, "url": p.cta.url} if p.cta else None,
+                "contact": {"label": p.contact_label, "url": p.cta.url if p.cta else ""} if p.price is None else None,
                 "included": dict(p.included),
                 "limits": dict(p.limits),
                 "rates": {

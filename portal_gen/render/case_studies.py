@@ -21,6 +21,9 @@ from .page import RenderedPage
 
 FILTER_JS = "assets/portal/case-studies.js"
 FACETS = (("industry", "Industry"), ("use-case", "Use case"), ("stage", "Adoption stage"))
+# Below this many studies the index has no filters: five cards or fewer take up at most
+# three rows of two at desktop width, and a reader takes them in faster than a row of chips.
+MIN_STUDIES_TO_FILTER = 6
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,14 @@ def facet_values(study: CaseStudy) -> dict[str, str]:
 
 
 def _facets(studies: tuple[CaseStudy, ...]) -> list[tuple[str, str, list[tuple[str, str, int]]]]:
-    """(facet, title, [(value, label, how many studies)]) for the filter buttons."""
+    """(facet, title, [(value, label, how many studies)]) for the filter chips: only the
+    values that narrow the list, so none when the index is short (:data:`MIN_STUDIES_TO_FILTER`).
+
+    A value every study shares is no filter, and neither is a facet with one value across
+    all studies; since every study has each facet, a facet is shown exactly when its studies
+    hold two values or more, and then each of its values leaves some studies out."""
+    if len(studies) < MIN_STUDIES_TO_FILTER:
+        return []
     found: dict[str, dict[str, tuple[str, int]]] = {facet: {} for facet, _ in FACETS}
     labels = {
         "industry": lambda s: s.industry,
@@ -57,7 +67,9 @@ def _facets(studies: tuple[CaseStudy, ...]) -> list[tuple[str, str, list[tuple[s
     stage_order = [stage for stage, _ in STAGES]
     result = []
     for facet, title in FACETS:
-        values = found[facet]
+        values = {v: (label, count) for v, (label, count) in found[facet].items() if count < len(studies)}
+        if len(values) < 2:
+            continue
         order = (
             sorted(values, key=stage_order.index)
             if facet == "stage"
@@ -70,7 +82,8 @@ def _facets(studies: tuple[CaseStudy, ...]) -> list[tuple[str, str, list[tuple[s
 def render_case_study_index(
     studies: tuple[CaseStudy, ...], env: jinja2.Environment, config: PortalConfig
 ) -> RenderedPage:
-    """The index of every study, filterable by industry, use case and stage."""
+    """The index of every study, filterable by industry, use case and stage where that
+    narrows the list (see :func:`_facets`)."""
     page = INDEX_PAGE
     context = {
         "studies": [

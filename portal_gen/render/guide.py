@@ -3,9 +3,9 @@ the time to first call (pure)."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,13 +18,15 @@ from ..gate.verify import first_call_cost, guide_requests, step_code
 from ..model.api import UNSET
 from ..model.case_studies import CaseStudy
 from ..model.examples import example_for
-from ..model.guides import Guide, Step, field_value, success_response
+from ..model.guides import Guide, Step, success_response
 from ..plan.reference import Plan, relative_url
 from ..snippets import Snippet, Snippets
+from ..snippets.guide import keep_captures
 from ..snippets.languages import LANGUAGES
 from ..snippets.request import HttpRequest
+from ..snippets.values import env_values
 from .case_studies import used_by_links
-from .html import extract_toc, highlight_once, to_json
+from .html import extract_toc, highlight_once
 from .markdown import plain_title, render_markdown
 from .page import RenderedPage
 from .urls import relative_link, safe_url
@@ -118,7 +120,7 @@ class GuideRenderer:
             "steps": steps,
             "next_steps": next_steps,
             "setup": setup,
-            "setup_lines": [f'export {name}="..."  # {what}' for name, what in setup],
+            "setup_lines": _credential_lines(setup),
             "highlight": highlight_once,
             "how_to_run": [
                 (Snippet(lang, LANGUAGES[lang].label, "", "", "guide"), render_markdown(LANGUAGES[lang].how_to_run))
@@ -128,6 +130,7 @@ class GuideRenderer:
             "costs": costs,
             "first_call": guide.first_call,
             "verified": self.verified.get(guide.id),
+            "measured": measured_time,
             "used_by": used_by_links(self.used_by.get(guide.id, ()), page, self.config),
         }
         body = self.env.get_template("guides/guide.html").render(context).strip() + "\n"
@@ -135,14 +138,16 @@ class GuideRenderer:
         return RenderedPage(page, plain_title(guide.title), body, extract_toc(body), guide.kind)
 
     def step_view(self, step: Step, request: HttpRequest | None, url: Any) -> dict[str, Any]:
-        """What a template shows of one step: its code tabs, the operation it calls
-        (with a link made by ``url``), and the exports of what it captures."""
+        """What a template shows of one step: its code tabs (each with the lines that
+        keep the step's captures), the operation it calls (with a link made by ``url``)
+        and the output a reader should see."""
         tabs: list[tuple[Snippet, Markup]] = []
         operation = None
         if step.call is not None:
             op = self.snippets.api.operation(step.call.operation)
             if op is not None:
                 operation = (op, url(self.plan.operation_paths[op.key]))
+        captures = [(c.name, c.path) for c in step.captures]
         for lang in (*self.languages, *(k for k in step.code if k not in self.languages)):
             code = step_code(self.snippets, step, lang, request)
             if code is None:
@@ -150,16 +155,19 @@ class GuideRenderer:
             language = LANGUAGES.get(lang)
             label = language.label if language else lang
             lexer = language.lexer if language else lang
-            snippet = Snippet(lang, label, lexer, code, "guide")
-            tabs.append((snippet, highlight_once(code, lexer)))
+            kept = keep_captures(code, language, captures, generated=not step.code)
+            html = highlight_once(kept.code, lexer)
+            if kept.run:
+                html = Markup(
+                    '{}<p class="portal-step__keep">Run it, keeping the output in <code>{}</code>:</p>{}'
+                ).format(html, "response.json", highlight_once(kept.run, "bash"))
+            tabs.append((Snippet(lang, label, lexer, kept.code, "guide"), html))
         return {
             "step": step,
             "tabs": tabs,
             "operation": operation,
             "captures": step.captures,
-            "exports": "\n".join(
-                f"export {c.name}={shlex.quote(self._captured_example(step, c.path))}" for c in step.captures
-            ),
+            "expected": self._expected_output(step),
         }
 
     def _languages_used(self, guide: Guide) -> list[str]:
@@ -169,28 +177,77 @@ class GuideRenderer:
         order = dict.fromkeys((*self.languages, *LANGUAGES))
         return [lang for lang in order if lang in LANGUAGES and ((calls and lang in self.languages) or lang in written)]
 
-    def _captured_example(self, step: Step, path: tuple[str, ...]) -> str:
-        """A value the capture would take, from the response's example."""
+    def _expected_output(self, step: Step) -> tuple[str, str, bool] | None:
+        """What a call prints, from its response's example (else one made from its
+        schema): ``(status, JSON text, shortened)``; the text is empty for a response
+        without a body, and lists are cut to their first item (``shortened``)."""
         if step.call is None:
-            return "..."
+            return None
         api = self.snippets.api
         op = api.operation(step.call.operation)
         found = success_response(op, step.call.status) if op else None
         if op is None or found is None:
-            return "..."
+            return None
+        status, schema = found
         value: Any = UNSET
         for response in op.responses:
-            if response.status == found[0]:
-                for media in response.content:
-                    for example in media.examples:
-                        if example.value is not UNSET:
-                            value = field_value(example.value, path)
-                            break
-        if value is UNSET and found[1] is not None:
-            value = field_value(example_for(found[1], api.schemas, direction="response"), path)
-        if value is UNSET or value is None:
-            return "..."
-        return value if isinstance(value, str) else to_json(value)
+            if response.status == status:
+                examples = (e.value for m in response.content for e in m.examples if e.value is not UNSET)
+                value = next(examples, UNSET)
+                if not response.content:
+                    return status, "", False
+        if value is UNSET and schema is not None:
+            value = example_for(schema, api.schemas, direction="response")
+        if value is UNSET:
+            return None
+        short = _shortened(value, step)
+        return status, json.dumps(short, indent=2, ensure_ascii=False), short != value
+
+
+_MENTIONED = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)")
+_SHORT = 8  # fields an object may have before it is cut to the ones the step is about
+
+
+def _shortened(value: Any, step: Step) -> Any:
+    """An example response as this step's reader would see it, short: the values the
+    call sent in place of the example's, lists cut to their first item, and long
+    objects cut to the fields the step captures, sends or names in its prose."""
+    call = step.call
+    sent = call.body if call is not None and isinstance(call.body, dict) else {}
+    if isinstance(value, dict):
+        value = {key: sent[key] if key in sent and not list(env_values(sent[key])) else v for key, v in value.items()}
+    named = {"id"} | {c.path[0] for c in step.captures} | set(sent) | set(_MENTIONED.findall(step.text + step.after))
+    return _cut(value, named)
+
+
+def _cut(value: Any, named: set[str]) -> Any:
+    if isinstance(value, list):
+        scalars = not any(isinstance(item, (dict, list)) for item in value)
+        return value if scalars else [_cut(item, named) for item in value[:1]]
+    if isinstance(value, dict):
+        if len(value) > _SHORT:
+            value = {key: item for key, item in value.items() if key in named} or dict(list(value.items())[:_SHORT])
+        return {key: _cut(item, named) for key, item in value.items()}
+    return value
+
+
+def measured_time(seconds: float | None) -> str:
+    """A measured run time as a reader takes it in: "under 1 s", "1.3 s", "12 s";
+    "" when nothing was measured."""
+    if seconds is None or seconds < 0:
+        return ""
+    if seconds < 1:
+        return "under 1 s"
+    return f"{seconds:.1f} s" if seconds < 10 else f"{round(seconds)} s"
+
+
+def _credential_lines(setup: list[tuple[str, str]]) -> list[str]:
+    """Shell lines that set the credential variables without a value in the code (or
+    in the shell's history): ``read -rs`` waits for it to be pasted."""
+    lines = []
+    for name, what in setup:
+        lines += [f"read -rs {name}  # paste your {what}, then press Enter", f"export {name}"]
+    return lines
 
 
 def _credential_variables(requests: tuple[HttpRequest | None, ...]) -> list[tuple[str, str]]:

@@ -13,8 +13,8 @@ from typing import Any
 class EnvValue:
     """A value the snippet reads from the environment variable ``name`` at run time.
 
-    Multi-step tutorials use it for what an earlier step returned: the page says
-    ``export MESSAGE_ID=...``. It stands for one scalar value. In the path and in a
+    Multi-step tutorials use it for what an earlier step returned: the page shows how
+    to keep it from that response (:mod:`.guide`). It stands for one scalar value. In the path and in a
     cookie it goes in as it is, not percent-encoded (it is meant for ids); in the
     query, a form or a JSON body the language's own encoder encodes it.
     """

@@ -42,6 +42,9 @@ class Language:
     # reader runs one (Markdown, on guide pages).
     uses: str = ""
     how_to_run: str = ""
+    # The shell command a reader runs a saved snippet with ("" when the snippet is
+    # itself shell, pasted into a terminal).
+    run: str = ""
 
 
 def quote_chars(value: str, escapes: Mapping[str, str], other: Callable[[str], str], quote: str = '"') -> str:

@@ -116,6 +116,6 @@ LANGUAGE = Language(
     command=("bash", "{file}"),
     executables=("bash", "curl"),
     uses="curl in any shell",
-    how_to_run="Paste it into a terminal (bash or zsh); a few steps also use `jq`.",
+    how_to_run="Paste it into a terminal (bash or zsh).",
     aliases=("curl", "shell", "bash", "sh", "cURL"),
 )

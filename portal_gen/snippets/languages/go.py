@@ -206,6 +206,7 @@ LANGUAGE = Language(
     executables=("go",),
     uses="Go 1.19+ and net/http",
     how_to_run="Go 1.19+, standard library only: save the code as `main.go` and run `go run main.go`.",
+    run="go run main.go",
     aliases=("go", "golang"),
     run_env=lambda cache: {
         "GOCACHE": str(cache / "go-build"),

@@ -416,5 +416,6 @@ LANGUAGE = Language(
     executables=("java", "javac"),  # `java Main.java` compiles: a JDK, not just a JRE
     uses="Java 17+ and java.net.http",
     how_to_run="Java 17+ (a JDK), no build tool: save the code as `Main.java` and run `java Main.java`.",
+    run="java Main.java",
     aliases=("java",),
 )

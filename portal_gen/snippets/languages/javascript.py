@@ -373,5 +373,6 @@ LANGUAGE = Language(
     executables=("node",),
     uses="Node.js 18+ and fetch",
     how_to_run="Node.js 18+, no packages: save the code as `main.mjs` and run `node main.mjs`.",
+    run="node main.mjs",
     aliases=("javascript", "js", "node", "nodejs", "node.js", "fetch"),
 )

@@ -287,5 +287,6 @@ LANGUAGE = Language(
     executables=("php",),
     uses="PHP 8+ and its curl extension",
     how_to_run="PHP 8+ with the curl extension: save the code as `main.php` and run `php main.php`.",
+    run="php main.php",
     aliases=("php",),
 )

@@ -203,5 +203,6 @@ LANGUAGE = Language(
     executables=(),
     uses="Python 3.9+ and requests",
     how_to_run="Python 3.9+: `pip install requests`, save the code as `main.py` and run `python3 main.py`.",
+    run="python3 main.py",
     aliases=("python", "python3", "py", "requests"),
 )

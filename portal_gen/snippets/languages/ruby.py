@@ -152,5 +152,6 @@ LANGUAGE = Language(
     executables=("ruby",),
     uses="Ruby 3+ and Net::HTTP",
     how_to_run="Ruby 3+, standard library only: save the code as `main.rb` and run `ruby main.rb`.",
+    run="ruby main.rb",
     aliases=("ruby", "rb"),
 )
