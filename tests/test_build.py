@@ -39,7 +39,9 @@ def test_petstore_reference_pages(built) -> None:
     assert '<a href="pets/">pets</a>' in landing
 
     listing = article(page(site, "reference/pets/list-pets/index.html"))
-    assert '<span class="portal-method portal-method--get">GET</span> <code class="portal-path">/pets</code>' in listing
+    assert '<span class="portal-method portal-method--get">GET</span> <code class="portal-url" id="endpoint-url">' in listing
+    assert text(listing).count("https://api.petstore.example/v1/pets") >= 1  # the full URL, server and path
+    assert '<span class="portal-path">/pets</span>' in listing
     assert 'id="param-query-limit"' in listing and 'id="param-header-x-trace-id"' in listing
     assert "default <code>20</code>" in listing
     assert 'id="response-200"' in listing and 'id="response-default"' in listing
@@ -53,10 +55,10 @@ def test_petstore_reference_pages(built) -> None:
 
     delete = article(page(site, "reference/pets/delete-pet/index.html"))
     assert "Deprecated" in delete and "No authentication required." in delete
-    assert "4XX Client error" in delete
+    assert "4XX Client error" in text(delete)
 
     order = article(page(site, "reference/store/place-order/index.html"))
-    assert '<a href="../../authentication/#api-key">api_key</a>' in order and " and " in order
+    assert '<a href="../../authentication/#api-key">Your secret key</a>' in order and " and " in order
     assert "string (date-time) | null" in order
 
     health = article(page(site, "reference/other-operations/get-health/index.html"))
@@ -75,9 +77,14 @@ def test_authentication_page_covers_every_scheme(built) -> None:
     for anchor in ("api-key", "query-key", "cookie-key", "basic", "bearer", "oauth", "oidc"):
         assert f'id="{anchor}"' in auth
     visible = text(auth)
-    assert "X-API-Key: $API_KEY" in visible and '"https://api.petstore.example/v1?api_key=$API_KEY"' in visible
-    assert '--cookie "SESSION=$API_KEY"' in visible and '-u "$USERNAME:$PASSWORD"' in visible
-    assert "Authorization: Bearer $TOKEN" in visible and "(JWT)" in visible
+    # What to send, with the variables the snippets read (API_KEY, API_USERNAME...), and
+    # a real operation that accepts the scheme, in every language; never the bare base URL.
+    assert "X-API-Key: $API_KEY" in visible and "?api_key=$API_KEY" in visible
+    assert "Cookie: SESSION=$API_KEY" in visible and "Authorization: Basic base64($API_USERNAME:$API_PASSWORD)" in visible
+    assert "Authorization: Bearer $API_TOKEN" in visible and "Bearer token (JWT)" in visible
+    assert "curl --fail-with-body -sS 'https://api.petstore.example/v1/pets' \\\n  -H \"X-API-Key: ${API_KEY}\"" in visible
+    assert '-u "$API_USERNAME:$API_PASSWORD"' in visible and "which it needs together with Your secret key" in visible
+    assert "https://api.petstore.example/v1 \\" not in visible
     assert "https://auth.petstore.example/authorize" in auth and "read:pets" in auth
     assert "openid-configuration" in auth
 
@@ -116,7 +123,7 @@ def test_circular_and_composed_schemas(built) -> None:
     cat = article(page(site, "reference/models/cat.html"))
     assert 'Includes all properties of <span class="portal-type"><a href="animal.html">Animal</a></span>' in cat
     event = article(page(site, "reference/models/event.html"))
-    assert "Any of:" in event and "{key}" in event
+    assert "Any of:" not in event and '<a href="node.html">Node</a> | null' in event and "{key}" in event
 
 
 def test_webhooks_get_pages(built) -> None:

@@ -25,4 +25,6 @@ def test_demo_portal_builds_strict(tmp_path: Path) -> None:
     upload = (reference / "messages" / "upload-media" / "index.html").read_text()
     assert "multipart/form-data" in upload
     assert (site / "assets" / "portal" / "portal.css").exists()
-    assert not list(site.rglob("*.yaml")), "content YAML is input, never published"
+    # Content YAML is input, never published; the spec is, bundled, to download.
+    assert [p.relative_to(site).as_posix() for p in site.rglob("*.yaml")] == ["openapi.yaml"]
+    assert (site / "openapi.json").exists()

@@ -166,3 +166,61 @@ def test_with_the_switch_off_the_shortcut_is_not_loaded() -> None:
     )
     assert accel_modules_loaded(code, "0") == []
     assert accel_modules_loaded(code, "1") == ["portal_gen.accel.markdown"]
+
+
+# -- headings of a page's own description: sections with ids -------------------------
+
+from portal_gen.render.html import extract_toc  # noqa: E402
+from portal_gen.render.markdown import anchor_sections  # noqa: E402
+
+DESCRIPTION = "Intro.\n\n## Base URL\n\nText.\n\n## Servers\n\n### Rate limits\n\n## Base URL\n"
+
+
+def test_a_page_descriptions_headings_get_ids_and_join_the_outline() -> None:
+    page = (
+        '<h1 id="relay">Relay</h1>'
+        + str(render_markdown(DESCRIPTION, sections=True))
+        + '<h2 id="servers">Servers</h2><li id="param-query-limit">x</li>'
+    )
+    toc = extract_toc(anchor_sections(page))
+    assert [(e.level, e.id, e.title) for e in toc] == [
+        (1, "relay", "Relay"),
+        (2, "base-url", "Base URL"),
+        (2, "servers-2", "Servers"),  # portal's own "servers" keeps its id
+        (3, "rate-limits", "Rate limits"),
+        (2, "base-url-2", "Base URL"),
+        (2, "servers", "Servers"),
+    ]
+
+
+def test_section_ids_are_stable_and_linked() -> None:
+    page = render_markdown("## Errors &amp; *retries*\n\ntext", sections=True)
+    once = anchor_sections(page)
+    assert once == anchor_sections(page) == anchor_sections(once)  # same page, same ids; idempotent
+    assert re.search(
+        r'<h2 id="errors-retries">Errors &amp; <em>retries</em><a class="headerlink" href="#errors-retries"[^>]*>', once
+    )
+
+
+def test_a_description_starting_at_h1_sits_below_the_page_title() -> None:
+    page = anchor_sections(render_markdown("# Overview\n\n## Details\n", sections=True))
+    assert [(e.level, e.title) for e in extract_toc(page)] == [(2, "Overview"), (3, "Details")]
+
+
+def test_a_fields_description_keeps_plain_headings() -> None:
+    """A parameter's or a property's text is no section of the page: its headings get no
+    id, so they stay out of the outline and never repeat an id when the text repeats."""
+    field = render_markdown("## Notes\n\nSee below.")
+    page = anchor_sections(f"{field}{field}")
+    assert "<h2>Notes</h2>" in page and " id=" not in page and extract_toc(page) == ()
+
+
+def test_sections_are_sanitized_like_any_description() -> None:
+    page = anchor_sections(render_markdown('## <img src=x onerror=alert(1)>Hi"\n', sections=True))
+    assert "onerror" not in page and re.search(r'<h2 id="hi">.*</h2>', page)
+
+
+def test_table_columns_keep_their_alignment() -> None:
+    html = render_markdown("| Plan | Requests |\n|---|--:|\n| Trial | 5 |\n")
+    assert '<th align="right">Requests</th>' in html and '<td align="right">5</td>' in html
+    assert "style=" not in html

@@ -21,6 +21,7 @@ import jinja2
 
 from ..config import PortalConfig
 from ..errors import Location, PortalError, display_path
+from ..load.bundle import bundled_files
 from ..model.api import Schema
 from ..model.case_studies import CaseStudy, used_by
 from ..model.examples import Judge
@@ -189,6 +190,7 @@ def generate_site(
     guide_nav = content_sections(project.guides, studies)
     top_pages: tuple[PlannedPage, ...] = ()
     extra_files: list[tuple[str, bytes]] = [(s.logo.path, s.logo.data) for s in studies]
+    extra_files += bundled_files(project.source)  # openapi.json and openapi.yaml, to download
     if studies:
         extra_files.append((FILTER_JS, read_asset("case-studies.js")))
     if project.pricing is not None:

@@ -22,10 +22,10 @@ from ..model.pricing_costs import meter_costs
 from ..plan.reference import Plan, PlannedPage, link_base, operation_tag, page_url, relative_url, relpath, webhook_key
 from ..plan.slugs import slugify
 from ..snippets import Snippet, Snippets
-from ..snippets.request import SnippetError
+from ..snippets.request import SnippetError, env_names
 from .case_studies import used_by_links
 from .html import extract_toc, highlight_blocks, highlight_code, highlight_once, to_json
-from .markdown import render_inline, render_markdown
+from .markdown import anchor_sections, render_inline, render_markdown
 from .page import RenderedPage
 from .schema import SchemaTree
 from .urls import safe_url
@@ -52,6 +52,7 @@ def make_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     env.filters["inline"] = render_inline
     env.filters["slug"] = slugify
     env.filters["safe_url"] = safe_url  # the link macro's, and overrides': see .urls
+    env.filters["anchor_sections"] = anchor_sections  # ids for the headings of page descriptions
     return env
 
 
@@ -126,7 +127,9 @@ class ReferenceRenderer:
         elif page.kind == "model":
             context["name"] = page.key
             context["model"] = self.api.schemas[page.key]
-        body = template.render(context).strip() + "\n"
+        # The page descriptions' headings become sections with ids no other element of
+        # the page has (see .markdown.anchor_sections).
+        body = anchor_sections(template.render(context)).strip() + "\n"
         return RenderedPage(page.path, page.title, body, extract_toc(body), page.kind, page.in_nav)
 
     # -- the helpers templates see ----------------------------------------------------
@@ -231,10 +234,11 @@ class ReferenceRenderer:
             operation and its snippets, and the variables that hold the secret."""
             if self.snippets is None:
                 return None
-            op = _example_operation(self.api.operations, scheme.name)
-            if op is None:
+            found = _example_operation(self.api.operations, scheme.name)
+            if found is None:
                 return None
-            alone = replace(op, security=(SecurityRequirement(((scheme.name, ()),)),))
+            op, alternative = found
+            alone = replace(op, security=(alternative,))
             try:
                 request = self.snippets.request(alone)
             except SnippetError:
@@ -242,7 +246,14 @@ class ReferenceRenderer:
             if not request.credentials:  # mutual TLS: nothing a snippet carries
                 return None
             tabs = [(s, _highlight_snippet(s)) for s in (self.snippets.render(alone, lang, request) for lang in self.snippets.languages)]
-            return {"op": op, "url": op_url(op), "tabs": tabs, "credential": request.credentials[0]}
+            together = [self.api.security_scheme(name) for name, _scopes in alternative.schemes if name != scheme.name]
+            return {"op": op, "url": op_url(op), "tabs": tabs, "with": [s for s in together if s is not None]}
+
+        def scheme_env(scheme: SecurityScheme) -> tuple[str, ...]:
+            """The environment variables the snippets read this scheme's secret from."""
+            if self.snippets is None:
+                return ()
+            return env_names(scheme, self.snippets.settings)
 
         def beside_request(op: Operation) -> tuple[str, Markup | None] | None:
             """What ``try_it`` shows beside the request: its response, if it shows one."""
@@ -273,6 +284,7 @@ class ReferenceRenderer:
             "error_rows": error_rows,
             "server_url": server_url,
             "scheme_example": scheme_example,
+            "scheme_env": scheme_env,
             "scheme_title": lambda name: scheme_title(self.api.security_scheme(name), name),
             "status_phrase": status_phrase,
             "operation_tag": operation_tag,
@@ -349,19 +361,24 @@ def _highlight_snippet(snippet: Snippet) -> Markup:
     return highlight_once(snippet.code, snippet.lexer)
 
 
-def _example_operation(operations: tuple[Operation, ...], scheme: str) -> Operation | None:
-    """The operation that shows ``scheme`` best: one that accepts it alone, the simplest
-    first (a GET with no path parameters, then fewer required parameters)."""
+def _example_operation(operations: tuple[Operation, ...], scheme: str) -> tuple[Operation, SecurityRequirement] | None:
+    """The operation that shows ``scheme`` best, and the security alternative to show it
+    with: one that accepts the scheme alone, else with the fewest other schemes; among
+    those the simplest (a GET, then fewer required parameters, then a shorter path)."""
 
-    def accepts(op: Operation) -> bool:
-        return any(len(alt.schemes) == 1 and alt.schemes[0][0] == scheme for alt in op.security)
-
-    def cost(op: Operation) -> tuple[int, int, int]:
+    def cost(item: tuple[Operation, SecurityRequirement]) -> tuple[int, int, int, int]:
+        op, alternative = item
         required = sum(1 for p in op.parameters if p.required)
         has_body = op.request_body is not None and op.request_body.required
-        return (op.method != "get", required + has_body, len(op.path))
+        return (len(alternative.schemes), op.method != "get", required + has_body, len(op.path))
 
-    found = [op for op in operations if not op.webhook and not op.deprecated and accepts(op)]
+    found = [
+        (op, alt)
+        for op in operations
+        if not op.webhook and not op.deprecated
+        for alt in op.security
+        if any(name == scheme for name, _scopes in alt.schemes)
+    ]
     return min(found, key=cost) if found else None
 
 

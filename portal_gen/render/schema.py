@@ -3,6 +3,11 @@
 Named schemas expand inline up to ``schema_depth`` levels and are links to their
 model page beyond that, or when they recur inside themselves: circular schemas are
 finite on the page. Deep levels collapse into ``<details>``.
+
+Types read as types (:meth:`SchemaTree.type_html`): ``Decimal | null``, ``array of
+Message``, ``string (date-time)``. A union of one schema and ``null`` (OpenAPI 3.1's
+``oneOf``/``anyOf: [X, {type: 'null'}]``) is that schema, nullable: shown as it, with
+no list of alternatives; a union of several is listed.
 """
 
 from __future__ import annotations
@@ -55,44 +60,83 @@ class SchemaTree:
         stack = (root_name,) if root_name else ()
         out: list[str] = ['<div class="portal-schema">']
         resolved, names = self._resolve(schema)
-        if schema.ref or schema.types or not (schema.one_of or schema.any_of):
+        shown = unwrap_nullable(schema)
+        if shown.ref or shown.types or not (shown.one_of or shown.any_of):
             out.append('<p class="portal-schema__type">')
             out.append(self.type_html(schema))
-            if schema.ref and schema.description:
+            if shown.ref and schema.description:
                 out.append(f" &mdash; {render_inline(schema.description)}")
             out.append("</p>")
         if resolved is not schema and resolved.description and not schema.description:
             out.append(f'<div class="portal-schema__desc">{render_markdown(resolved.description)}</div>')
-        elif resolved is schema and schema.description and not root_name:
+        elif schema.description and not root_name and not shown.ref:
             out.append(f'<div class="portal-schema__desc">{render_markdown(schema.description)}</div>')
+        if shown is not schema:
+            out.append(self._facts(schema))
         out.append(self._facts(resolved))
         out.append(self._body(resolved, direction, 0, (*stack, *names)))
         out.append("</div>")
         return Markup("".join(out))
 
     def type_html(self, schema: Schema) -> str:
-        """The type label, with named schemas linked to their model page."""
+        """The type label, with named schemas linked to their model page: ``Pet``,
+        ``string (date-time)``, ``array of Pet``, ``Decimal | null``, ``Cat | Dog``."""
+        return f'<span class="portal-type">{self._label(schema)}</span>'
+
+    def _label(self, schema: Schema) -> str:
+        shown = unwrap_nullable(schema)
+        nullable = schema.nullable or shown is not schema or (schema.enum is not None and None in schema.enum)
+        if shown is not schema:
+            schema = shown
+            nullable = nullable or _is_null(schema)
+        parts: list[str]
         if schema.ref or schema.cycle:
             # A cycle through a schema inside a named one links to the named one's page.
             target = schema.ref or schema.cycle_model
             url = self.model_url(target) if target else None
             label = html.escape(schema.ref or schema.cycle or "")
             link = f'<a href="{html.escape(url)}">{label}</a>' if url else label
-            if schema.cycle:
-                link += " (recursive)"
-            return f'<span class="portal-type">{link}</span>'
-        if "array" in schema.types and schema.items is not None:
-            others = [t for t in schema.types if t != "array"]
-            inner = self.type_html(schema.items)
-            text = f"array[{inner}]" + "".join(f" | {html.escape(t)}" for t in others)
-            if schema.nullable:
-                text += " | null"
-            return f'<span class="portal-type">{text}</span>'
-        return f'<span class="portal-type">{html.escape(schema.type_label)}</span>'
+            parts = [link + (" (recursive)" if schema.cycle else "")]
+        elif _is_null(schema):
+            return "null"
+        elif schema.types:
+            parts = [self._one_type(schema, t) for t in schema.types]
+            if schema.format and not any(t in _FORMATTED for t in schema.types):
+                parts[-1] += f" ({html.escape(schema.format)})"
+        elif schema.one_of or schema.any_of:
+            options = schema.one_of or schema.any_of
+            labels = [self._label(o) for o in options if not _is_null(o)]
+            nullable = nullable or len(labels) < len(options)
+            if len(labels) <= _UNION_SHOWN and all(_simple(o) for o in options):
+                parts = list(dict.fromkeys(labels))
+            else:
+                parts = ["one of" if schema.one_of else "any of"]
+        elif schema.properties or isinstance(schema.additional, Schema):
+            parts = ["object"]
+        elif schema.enum is not None or schema.const is not UNSET:
+            values = schema.enum if schema.enum is not None else (schema.const,)
+            parts = list(dict.fromkeys(_json_type(v) for v in values if v is not None)) or ["null"]
+            if parts == ["null"]:
+                return "null"
+        else:
+            parts = ["any"]
+        if nullable and "null" not in parts:
+            parts.append("null")
+        return " | ".join(parts)
+
+    def _one_type(self, schema: Schema, name: str) -> str:
+        if name == "array" and schema.items is not None:
+            inner = self._label(schema.items)
+            return f"array of ({inner})" if " | " in inner else f"array of {inner}"
+        label = html.escape(name)
+        if schema.format and name in _FORMATTED:
+            label += f" ({html.escape(schema.format)})"
+        return label
 
     # -- internals ---------------------------------------------------------------------
 
     def _resolve(self, schema: Schema) -> tuple[Schema, tuple[str, ...]]:
+        schema = unwrap_nullable(schema)
         if schema.ref and schema.ref in self.schemas:
             return self.schemas[schema.ref], (schema.ref,)
         return schema, ()
@@ -117,6 +161,7 @@ class SchemaTree:
         return "".join(parts)
 
     def _may_expand(self, schema: Schema, depth: int, stack: tuple[str, ...]) -> bool:
+        schema = unwrap_nullable(schema)
         if self.nodes >= MAX_NODES:
             return False
         if schema.ref is None:
@@ -127,9 +172,10 @@ class SchemaTree:
         out = ['<ul class="portal-props">']
         for prop in schema.properties:
             target, names = self._resolve(prop.schema)
-            if direction == "request" and target.read_only:
+            shown = unwrap_nullable(prop.schema)
+            if direction == "request" and (target.read_only or prop.schema.read_only):
                 continue
-            if direction == "response" and target.write_only:
+            if direction == "response" and (target.write_only or prop.schema.write_only):
                 continue
             self.nodes += 1
             out.append('<li class="portal-prop">')
@@ -138,16 +184,18 @@ class SchemaTree:
             out.append(self.type_html(prop.schema))
             if prop.required:
                 out.append(' <span class="portal-badge portal-badge--required">required</span>')
-            out.append(self._badges(target))
+            out.append(self._badges(target, prop.schema))
             out.append("</div>")
-            description = prop.schema.description or target.description
+            description = prop.schema.description or shown.description or target.description
             if description:
                 out.append(f'<div class="portal-prop__desc">{render_markdown(description)}</div>')
+            if shown is not prop.schema:
+                out.append(self._facts(prop.schema))
             out.append(self._facts(target))
-            if self._may_expand(prop.schema, depth, stack):
-                nested = self._nested(prop.schema, target, direction, depth + 1, (*stack, *names))
+            if self._may_expand(shown, depth, stack):
+                nested = self._nested(shown, target, direction, depth + 1, (*stack, *names))
                 if nested:
-                    opened = " open" if depth == 0 and not prop.schema.ref else ""
+                    opened = " open" if depth == 0 and not shown.ref else ""
                     label = "properties" if target.properties else "details"
                     out.append(
                         f'<details class="portal-nested"{opened}><summary>{html.escape(prop.name)} {label}</summary>'
@@ -217,13 +265,16 @@ class SchemaTree:
         out.append("</ol></div>")
         return "".join(out)
 
-    def _badges(self, schema: Schema) -> str:
+    def _badges(self, schema: Schema, outer: Schema | None = None) -> str:
+        """Badges of ``schema``, and of ``outer``, the property's own schema around it
+        (a nullable union may say ``readOnly`` or ``deprecated`` itself)."""
+        either = (schema, outer or schema)
         badges = []
-        if schema.read_only:
+        if any(s.read_only for s in either):
             badges.append("read-only")
-        if schema.write_only:
+        if any(s.write_only for s in either):
             badges.append("write-only")
-        if schema.deprecated:
+        if any(s.deprecated for s in either):
             badges.append("deprecated")
         return "".join(f' <span class="portal-badge portal-badge--{b}">{b}</span>' for b in badges)
 
@@ -234,6 +285,62 @@ class SchemaTree:
             # The schema is kept with its line: its id stays its own.
             found = self._facts_of[id(schema)] = (schema, facts_line(schema))
         return found[1]
+
+
+# Alternatives shown in a type label (``Cat | Dog | Bird``); past that, "one of".
+_UNION_SHOWN = 4
+# The types a format qualifies: ``string (date-time)``, ``integer (int64)``.
+_FORMATTED = frozenset({"string", "integer", "number"})
+
+
+def _is_null(schema: Schema) -> bool:
+    """Whether ``schema`` only allows ``null`` (``type: 'null'``, or ``enum: [null]``)."""
+    if schema.ref or schema.cycle or schema.types or schema.properties or schema.items is not None:
+        return False
+    if schema.one_of or schema.any_of or schema.prefix_items or isinstance(schema.additional, Schema):
+        return False
+    if schema.enum is not None:
+        return all(v is None for v in schema.enum) and bool(schema.enum)
+    if schema.const is not UNSET:
+        return schema.const is None
+    return schema.nullable
+
+
+def unwrap_nullable(schema: Schema) -> Schema:
+    """The one schema a ``oneOf``/``anyOf`` of it and ``null`` stands for (OpenAPI 3.1's
+    nullable reference), or ``schema`` itself. The union's own annotations (its
+    description, ``readOnly``) are the caller's to read from ``schema``."""
+    options = schema.one_of or schema.any_of
+    if not options or (schema.one_of and schema.any_of) or schema.types or schema.properties or schema.ref:
+        return schema
+    others = [o for o in options if not _is_null(o)]
+    if len(others) != 1 or len(others) == len(options):
+        return schema
+    return others[0]
+
+
+def _simple(schema: Schema) -> bool:
+    """Whether a type label says all there is to know of ``schema`` to pick it: a named
+    schema, a scalar, an array of those, or null (an inline object is not)."""
+    if schema.ref or schema.cycle or _is_null(schema):
+        return True
+    if schema.properties or schema.one_of or schema.any_of or not schema.types:
+        return False
+    if "object" in schema.types:
+        return False
+    return schema.items is None or _simple(schema.items)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
 
 
 _FACT_LABELS = {
