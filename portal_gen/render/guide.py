@@ -137,17 +137,18 @@ class GuideRenderer:
         body = _MD_LINK.sub(lambda m: f'href="{_link(page, m.group(1), m.group(2), directory_urls)}"', body)
         return RenderedPage(page, plain_title(guide.title), body, extract_toc(body), guide.kind)
 
-    def step_view(self, step: Step, request: HttpRequest | None, url: Any) -> dict[str, Any]:
+    def step_view(self, step: Step, request: HttpRequest | None, url: Any, *, keep: bool = True) -> dict[str, Any]:
         """What a template shows of one step: its code tabs (each with the lines that
-        keep the step's captures), the operation it calls (with a link made by ``url``)
-        and the output a reader should see."""
+        keep the step's captures, unless ``keep`` is false: the home page shows the call
+        alone), the operation it calls (with a link made by ``url``) and the output a
+        reader should see."""
         tabs: list[tuple[Snippet, Markup]] = []
         operation = None
         if step.call is not None:
             op = self.snippets.api.operation(step.call.operation)
             if op is not None:
                 operation = (op, url(self.plan.operation_paths[op.key]))
-        captures = [(c.name, c.path) for c in step.captures]
+        captures = [(c.name, c.path) for c in step.captures] if keep else []
         for lang in (*self.languages, *(k for k in step.code if k not in self.languages)):
             code = step_code(self.snippets, step, lang, request)
             if code is None:

@@ -64,7 +64,7 @@ def render_home(
         step = guide.first_call
         if step is not None:
             requests = guide_requests(snippets, guide)
-            first = guide_renderer.step_view(step, requests[step.number - 1], url)
+            first = guide_renderer.step_view(step, requests[step.number - 1], url, keep=False)
             ttfc = _time_to_first_call(guide, guide_renderer, requests, guide_renderer.verified.get(guide.id))
     elif hand_quickstarts:
         quickstart = (hand_quickstarts[0][0], url(hand_quickstarts[0][1]))
