@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 from browser import SCREENSHOTS, axe_source, serious_violations, serve_directory, sideways_overflow
+from conftest import run_portal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
@@ -360,3 +361,15 @@ def test_a_one_file_spec_is_published_as_written(tmp_path: Path) -> None:
         "info": {"title": "T", "version": "1"},
         "paths": {},
     }
+
+
+def test_a_hand_written_spec_file_where_portal_publishes_one_is_an_error(project) -> None:
+    root = project("petstore30")
+    (root / "content" / "openapi.json").write_text("{}", encoding="utf-8")
+    result = run_portal("build", cwd=root)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "openapi.json is written twice: by hand and generated\n"
+        "  hint: rename or remove content/openapi.json: portal publishes it"
+    )
+    assert "Traceback" not in result.stderr

@@ -1,21 +1,26 @@
-"""Search reads pages as Material's parser does: search_sections against Parser."""
+"""Search: what it indexes of a generated page (operations titled with their method and
+path, weighed by ``search.boost``, no run-together words, no tab labels or buttons), what
+a reader finds typing in Material's search box in Chromium, and search_sections (the
+speed-up) reading pages as Material's parser does."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import axe_source, serious_violations, serve_directory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from conftest import copy_demo
+from conftest import ROOT, copy_demo
 from portal_gen.accel.material_search import search_sections
-from portal_gen.adapters.mkdocs.search import search_text
+from portal_gen.adapters.mkdocs.search import SEPARATOR, configure_search, search_boost, search_text
 from portal_gen.engine.cache import _read_body
 
 
@@ -34,12 +39,182 @@ from portal_gen.engine.cache import _read_body
         ("<p>a  b</p><pre>kept  as is</pre>", "<p>a  b</p><pre>kept  as is</pre>"),
         (
             "<p>x</p><details open><summary>s</summary>shown</details>",
-            "<p>x</p><details open><summary>s</summary>shown</details>",
+            "<p>x</p><details open><summary>s</summary> shown</details> ",
         ),
     ],
 )
 def test_search_text_leaves_out_nested_trees(html: str, text: str) -> None:
     assert search_text(html) == text
+
+
+@pytest.mark.parametrize(
+    "html, text",
+    [
+        # Blocks whose tags search drops keep their words apart.
+        (
+            "<dl><div><dt>Time</dt><dd>About 5 minutes</dd></div></dl><table><tr><th>Free</th><td>$0</td></tr>",
+            "<dl><div><dt>Time</dt> <dd>About 5 minutes</dd> </div> </dl> <table><tr><th>Free</th> <td>$0</td> </tr> ",
+        ),
+        ("<p>one<br>two<br/>three</p>", "<p>one two three</p>"),
+        # A snippet's language tabs and buttons are controls, not content.
+        (
+            '<div class="tabbed-set"><div class="tabbed-labels"><label for="a">curl</label><label>Python</label>'
+            '</div><div class="tabbed-content"><p>Run it</p></div></div><button type="button">Copy</button>',
+            '<div class="tabbed-set"><div class="tabbed-content"><p>Run it</p></div> </div> ',
+        ),
+    ],
+)
+def test_search_text_keeps_words_apart_and_leaves_out_controls(html: str, text: str) -> None:
+    assert search_text(html) == text
+
+
+OPERATION = (
+    '<h1 id="send-message">Send a message</h1>\n<div class="portal-operation"><div class="portal-operation__intro">\n'
+    '<p class="portal-endpoint"><span class="portal-method portal-method--post">POST</span> '
+    '<code class="portal-url" id="endpoint-url"><span class="portal-url__server">https://api.relay.example/v1</span>'
+    '<span class="portal-path">/messages</span></code><button type="button" class="portal-copy">Copy</button></p>\n'
+    '<div class="portal-description"><p>Queues an SMS.</p></div></div></div>'
+)
+
+
+def test_an_operations_method_and_path_join_its_title() -> None:
+    text = search_text(OPERATION)
+    assert text.startswith('<h1 id="send-message">Send a message <code>POST /messages</code></h1> ')
+    assert text.count("/messages") == 1 and "https://" not in text and "Copy" not in text
+    assert "<p>Queues an SMS.</p>" in text
+    # A webhook has a name, not a path: its title stays the event's name.
+    webhook = (
+        '<h1 id="w">Message received</h1>\n<p class="portal-endpoint"><span class="portal-method">POST</span> '
+        '<span class="portal-webhook-label">webhook</span> <code class="portal-path">messageReceived</code></p>'
+    )
+    assert search_text(webhook).startswith('<h1 id="w">Message received</h1> <p class="portal-endpoint">POST webhook')
+
+
+def test_an_operation_weighs_more_the_shorter_its_title_and_a_get_most() -> None:
+    def boost(summary: str, method: str, path: str) -> float | None:
+        return search_boost(f'<h1 id="x">{summary} <code>{method} {path}</code></h1> <p>text</p>')
+
+    get = boost("Retrieve a message", "GET", "/messages/{message_id}")
+    assert get is not None and get > 1
+    assert get > boost("Delete a message", "DELETE", "/messages/{message_id}")  # type: ignore[operator]
+    assert get > boost("Retrieve a message's media", "GET", "/messages/{message_id}/media")  # type: ignore[operator]
+    assert search_boost('<h1 id="models">Models</h1> <p>text</p>') is None
+
+
+def test_search_splits_words_at_code_punctuation_unless_the_project_chose(tmp_path: Path) -> None:
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    search = config.plugins["material/search"]
+    search.config["separator"] = None
+    configure_search(config)
+    assert search.config["separator"] == SEPARATOR
+    words = [w for w in re.split(SEPARATOR, "GET /messages/{message_id} message's sendMessage 3.9+ a.b") if w]
+    assert words == ["GET", "messages", "message", "id", "message", "sendMessage", "3.9+", "a", "b"]
+    search.config["separator"] = r"[\s]+"  # the project's own
+    configure_search(config)
+    assert search.config["separator"] == r"[\s]+"
+
+
+# What the issue found in the index: words run together across blocks, tab labels.
+RUN_TOGETHER = (
+    "curlPython",
+    "PythonJavaScript",
+    "curl Python JavaScript",
+    "buildA ",
+    "TimeAbout",
+    "Free$",
+    "SectionOperations",
+    "StatusWhenBody",
+    "ErrorHeaders",
+    "Copy</p>",
+)
+
+
+def test_the_demos_search_index_holds_operations_titled_with_method_and_path(built) -> None:
+    index = json.loads((built("demo") / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    send = docs["reference/messages/send-message/"]
+    assert send["title"] == "Send a message <code>POST /messages</code>"
+    assert send["text"].startswith("<p>Queues an SMS or MMS for delivery.")
+    get = docs["reference/messages/get-message/"]
+    assert get["title"] == "Retrieve a message <code>GET /messages/{message_id}</code>"
+    # Operations (every entry of their pages) weigh more than other pages, which have no boost.
+    assert all(doc.get("boost", 1) > 1 for doc in index["docs"] if doc["location"].startswith(SEND_PAGE))
+    assert "boost" not in docs["reference/models/message-status/"]
+    assert index["config"]["separator"] == SEPARATOR
+    for doc in index["docs"]:
+        for text in RUN_TOGETHER:
+            assert text not in doc["title"] + doc["text"], (doc["location"], text)
+
+
+SEND_PAGE = "reference/messages/send-message/"
+
+
+def _search(page: Any, query: str) -> list[tuple[str, str]]:
+    """Type ``query`` into Material's search box: each result's page and what it shows."""
+    page.fill(".md-search__input", "")
+    page.type(".md-search__input", query)
+    # Material says how many documents match (or that none does) once results are in.
+    page.wait_for_function(
+        "q => document.querySelector('.md-search__input').value === q"
+        " && /matching/i.test(document.querySelector('.md-search-result__meta').textContent)",
+        arg=query,
+    )
+    page.wait_for_timeout(300)  # the last keystroke's results replace the ones before
+    return page.eval_on_selector_all(
+        ".md-search-result__item > .md-search-result__link:first-child",
+        "links => links.map(a => [new URL(a.href).pathname, a.innerText.replace(/\\s+/g, ' ').trim()])",
+    )
+
+
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("send message", SEND_PAGE),
+        ("/messages/{id}", "reference/messages/get-message/"),
+        ("messages id", "reference/messages/get-message/"),
+        ("/messages/{message_id}", "reference/messages/get-message/"),
+        ("sendMessage", SEND_PAGE),
+        ("MessageStatus", "reference/models/message-status/"),
+    ],
+)
+def test_typing_in_the_search_box_finds_the_operation_first(built, chromium, query: str, first: str) -> None:
+    with serve_directory(built("demo")) as base:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{base}/")
+        page.click(".md-search__input")  # opens the search dialog
+        results = _search(page, query)
+        context.close()
+    assert results and results[0][0] == f"/{first}", results[:3]
+
+
+def test_a_result_shows_the_operations_method_and_path(built, chromium) -> None:
+    with serve_directory(built("demo")) as base:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{base}/")
+        page.click(".md-search__input")  # opens the search dialog
+        results = _search(page, "send message")
+        context.close()
+    path, shown = results[0]
+    assert path == f"/{SEND_PAGE}"
+    assert shown.startswith("Send a message POST /messages Queues an SMS or MMS for delivery."), shown
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_dialog_is_named_and_accessible_with_results_open(built, chromium, scheme: str) -> None:
+    axe = axe_source()
+    with serve_directory(built("demo")) as base:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+        page = context.new_page()
+        page.goto(f"{base}/reference/")
+        page.click(".md-search__input")  # opens the search dialog
+        assert _search(page, "message")
+        name = page.eval_on_selector(".md-search[role='dialog']", "d => d.getAttribute('aria-label') || ''")
+        assert name.strip()
+        problems = serious_violations(page, axe)
+        context.close()
+    assert problems == []
 
 
 def material_sections(html: str) -> list[tuple[Any, ...]] | str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from ...plan.paths import CASE_STUDY_SOURCES, HOME_PAGE
 from ...plan.reference import NavSection, PlannedPage
 from ...render.html import TocEntry
 from ...render.page import RenderedPage
+from .search import search_boost
 
 
 class GeneratedPage(Page):
@@ -58,6 +60,7 @@ class GeneratedPage(Page):
 
     def __init__(self, generated: RenderedPage, file: File, config: MkDocsConfig) -> None:
         self._generated = generated
+        self._meta: MutableMapping[str, Any] = {}
         self._content: str | None = None
         self._lent: str | None = None  # the HTML last read, until the content is next set
         self._unread = False
@@ -94,6 +97,23 @@ class GeneratedPage(Page):
         self._content = None if value is self._lent else value
         self._lent = None
         self._unread = False
+
+    # An operation's page weighs more in search (Material's documented ``search.boost``
+    # front matter, see search.search_boost): whatever meta the page is given (the
+    # speed-ups give a placeholder's), it holds the page's search options.
+    @property
+    def meta(self) -> MutableMapping[str, Any]:
+        return self._meta
+
+    @meta.setter
+    def meta(self, value: MutableMapping[str, Any]) -> None:
+        if self._generated.kind == "operation":
+            value["search"] = _SearchOptions(self)
+        self._meta = value
+
+    def search_boost(self) -> float | None:
+        """The page's search boost, from what search reads of it (its content then)."""
+        return search_boost(self.content or "")
 
     @property
     def digest(self) -> str | None:
@@ -141,6 +161,30 @@ class GeneratedPage(Page):
 
 
 _ANCHOR_ID = re.compile(r'\bid="([^"]+)"')
+
+
+class _SearchOptions(Mapping[str, float]):
+    """An operation page's ``search`` front matter: ``boost``, worked out from what
+    search reads of the page when search first asks for it (none when it is no
+    operation's page after all)."""
+
+    def __init__(self, page: GeneratedPage) -> None:
+        self._page = page
+        self._boost: float | None = None
+
+    def _options(self) -> dict[str, float]:
+        if self._boost is None:
+            self._boost = self._page.search_boost() or 1.0
+        return {"boost": self._boost}
+
+    def __getitem__(self, key: str) -> float:
+        return self._options()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._options())
+
+    def __len__(self) -> int:
+        return 1
 
 
 class PortalSection(Section):
@@ -273,6 +317,11 @@ def add_generated_files(files: Files, config: MkDocsConfig, site: Site, content_
     ):
         files.append(File.generated(config, path, content=schema_text(name)))
     for path, extra in site.extra_files:
+        # openapi.json, pricing.json...: a hand-written file at the same place would be
+        # replaced without a word.
+        if files.get_file_from_path(path) is not None and not path.startswith(f"{CASE_STUDY_SOURCES}/"):
+            hint = f"rename or remove {content_dir}/{path}: portal publishes it"
+            raise PortalError(f"{path} is written twice: by hand and generated", None, hint)
         files.append(File.generated(config, path, content=extra))
     # Structured content (guides, pricing... as YAML) is input, not output; so is
     # everything beside the case studies: their logos are published sanitized, under

@@ -36,7 +36,7 @@ from ...engine.project import Project, build_warnings, load_project
 from ...errors import PortalError
 from ...plan.paths import HOME_PAGE
 from .pages import GeneratedPage, add_generated_files, portal_navigation, quickstarts
-from .search import search_text
+from .search import configure_search, search_text
 
 if TYPE_CHECKING:  # its import (asyncio, a server) is for `serve` alone
     from mkdocs.livereload import LiveReloadServer
@@ -177,7 +177,10 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         if self._quick is not None:
             self._quick.begin(config, self.make_config(config))
 
+    # Before search's own on_config, which reads its `separator` once (see configure_search).
+    @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        configure_search(config)
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)
         if JS_PATH not in config.extra_javascript:
