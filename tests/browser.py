@@ -62,14 +62,17 @@ def serious_violations(page, axe: str) -> list[str]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Colours are judged at rest: the theme fades its header title while a page
         # scrolls, and a half-faded title is no colour a reader reads.
-        page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+        page.add_style_tag(
+            content="*, *::before, *::after { transition: none !important; animation: none !important; }"
+        )
         page.add_script_tag(content=axe)
     found = page.evaluate(
         """async () => {
           const result = await axe.run(document, {resultTypes: ['violations']});
           return result.violations
             .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .flatMap(v => v.nodes.map(n => `${v.id}: ${n.target.join(' ')}: ${(n.failureSummary || '').split('\\n')[1] || ''}`));
+            .flatMap(v => v.nodes.map(n =>
+              `${v.id}: ${n.target.join(' ')}: ${(n.failureSummary || '').split('\\n')[1] || ''}`));
         }"""
     )
     return list(found)

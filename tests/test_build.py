@@ -39,7 +39,10 @@ def test_petstore_reference_pages(built) -> None:
     assert '<a href="pets/">pets</a>' in landing
 
     listing = article(page(site, "reference/pets/list-pets/index.html"))
-    assert '<span class="portal-method portal-method--get">GET</span> <code class="portal-url" id="endpoint-url">' in listing
+    assert (
+        '<span class="portal-method portal-method--get">GET</span> <code class="portal-url" id="endpoint-url">'
+        in listing
+    )
     assert text(listing).count("https://api.petstore.example/v1/pets") >= 1  # the full URL, server and path
     assert '<span class="portal-path">/pets</span>' in listing
     assert 'id="param-query-limit"' in listing and 'id="param-header-x-trace-id"' in listing
@@ -80,9 +83,13 @@ def test_authentication_page_covers_every_scheme(built) -> None:
     # What to send, with the variables the snippets read (API_KEY, API_USERNAME...), and
     # a real operation that accepts the scheme, in every language; never the bare base URL.
     assert "X-API-Key: $API_KEY" in visible and "?api_key=$API_KEY" in visible
-    assert "Cookie: SESSION=$API_KEY" in visible and "Authorization: Basic base64($API_USERNAME:$API_PASSWORD)" in visible
+    assert (
+        "Cookie: SESSION=$API_KEY" in visible and "Authorization: Basic base64($API_USERNAME:$API_PASSWORD)" in visible
+    )
     assert "Authorization: Bearer $API_TOKEN" in visible and "Bearer token (JWT)" in visible
-    assert "curl --fail-with-body -sS 'https://api.petstore.example/v1/pets' \\\n  -H \"X-API-Key: ${API_KEY}\"" in visible
+    assert (
+        "curl --fail-with-body -sS 'https://api.petstore.example/v1/pets' \\\n  -H \"X-API-Key: ${API_KEY}\"" in visible
+    )
     assert '-u "$API_USERNAME:$API_PASSWORD"' in visible and "which it needs together with Your secret key" in visible
     assert "https://api.petstore.example/v1 \\" not in visible
     assert "https://auth.petstore.example/authorize" in auth and "read:pets" in auth

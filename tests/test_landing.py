@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 import yaml
 from browser import SCREENSHOTS, axe_source, serious_violations, serve_directory, sideways_overflow
-from conftest import run_portal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
+from conftest import run_portal
 from portal_gen.load.bundle import bundled_files, yaml_text
 from portal_gen.load.sources import parse_text
 from portal_gen.load.spec import load_spec

@@ -200,7 +200,8 @@ def test_every_control_is_reached_by_keyboard_with_a_visible_focus(built, chromi
               const name = el => el.tagName + ' ' + (el.getAttribute('href') || el.textContent.trim().slice(0, 40));
               return [controls.filter(el => !el.dataset.seen).map(name),
                       [...document.querySelectorAll('[data-seen="invisible"]')].map(name),
-                      [...document.querySelectorAll('.md-content .tabbed-set')].filter(set => !set.querySelector('input[data-seen]')).length];
+                      [...document.querySelectorAll('.md-content .tabbed-set')]
+                        .filter(set => !set.querySelector('input[data-seen]')).length];
             }"""
         )
         assert missed == [] and invisible == [] and strips == 0

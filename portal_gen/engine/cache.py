@@ -111,7 +111,7 @@ class PageCache:
         self.used.add(key)
         if self.directory is None:
             return page
-        html = page.html
+        html = str(page.html)  # plain text: a Markup would escape the record joined to it
         toc = [[entry.level, entry.id, entry.title] for entry in page.toc]
         encoded = html.encode("utf-8", errors="surrogatepass")
         html_digest = hashlib.sha256(encoded).hexdigest()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import http
 import posixpath
-from dataclasses import replace
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import jinja2
@@ -129,7 +129,7 @@ class ReferenceRenderer:
             context["model"] = self.api.schemas[page.key]
         # The page descriptions' headings become sections with ids no other element of
         # the page has (see .markdown.anchor_sections).
-        body = anchor_sections(template.render(context)).strip() + "\n"
+        body = str(anchor_sections(template.render(context))).strip() + "\n"  # plain text, not Markup
         return RenderedPage(page.path, page.title, body, extract_toc(body), page.kind, page.in_nav)
 
     # -- the helpers templates see ----------------------------------------------------
@@ -197,7 +197,9 @@ class ReferenceRenderer:
             """The example column's responses: one tab per status, with its example."""
             tabs = []
             for response in op.responses:
-                code = next((found[0][2] for media in response.content if (found := self._examples(media, "response"))), None)
+                code = next(
+                    (found[0][2] for media in response.content if (found := self._examples(media, "response"))), None
+                )
                 head = f"<code>{escape(response.status)}</code> {escape(status_phrase(response.status))}"
                 if response.description:
                     head += f": {render_inline(first_line(response.description))}"
@@ -245,7 +247,10 @@ class ReferenceRenderer:
                 return None
             if not request.credentials:  # mutual TLS: nothing a snippet carries
                 return None
-            tabs = [(s, _highlight_snippet(s)) for s in (self.snippets.render(alone, lang, request) for lang in self.snippets.languages)]
+            tabs = [
+                (s, _highlight_snippet(s))
+                for s in (self.snippets.render(alone, lang, request) for lang in self.snippets.languages)
+            ]
             together = [self.api.security_scheme(name) for name, _scopes in alternative.schemes if name != scheme.name]
             return {"op": op, "url": op_url(op), "tabs": tabs, "with": [s for s in together if s is not None]}
 
