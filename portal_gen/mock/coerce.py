@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..model.api import UNSET, Schema
+from ..model.api import UNSET, Schema, json_type
 
 _INTEGER = re.compile(r"^-?\d+$")
 _NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
@@ -167,18 +167,8 @@ def _scalar_types(schema: Schema, schemas: Mapping[str, Schema], depth: int) -> 
                 found = _scalar_types(target, schemas, depth + 1)
                 types |= found or {"string"}  # an alternative of any type takes text
     if schema.const is not UNSET and not types and not isinstance(schema.const, str):
-        types.add(_json_type(schema.const))
+        types.add(json_type(schema.const))
     return types
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "string"
 
 
 def _as_text(value: Any) -> str:

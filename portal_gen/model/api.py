@@ -324,3 +324,19 @@ class Api:
             if scheme.name == name:
                 return scheme
         return None
+
+
+def json_type(value: Any) -> str:
+    """The JSON Schema type of a Python value read from JSON or YAML (``true`` is a
+    boolean, not an integer)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, (list, tuple)) else "object"

@@ -19,7 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..model.api import UNSET, Schema
+from ..model.api import UNSET, Schema, json_type
 from .markdown import render_inline, render_markdown
 
 # A page should stay readable and small: past this many rendered properties the
@@ -115,7 +115,7 @@ class SchemaTree:
             parts = ["object"]
         elif schema.enum is not None or schema.const is not UNSET:
             values = schema.enum if schema.enum is not None else (schema.const,)
-            parts = list(dict.fromkeys(_json_type(v) for v in values if v is not None)) or ["null"]
+            parts = list(dict.fromkeys(json_type(v) for v in values if v is not None)) or ["null"]
             if parts == ["null"]:
                 return "null"
         else:
@@ -329,18 +329,6 @@ def _simple(schema: Schema) -> bool:
     if "object" in schema.types:
         return False
     return schema.items is None or _simple(schema.items)
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 _FACT_LABELS = {
