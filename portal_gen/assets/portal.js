@@ -36,9 +36,24 @@
     });
   }
 
+  // A code block that scrolls must be reachable by keyboard to be scrolled (WCAG
+  // 2.1.1). The theme makes sideways-scrolling blocks focusable; the example column
+  // caps their height too, so a tall response scrolls down: make those focusable too.
+  function focusableScrollers() {
+    // Blocks in a hidden tab measure nothing until shown: in the example column every
+    // block is focusable; elsewhere, those that scroll.
+    document.querySelectorAll(".md-typeset pre > code:not([tabindex])").forEach(function (code) {
+      var capped = code.closest(".portal-operation__example");
+      if (capped || code.scrollHeight > code.clientHeight + 1 || code.scrollWidth > code.clientWidth + 1) {
+        code.setAttribute("tabindex", "0");
+      }
+    });
+  }
+
   function ready() {
     nameDialogs();
     copyButtons();
+    focusableScrollers();
   }
 
   // Material's instant navigation swaps pages without a load event: follow it too.
