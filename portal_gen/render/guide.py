@@ -257,7 +257,8 @@ def _credential_variables(requests: tuple[HttpRequest | None, ...]) -> list[tupl
     found: dict[str, str] = {}
     for request in requests:
         for credential in request.credentials if request else ():
-            roles = ("user name", "password") if credential.kind == "basic" else ("secret",)
+            # Said as a reader knows it, not by the spec's scheme key ("bearerAuth").
+            roles = {"basic": ("user name", "password"), "bearer": ("API token",)}.get(credential.kind, ("API key",))
             for name, role in zip(credential.env, roles, strict=False):
-                found.setdefault(name, f"{credential.scheme} {role}")
+                found.setdefault(name, role)
     return list(found.items())
