@@ -170,8 +170,16 @@ class ReferenceRenderer:
         def type_of(value: Schema | None) -> Markup:
             return Markup(tree.type_html(value)) if value is not None else Markup("")
 
+        # A media type's examples, highlighted once for the page: the example column,
+        # the reference beside it and the check of what it already shows all ask.
+        found_examples: dict[tuple[int, str], list[tuple[str, str | None, Markup]]] = {}
+
         def examples(media: MediaType, direction: str = "response") -> list[tuple[str, str | None, Markup]]:
-            return self._examples(media, direction)
+            key = (id(media), direction)
+            found = found_examples.get(key)
+            if found is None:
+                found = found_examples[key] = self._examples(media, direction)
+            return found
 
         made: dict[str, list[tuple[Snippet, Markup]]] = {}  # this page's, by operation
 
@@ -187,7 +195,7 @@ class ReferenceRenderer:
             for response in op.responses:
                 if response.status.startswith("2"):
                     for media in response.content:
-                        found = self._examples(media, "response")
+                        found = examples(media)
                         if found:
                             return response.status, found[0][2]
                     return response.status, None
@@ -197,9 +205,7 @@ class ReferenceRenderer:
             """The example column's responses: one tab per status, with its example."""
             tabs = []
             for response in op.responses:
-                code = next(
-                    (found[0][2] for media in response.content if (found := self._examples(media, "response"))), None
-                )
+                code = next((found[0][2] for media in response.content if (found := examples(media))), None)
                 head = f"<code>{escape(response.status)}</code> {escape(status_phrase(response.status))}"
                 if response.description:
                     head += f": {render_inline(first_line(response.description))}"
@@ -261,7 +267,8 @@ class ReferenceRenderer:
             return env_names(scheme, self.snippets.settings)
 
         def beside_request(op: Operation) -> tuple[str, Markup | None] | None:
-            """What ``try_it`` shows beside the request: its response, if it shows one."""
+            """The response the example column shows first, if it shows one (the
+            reference then points to it instead of repeating it)."""
             return response_example(op) if snippets(op) else None
 
         def param_example(param: Parameter) -> Any:
