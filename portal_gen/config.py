@@ -59,9 +59,21 @@ class PortalConfig:
     # Speed-ups that reach into other libraries' internals (portal_gen/accel): the site
     # is the same without them; PORTAL_ACCEL=0 in the environment turns them off too.
     accel: bool = True
+    # llms.txt, llms-full.txt and the Markdown twin of every page (see render/twin.py):
+    # `false` publishes none; {full: false} leaves out llms-full.txt; {sections:
+    # {Title: [page.md, ...]}} lists the author's own pages under sections of theirs.
+    llms_txt: Any = True
     directory_urls: bool = True
     site_name: str = ""
+    site_url: str = ""
     config_file: str = "mkdocs.yml"
+
+    @property
+    def twins(self) -> bool:
+        """Whether pages have Markdown twins (and the site an ``llms.txt``)."""
+        return self.llms_txt is not False and not (
+            isinstance(self.llms_txt, Mapping) and self.llms_txt.get("enabled") is False
+        )
 
     @property
     def max_bytes(self) -> int:

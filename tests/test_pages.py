@@ -188,7 +188,8 @@ def test_every_control_is_reached_by_keyboard_with_a_visible_focus(built, chromi
                    || s.boxShadow !== 'none') ? 'visible' : 'invisible';
                })"""
         )
-        page.locator(".md-content h1").click()  # start inside the content
+        # Start at the content's first control (the "Copy page" button, above the title).
+        page.evaluate("document.querySelector('.md-content :is(a[href], button:not([hidden]), summary)').focus()")
         for _ in range(400):
             page.keyboard.press("Tab")
             if not page.evaluate("!!(document.activeElement && document.activeElement.closest('.md-content'))"):

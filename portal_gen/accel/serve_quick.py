@@ -271,6 +271,7 @@ class QuickRebuilds:
         if search is not None and changed_pages_:
             search.on_post_build(config=config)
         self._plugin.site = site
+        self._plugin.publish_twins(config, only={page.path for page in changed_pages_})
         self._last = dataclasses.replace(last, site=site, inputs=now)
         self._report_validation(project)
         log.info(

@@ -50,9 +50,116 @@
     });
   }
 
+  // "Copy page": the page's Markdown twin (the same page for a program or an AI
+  // assistant) to the clipboard, and a menu to open it or the site's llms.txt. The
+  // placeholder carries the addresses (portal writes it on every page with a twin).
+  var menus = 0;
+  function pageActions() {
+    document.querySelectorAll(".portal-page-actions[data-portal-twin]").forEach(function (box) {
+      if (box.dataset.portalReady) return;
+      box.dataset.portalReady = "1";
+      var twin = box.getAttribute("data-portal-twin");
+      var llms = box.getAttribute("data-portal-llms");
+      var id = "portal-page-menu-" + ++menus;
+      var status = element("span", { class: "portal-page-actions__status", role: "status" });
+      var copy = element("button", { type: "button", class: "portal-page-actions__copy" }, "Copy page");
+      var more = element("button", {
+        type: "button",
+        class: "portal-page-actions__more",
+        "aria-expanded": "false",
+        "aria-controls": id,
+        "aria-label": "More ways to read this page",
+      });
+      var menu = element("ul", { id: id, class: "portal-page-actions__menu", hidden: "" });
+      var items = [[twin, "View as Markdown", "text/markdown"]];
+      if (llms) items.push([llms, "llms.txt: this site for AI assistants", "text/plain"]);
+      items.forEach(function (item) {
+        var link = element("a", { href: item[0], type: item[2], class: "portal-plain-link" }, item[1]);
+        var entry = element("li", {});
+        entry.appendChild(link);
+        menu.appendChild(entry);
+      });
+      copy.hidden = !(navigator.clipboard && window.isSecureContext);
+      [copy, more, menu, status].forEach(function (part) {
+        box.appendChild(part);
+      });
+
+      function show(open) {
+        menu.hidden = !open;
+        more.setAttribute("aria-expanded", open ? "true" : "false");
+      }
+      more.addEventListener("click", function () {
+        show(menu.hidden);
+        if (!menu.hidden) menu.querySelector("a").focus();
+      });
+      box.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && !menu.hidden) {
+          show(false);
+          more.focus();
+        }
+      });
+      document.addEventListener("click", function (event) {
+        if (!box.contains(event.target)) show(false);
+      });
+      copy.addEventListener("click", function () {
+        status.textContent = "";
+        copyText(twin).then(
+          function () {
+            status.textContent = "Copied";
+            copy.classList.add("portal-copy--done");
+            setTimeout(function () {
+              status.textContent = "";
+              copy.classList.remove("portal-copy--done");
+            }, 2000);
+          },
+          function () {
+            // Opened from the disk (file://) a page cannot read its twin: offer it instead.
+            status.textContent = "Could not copy: open the Markdown from the menu";
+            show(true);
+          }
+        );
+      });
+    });
+  }
+
+  function fetchText(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.text();
+    });
+  }
+
+  // The clipboard is written while the click still counts as the reader's: with a
+  // ClipboardItem the text may arrive after (the twin is fetched); else fetch first.
+  function copyText(url) {
+    if (window.ClipboardItem && navigator.clipboard.write) {
+      var blob = fetchText(url).then(function (text) {
+        return new Blob([text], { type: "text/plain" });
+      });
+      return navigator.clipboard.write([new ClipboardItem({ "text/plain": blob })]).catch(function () {
+        return fetchText(url).then(function (text) {
+          return navigator.clipboard.writeText(text);
+        });
+      });
+    }
+    return fetchText(url).then(function (text) {
+      return navigator.clipboard.writeText(text);
+    });
+  }
+
+  function element(name, attributes, text) {
+    var node = document.createElement(name);
+    Object.keys(attributes).forEach(function (key) {
+      node.setAttribute(key, attributes[key]);
+    });
+    if (text) node.textContent = text;
+    return node;
+  }
+
   function ready() {
     nameDialogs();
     copyButtons();
+    pageActions();
     focusableScrollers();
   }
 

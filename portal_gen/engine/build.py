@@ -9,6 +9,7 @@ plugin, the CLI) call :func:`portal_gen.engine.project.load_project` and
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -36,6 +37,7 @@ from ..render.home import render_home
 from ..render.page import RenderedPage
 from ..render.pricing import PRICING_JS, PRICING_JSON, render_pricing
 from ..render.reference import ReferenceRenderer, make_environment
+from ..render.twin import actions_html
 from ..snippets import Snippets, snippet_environment
 from .cache import PageCache
 from .keys import SpecDigests, code_digest, config_digest, digest, folder_digest, pointer_of
@@ -122,7 +124,9 @@ def generate_site(
     jobs += [(p.path, functools.partial(renderer.render, p)) for p in plan.pages]
     studies = project.case_studies
     if studies:
-        jobs.append((CASE_STUDY_INDEX, functools.partial(render_case_study_index, studies, env, config)))
+        jobs.append(
+            (CASE_STUDY_INDEX, functools.partial(render_case_study_index, studies, env, config, api=project.api))
+        )
         jobs += [
             (s.page, functools.partial(render_case_study, s, studies, env, config, plan, project.api, project.guides))
             for s in studies
@@ -155,7 +159,7 @@ def generate_site(
             cache.keep_spec_refs(spec.learnt())
     # A live preview's last build: its pages of unchanged keys, without reading the cache.
     known = {previous.keys[p.path]: p for p in previous.pages if p.path in previous.keys} if previous else {}
-    helper = _HelperRenders.start(jobs, keys, cache) if cache is not None and share else None
+    helper = _HelperRenders.start(jobs, keys, cache, config) if cache is not None and share else None
     found: list[RenderedPage | None] = []
     total = len(jobs)
     try:
@@ -194,7 +198,7 @@ def generate_site(
     if studies:
         extra_files.append((FILTER_JS, read_asset("case-studies.js")))
     if project.pricing is not None:
-        page = render_pricing(project.pricing, env, config, plan)
+        page = with_actions(render_pricing(project.pricing, env, config, plan, api=project.api), config)
         pages.append(page)
         top_pages = (top_page("pricing", page.path, page.title),)
         data = json.dumps(pricing_data(project.pricing), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -205,7 +209,7 @@ def generate_site(
 def _render(render: Callable[[], RenderedPage], path: str, config: PortalConfig) -> RenderedPage:
     """``render()``, with template errors as :class:`PortalError`."""
     try:
-        return render()
+        return with_actions(render(), config)
     except jinja2.TemplateSyntaxError as exc:
         where = display_path(exc.filename, config.project_dir) if exc.filename else exc.name or "template"
         raise PortalError(
@@ -219,6 +223,13 @@ def _render(render: Callable[[], RenderedPage], path: str, config: PortalConfig)
             None,
             "a template in site_templates/ uses a name the page does not provide",
         ) from None
+
+
+def with_actions(page: RenderedPage, config: PortalConfig) -> RenderedPage:
+    """``page`` with its "Copy page" button, if it has a Markdown twin to copy."""
+    if page.twin is None:
+        return page
+    return dataclasses.replace(page, body=actions_html(page.path, config.directory_urls) + page.html)
 
 
 class _HelperRenders:
@@ -235,7 +246,11 @@ class _HelperRenders:
 
     @classmethod
     def start(
-        cls, jobs: list[tuple[str, Callable[[], RenderedPage]]], keys: dict[str, str], cache: PageCache
+        cls,
+        jobs: list[tuple[str, Callable[[], RenderedPage]]],
+        keys: dict[str, str],
+        cache: PageCache,
+        config: PortalConfig,
     ) -> _HelperRenders | None:
         if cache.directory is None or not can_share():
             return None
@@ -245,7 +260,7 @@ class _HelperRenders:
 
         def run(number: int) -> None:
             path, render = jobs[cold[number]]
-            cache.put(keys[path], render())  # a failure is rendered again by the parent
+            cache.put(keys[path], with_actions(render(), config))  # a failure is rendered again by the parent
 
         share = JobShare(run, len(cold))
         share.start()

@@ -66,11 +66,21 @@ def file_facts(found: os.stat_result) -> list[int]:
     return [found.st_size, found.st_mtime_ns, found.st_ino, found.st_mode, found.st_uid, found.st_gid]
 
 
-def _read_body(path: Path) -> str:
-    """The HTML of a page kept by :meth:`PageCache.put`: all but the first line."""
-    with open(path, encoding="utf-8", errors="surrogatepass", newline="") as entry:
+def _read_body(path: Path, size: int | None = None) -> str:
+    """The HTML of a page kept by :meth:`PageCache.put`: the ``size`` bytes after the
+    first line (all of the rest without a twin)."""
+    with open(path, "rb") as entry:
         entry.readline()
-        return entry.read()
+        data = entry.read() if size is None else entry.read(size)
+    return data.decode("utf-8", errors="surrogatepass")
+
+
+def _read_twin(path: Path, skip: int) -> str:
+    """The Markdown twin of a page kept by :meth:`PageCache.put`: what follows its HTML."""
+    with open(path, "rb") as entry:
+        entry.readline()
+        entry.seek(skip, os.SEEK_CUR)
+        return entry.read().decode("utf-8", errors="surrogatepass")
 
 
 class PageCache:
@@ -92,12 +102,14 @@ class PageCache:
         try:
             with open(path, "rb") as entry:
                 data = json.loads(entry.readline())
-                if os.fstat(entry.fileno()).st_size - entry.tell() != data["bytes"]:
+                twin_bytes = data.get("twin_bytes")
+                if os.fstat(entry.fileno()).st_size - entry.tell() != data["bytes"] + (twin_bytes or 0):
                     return None  # cut short (a crash before the disk had it all)
             toc = tuple(TocEntry(level, anchor, title) for level, anchor, title in data["toc"])
             kind, in_nav, html_digest, size = data["kind"], data["in_nav"], data["digest"], data["size"]
-            body = functools.partial(_read_body, path)
-            return RenderedPage(data["path"], data["title"], body, toc, kind, in_nav, html_digest, size)
+            body = functools.partial(_read_body, path, data["bytes"])
+            twin = None if twin_bytes is None else functools.partial(_read_twin, path, data["bytes"])
+            return RenderedPage(data["path"], data["title"], body, toc, kind, in_nav, html_digest, size, twin)
         except (OSError, KeyError, TypeError, ValueError):  # missing, or not what this code writes
             return None
 
@@ -115,8 +127,11 @@ class PageCache:
         toc = [[entry.level, entry.id, entry.title] for entry in page.toc]
         encoded = html.encode("utf-8", errors="surrogatepass")
         html_digest = hashlib.sha256(encoded).hexdigest()
+        twin = page.markdown
+        twin_encoded = twin.encode("utf-8", errors="surrogatepass") if twin is not None else None
         record = {
             "bytes": len(encoded),
+            "twin_bytes": len(twin_encoded) if twin_encoded is not None else None,
             "path": page.path,
             "title": page.title,
             "toc": toc,
@@ -126,11 +141,15 @@ class PageCache:
             "size": len(html),
         }
         # One file: the record on the first line (JSON escapes every newline), the HTML
-        # after it. A file per page, not two: on a big API each file created costs a
-        # cold build a fraction of a millisecond of kernel time, thousands of times.
-        self._write("pages", key, json.dumps(record, ensure_ascii=False) + "\n" + html, suffix=".page")
-        body = functools.partial(_read_body, self._page_path(key))
-        return dataclasses.replace(page, body=body, digest=html_digest, size=len(html))
+        # after it, then the Markdown twin. A file per page, not two or three: on a big
+        # API each file created costs a cold build a fraction of a millisecond of kernel
+        # time, thousands of times.
+        head = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", errors="surrogatepass")
+        self._write("pages", key, b"".join((head, encoded, twin_encoded or b"")), suffix=".page")
+        path = self._page_path(key)
+        body = functools.partial(_read_body, path, len(encoded))
+        read_twin = None if twin_encoded is None else functools.partial(_read_twin, path, len(encoded))
+        return dataclasses.replace(page, body=body, digest=html_digest, size=len(html), twin=read_twin)
 
     def _page_path(self, key: str) -> Path:
         assert self.directory is not None

@@ -146,7 +146,7 @@ def check_project(
 
 
 def _link_problems(project: Project, site_dir: Path, options: CheckOptions) -> list[Diagnostic]:
-    site = SitePages.read(site_dir)
+    site = SitePages.read(site_dir, project.config.site_url)
     source_of = page_sources(project)
     problems = check_internal(site, source_of)
     if options.external:
@@ -173,7 +173,7 @@ def page_sources(project: Project) -> Callable[[str], tuple[str, str | None]]:
         return texts[display]
 
     def source_of(page: str) -> tuple[str, str | None]:
-        stem = page.removesuffix(".html")
+        stem = page.removesuffix(".html").removesuffix(".md")  # a page, or its Markdown twin
         if config.directory_urls:
             stem = stem.removesuffix("index").rstrip("/")
             candidates = [f"{stem}.md", f"{stem}/index.md", f"{stem}/README.md"] if stem else ["index.md", "README.md"]

@@ -1,7 +1,9 @@
 """Links and anchors in a built site: every internal link and ``#fragment`` must resolve.
 
 Reads the HTML the site generator wrote (generated pages included), so it checks what
-readers click, whatever produced it. External links are checked only on request
+readers click, whatever produced it; and the Markdown twins and ``llms.txt`` programs
+read (:mod:`portal_gen.render.twin`), whose links are absolute: to the ``site_url``, or
+to the site's root. External links are checked only on request
 (:func:`check_external`): concurrently, with timeouts, retries and a cache file, since
 CI is often offline.
 """
@@ -20,6 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..errors import Diagnostic, Location
+from ..render.twin import TwinLinks
 
 _HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"', re.I)
 _ID = re.compile(r'\s(?:id|name)="([^"]+)"')
@@ -43,7 +46,8 @@ class SitePages:
     links: list[Link]
 
     @classmethod
-    def read(cls, root: Path) -> SitePages:
+    def read(cls, root: Path, site_url: str = "") -> SitePages:
+        """The site's pages; ``site_url`` (mkdocs.yml's) is where twins' links point."""
         ids: dict[str, set[str]] = {}
         links: list[Link] = []
         for path in sorted(root.rglob("*.html")):
@@ -53,7 +57,64 @@ class SitePages:
             html = path.read_text(encoding="utf-8", errors="replace")
             ids[page] = set(_ID.findall(html))
             links.extend(Link(page, unescape(href)) for href in _HREF.findall(_content(html)))
+        base = TwinLinks.for_site(site_url, True)
+        for path in sorted((*root.rglob("*.md"), *(root / name for name in _PROGRAM_INDEXES))):
+            if path.is_file():
+                page = path.relative_to(root).as_posix()
+                text = path.read_text(encoding="utf-8", errors="replace")
+                # Their absolute links are portal's; a relative one is an author's link
+                # portal could not place, found broken on the HTML page already.
+                for href in markdown_links(text):
+                    found = _in_site(href, base)
+                    if found.startswith("/") or urlsplit(found).scheme:
+                        links.append(Link(page, found))
         return cls(root, ids, links)
+
+
+# llms-full.txt holds every twin again: its links are theirs.
+_PROGRAM_INDEXES = ("llms.txt",)
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_MD_LINK = re.compile(r"\]\(\s*(?:<([^>\n]*)>|((?:[^\s()]|\([^\s()]*\))+))")
+_AUTOLINK = re.compile(r"<((?:https?://|/)[^>\s]*)>")
+_REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?([^>\s]+)>?", re.M)
+
+
+def markdown_links(text: str) -> list[str]:
+    """The URLs of a Markdown document's links and images (inline, autolinks and
+    reference definitions), outside code blocks and code spans.
+
+    A scanner, not a parser: twins are portal's own Markdown (and authors' pages, whose
+    links portal rewrote), and a site's twins are tens of megabytes on a big API."""
+    found: list[str] = []
+    inside: str | None = None
+    kept: list[str] = []
+    for line in text.split("\n"):
+        fence = _FENCE.match(line)
+        if fence:
+            marker = fence.group(1)
+            if inside is None:
+                inside = marker
+            elif marker[0] == inside[0] and len(marker) >= len(inside) and not line.strip()[len(marker) :].strip():
+                inside = None
+            continue
+        if inside is None and not line.startswith("    "):
+            kept.append(_CODE_SPAN.sub("", line))
+    prose = "\n".join(kept)
+    found += [m.group(1) if m.group(1) is not None else m.group(2) for m in _MD_LINK.finditer(prose)]
+    found += _AUTOLINK.findall(prose)
+    found += _REFERENCE.findall(prose)
+    return found
+
+
+def _in_site(href: str, base: TwinLinks) -> str:
+    """A twin's absolute link as a link from the site's root (``/path``), if it points
+    into the site; as written otherwise (another site: an external link)."""
+    path = base.site_path(href)
+    if path is None:
+        return href
+    fragment = href.partition("#")[2]
+    return "/" + path + (f"#{fragment}" if fragment else "")
 
 
 def _content(html: str) -> str:

@@ -18,6 +18,8 @@ from ..plan.slugs import slugify
 from .html import extract_toc
 from .markdown import plain_title
 from .page import RenderedPage
+from .twin import twin_links
+from .twin_content import case_study_index_twin, case_study_twin
 
 FILTER_JS = "assets/portal/case-studies.js"
 FACETS = (("industry", "Industry"), ("use-case", "Use case"), ("stage", "Adoption stage"))
@@ -80,10 +82,11 @@ def _facets(studies: tuple[CaseStudy, ...]) -> list[tuple[str, str, list[tuple[s
 
 
 def render_case_study_index(
-    studies: tuple[CaseStudy, ...], env: jinja2.Environment, config: PortalConfig
+    studies: tuple[CaseStudy, ...], env: jinja2.Environment, config: PortalConfig, api: Api | None = None
 ) -> RenderedPage:
     """The index of every study, filterable by industry, use case and stage where that
-    narrows the list (see :func:`_facets`)."""
+    narrows the list (see :func:`_facets`); ``api`` names the API and its version in
+    the page's Markdown twin."""
     page = INDEX_PAGE
     context = {
         "studies": [
@@ -100,7 +103,12 @@ def render_case_study_index(
         "script_url": static_url(page, FILTER_JS, config.directory_urls),
     }
     body = env.get_template("case_studies/index.html").render(context).strip() + "\n"
-    return RenderedPage(page, "Case studies", body, extract_toc(body), "case-studies")
+    twin = (
+        case_study_index_twin(studies, api=api, fallback_title=config.site_name, links=twin_links(config))
+        if config.twins
+        else None
+    )
+    return RenderedPage(page, "Case studies", body, extract_toc(body), "case-studies", twin=twin)
 
 
 def render_case_study(
@@ -121,6 +129,7 @@ def render_case_study(
     operations = {op.key: op for op in api.operations}
     by_id = {g.id: g for g in guides}
     next_stage = _next_stage(study)
+    next_studies = [s for s in studies if next_stage and s.stage == next_stage[0]]
     context = {
         "study": study,
         "logo_url": _logo_url(page, study, config),
@@ -128,10 +137,21 @@ def render_case_study(
         "operations": [(operations[key], url(plan.operation_paths[key])) for key in study.operations],
         "guides": [(by_id[gid], url(by_id[gid].page)) for gid in study.guides],
         "next_stage": next_stage,
-        "next_studies": [(s, url(s.page)) for s in studies if next_stage and s.stage == next_stage[0]],
+        "next_studies": [(s, url(s.page)) for s in next_studies],
     }
     body = env.get_template("case_studies/study.html").render(context).strip() + "\n"
-    return RenderedPage(page, plain_title(study.company), body, extract_toc(body), "case-study")
+    twin = None
+    if config.twins:
+        twin = case_study_twin(
+            study,
+            api=api,
+            links=twin_links(config),
+            operations=[(operations[key], plan.operation_paths[key]) for key in study.operations],
+            guides=[by_id[gid] for gid in study.guides],
+            next_stage=next_stage,
+            next_studies=next_studies,
+        )
+    return RenderedPage(page, plain_title(study.company), body, extract_toc(body), "case-study", twin=twin)
 
 
 def _next_stage(study: CaseStudy) -> tuple[str, str] | None:

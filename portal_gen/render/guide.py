@@ -14,7 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..config import PortalConfig
-from ..gate.verify import first_call_cost, guide_requests, step_code
+from ..gate.verify import FirstCall, first_call_cost, guide_requests, step_code
 from ..model.api import UNSET
 from ..model.case_studies import CaseStudy
 from ..model.examples import example_for
@@ -29,6 +29,8 @@ from .case_studies import used_by_links
 from .html import extract_toc, highlight_once
 from .markdown import plain_title, render_markdown
 from .page import RenderedPage
+from .twin import twin_links
+from .twin_content import CodeBlock, guide_twin
 from .urls import relative_link, safe_url
 
 
@@ -114,6 +116,11 @@ class GuideRenderer:
             for lang in self.languages
         ]
         setup = _credential_variables(requests)
+        how_to_run = [
+            (Snippet(lang, LANGUAGES[lang].label, "", "", "guide"), render_markdown(LANGUAGES[lang].how_to_run))
+            for lang in self._languages_used(guide)
+            if LANGUAGES[lang].how_to_run
+        ]
         context = {
             "guide": guide,
             "api": api,
@@ -122,11 +129,7 @@ class GuideRenderer:
             "setup": setup,
             "setup_lines": _credential_lines(setup),
             "highlight": highlight_once,
-            "how_to_run": [
-                (Snippet(lang, LANGUAGES[lang].label, "", "", "guide"), render_markdown(LANGUAGES[lang].how_to_run))
-                for lang in self._languages_used(guide)
-                if LANGUAGES[lang].how_to_run
-            ],
+            "how_to_run": how_to_run,
             "costs": costs,
             "first_call": guide.first_call,
             "verified": self.verified.get(guide.id),
@@ -135,14 +138,46 @@ class GuideRenderer:
         }
         body = self.env.get_template("guides/guide.html").render(context).strip() + "\n"
         body = _MD_LINK.sub(lambda m: f'href="{_link(page, m.group(1), m.group(2), directory_urls)}"', body)
-        return RenderedPage(page, plain_title(guide.title), body, extract_toc(body), guide.kind)
+        twin = self._twin(guide, steps, costs, setup, how_to_run) if self.config.twins else None
+        return RenderedPage(page, plain_title(guide.title), body, extract_toc(body), guide.kind, twin=twin)
+
+    def _twin(
+        self,
+        guide: Guide,
+        steps: list[dict[str, Any]],
+        costs: list[tuple[str, str, FirstCall]],
+        setup: list[tuple[str, str]],
+        how_to_run: list[tuple[Snippet, Markup]],
+    ) -> str:
+        """The guide's Markdown twin, from what its page shows (see :mod:`.twin_content`)."""
+        verified = self.verified.get(guide.id)
+        ran = {
+            lang: measured_time(record.get("seconds")) if isinstance(record, Mapping) else ""
+            for lang, record in (verified.languages.items() if verified else ())
+        }
+        return guide_twin(
+            guide,
+            steps,
+            api=self.snippets.api,
+            links=twin_links(self.config),
+            operation_paths=self.plan.operation_paths,
+            guides=self.by_id,
+            costs=costs,
+            ran=ran,
+            verified=(verified.date, verified.spec_version) if verified else None,
+            setup_lines=_credential_lines(setup),
+            how_to_run=[(tab.label, LANGUAGES[tab.language].how_to_run) for tab, _ in how_to_run],
+            used_by=self.used_by.get(guide.id, ()),
+        )
 
     def step_view(self, step: Step, request: HttpRequest | None, url: Any, *, keep: bool = True) -> dict[str, Any]:
         """What a template shows of one step: its code tabs (each with the lines that
         keep the step's captures, unless ``keep`` is false: the home page shows the call
-        alone), the operation it calls (with a link made by ``url``) and the output a
-        reader should see."""
+        alone), the same code as text for the page's Markdown twin (``code``), the
+        operation it calls (with a link made by ``url``) and the output a reader should
+        see."""
         tabs: list[tuple[Snippet, Markup]] = []
+        blocks: list[CodeBlock] = []  # the same code, for the page's Markdown twin
         operation = None
         if step.call is not None:
             op = self.snippets.api.operation(step.call.operation)
@@ -163,9 +198,11 @@ class GuideRenderer:
                     '{}<p class="portal-step__keep">Run it, keeping the output in <code>{}</code>:</p>{}'
                 ).format(html, "response.json", highlight_once(kept.run, "bash"))
             tabs.append((Snippet(lang, label, lexer, kept.code, "guide"), html))
+            blocks.append(CodeBlock(label, lexer, kept.code, kept.run))
         return {
             "step": step,
             "tabs": tabs,
+            "code": blocks,
             "operation": operation,
             "captures": step.captures,
             "expected": self._expected_output(step),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 import jinja2
 
@@ -23,6 +24,8 @@ from .case_studies import logo_url
 from .guide import GuideRenderer, Verified
 from .html import extract_toc
 from .page import RenderedPage
+from .twin import twin_links
+from .twin_content import FirstCallShown, home_twin
 from .urls import relative_link, safe_url
 
 # A URL with a scheme, or a network-path one (//host; browsers read \\ as //).
@@ -71,6 +74,7 @@ def render_home(
     by_id = {s.id: s for s in studies}
     featured = [(by_id[i], url(by_id[i].page)) for i in home.featured if i in by_id]
     links = home.links if home.links is not None else _default_links(guide, plan, studies, pricing)
+    languages = [(LANGUAGES[lang].label, LANGUAGES[lang].uses) for lang in snippets.languages if lang in LANGUAGES]
     context = {
         "home": home,
         "api": api,
@@ -79,9 +83,7 @@ def render_home(
         "first": first,
         "ttfc": ttfc,
         "reference_url": url(plan.pages[0].path),
-        "languages": [
-            (LANGUAGES[lang].label, LANGUAGES[lang].uses) for lang in snippets.languages if lang in LANGUAGES
-        ],
+        "languages": languages,
         "featured": featured,
         "logo_url": logo_url(page, config),
         "case_studies_url": url(INDEX_PAGE) if studies else None,
@@ -89,7 +91,49 @@ def render_home(
         "seconds": _seconds,
     }
     body = env.get_template("home/home.html").render(context).strip() + "\n"
-    return RenderedPage(page, "Home", body, extract_toc(body), "home")
+    twin = None
+    if config.twins:
+        quickstarts = sorted(
+            [(g.title, g.page, g.summary) for g in guide_renderer.guides if g.kind == "quickstart"]
+            + [(title, path, "") for title, path in hand_quickstarts],
+            key=lambda q: q[1],
+        )
+        twin = home_twin(
+            home,
+            api=api,
+            links=twin_links(config),
+            operation_paths=plan.operation_paths,
+            quickstart=(quickstart[0], guide.page if guide else hand_quickstarts[0][1]) if quickstart else None,
+            first=FirstCallShown(guide, first, _first_call_facts(ttfc)) if guide and first and ttfc else None,
+            quickstarts=quickstarts,
+            languages=languages,
+            featured=[study for study, _ in featured],
+            case_studies=bool(studies),
+            explore=links,
+        )
+    return RenderedPage(page, "Home", body, extract_toc(body), "home", twin=twin)
+
+
+def _first_call_facts(ttfc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """What the home page says of the first call, as (name, text) pairs for its twin."""
+    facts = []
+    cost = ttfc["cost"]
+    if cost is not None:
+        said = f"{cost.lines} line{'s' if cost.lines != 1 else ''} of {ttfc['label']}"
+        if cost.reading_seconds:
+            said += f" and about {((cost.reading_seconds + 30) // 60) or 1} min of reading"
+        minutes = ttfc["minutes"]
+        if minutes:
+            said += f"; the whole quickstart takes about {minutes} minute{'s' if minutes != 1 else ''}"
+        facts.append(("Time to first call", said))
+    fastest, slowest, count = ttfc["fastest"], ttfc["slowest"], ttfc["languages"]
+    if fastest:
+        said = f"{ttfc['verified'].date}, in {count} language{'s' if count != 1 else ''}: "
+        said += f"the first call ran in {_seconds(fastest[0])} ({fastest[1]})"
+        if slowest:
+            said += f" to {_seconds(slowest[0])} ({slowest[1]})"
+        facts.append(("Verified", said))
+    return tuple(facts)
 
 
 def _time_to_first_call(

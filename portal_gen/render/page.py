@@ -26,6 +26,12 @@ class RenderedPage:
     in_nav: bool = True
     digest: str | None = None
     size: int | None = None
+    twin: str | Callable[[], str] | None = None
+
+    @property
+    def markdown(self) -> str | None:
+        """The page's Markdown twin, if it has one."""
+        return self.twin if self.twin is None or isinstance(self.twin, str) else self.twin()
 
     @property
     def length(self) -> int:

@@ -3,6 +3,7 @@ examples computed by the one price formula, the FAQ and the cost calculator (pur
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
@@ -13,6 +14,7 @@ from typing import Any
 import jinja2
 
 from ..config import PortalConfig
+from ..model.api import Api
 from ..model.pricing import Plan, Pricing, Rate, count_of
 from ..model.pricing_math import MeterLine, Quote, cheapest, format_money, pricing_data, quotes
 from ..plan.paths import PRICING_PAGE
@@ -20,6 +22,8 @@ from ..plan.reference import Plan as PagePlan
 from ..plan.reference import relative_url, static_url
 from .html import extract_toc
 from .page import RenderedPage
+from .twin import resolve_url, twin_links
+from .twin_content import pricing_twin, tier_span
 from .urls import relative_link, safe_url, url_scheme
 
 PRICING_JSON = "pricing.json"
@@ -40,8 +44,11 @@ class BreakdownRow:
     cost: str  # $118.50
 
 
-def render_pricing(pricing: Pricing, env: jinja2.Environment, config: PortalConfig, plans: PagePlan) -> RenderedPage:
-    """The pricing page (``pricing.md``)."""
+def render_pricing(
+    pricing: Pricing, env: jinja2.Environment, config: PortalConfig, plans: PagePlan, api: Api | None = None
+) -> RenderedPage:
+    """The pricing page (``pricing.md``); ``api`` names the API and its version in the
+    page's Markdown twin."""
     page = PRICING_PAGE
 
     def url(path: str, anchor: str | None = None) -> str:
@@ -82,7 +89,25 @@ def render_pricing(pricing: Pricing, env: jinja2.Environment, config: PortalConf
         "op_url": lambda op_id: url(plans.operation_paths[op_id]) if op_id in plans.operation_paths else None,
     }
     body = env.get_template("pricing/pricing.html").render(context).strip() + "\n"
-    return RenderedPage(page, pricing.title, body, extract_toc(body), "pricing")
+    twin = None
+    if config.twins:
+        links = twin_links(config)
+        cta_urls = {}
+        for plan in pricing.plans:
+            cleaned = safe_url(plan.cta.url) if plan.cta else None
+            # A page's Markdown path, like a Markdown link in pricing.md: to its twin.
+            cta_urls[plan.id] = None if cleaned is None else resolve_url(cleaned, page, links) or cleaned
+        twin = pricing_twin(
+            pricing,
+            api=api,
+            fallback_title=html.unescape(plans.pages[0].title) if plans.pages else config.site_name,
+            links=links,
+            operation_paths=plans.operation_paths,
+            cta_url=cta_urls,
+            examples=examples,
+            json_path=PRICING_JSON,
+        )
+    return RenderedPage(page, pricing.title, body, extract_toc(body), "pricing", twin=twin)
 
 
 def cta_href(address: str, directory_urls: bool) -> str | None:
@@ -179,15 +204,10 @@ def _rate_rows(rate: Rate, included: int, money: Callable[..., str]) -> list[tup
     if included:
         rows.append((f"first {included:,}", "included"))
     for tier in rate.tiers:
-        start = tier.start + included + 1
-        if tier.end is None:
-            span = f"{start:,} and up" if (included or tier.start) else "each"
-        else:
-            span = f"{start:,} to {tier.end + included:,}"
         price = money(tier.unit_price, exact=True) + " each"
         if tier.flat_fee:
             price += f" + {money(tier.flat_fee)}"
-        rows.append((span, price))
+        rows.append((tier_span(tier, included), price))
     return rows
 
 

@@ -7,8 +7,8 @@ import http
 import posixpath
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -29,6 +29,9 @@ from .markdown import anchor_sections, render_inline, render_markdown
 from .page import RenderedPage
 from .schema import SchemaTree
 from .urls import safe_url
+
+if TYPE_CHECKING:
+    from .twin_reference import ReferenceTwins
 
 PARAMETER_LOCATIONS = (
     ("path", "Path parameters"),
@@ -76,6 +79,20 @@ def status_phrase(status: str) -> str:
 _TREES_KEPT = 1024  # rendered schema trees kept for reuse (tens of MB at most)
 
 
+@dataclass(frozen=True)
+class ExampleText:
+    """One example of a media type as text, before highlighting: the HTML page and the
+    Markdown twin show the same. ``text`` is ``None`` for an example kept elsewhere
+    (``external``, its address). ``key``: what a generated example is kept under."""
+
+    name: str
+    summary: str | None
+    text: str | None
+    language: str
+    external: str | None = None
+    key: tuple[object, ...] | None = None
+
+
 class ReferenceRenderer:
     """Renders every planned reference page; one instance per build."""
 
@@ -112,6 +129,12 @@ class ReferenceRenderer:
         }
         self._models_folder = folders.pop() if len(folders) == 1 else None
         self._generated: dict[tuple[object, ...], Markup] = {}
+        self._generated_texts: dict[tuple[object, ...], tuple[str, str]] = {}
+        self._twins: ReferenceTwins | None = None
+        if config.twins:
+            from .twin_reference import ReferenceTwins  # only builds with twins need it
+
+            self._twins = ReferenceTwins(self)
 
     def render(self, page: PlannedPage) -> RenderedPage:
         template = self.env.get_template(f"reference/{page.kind}.html")
@@ -130,7 +153,9 @@ class ReferenceRenderer:
         # The page descriptions' headings become sections with ids no other element of
         # the page has (see .markdown.anchor_sections).
         body = str(anchor_sections(template.render(context))).strip() + "\n"  # plain text, not Markup
-        return RenderedPage(page.path, page.title, body, extract_toc(body), page.kind, page.in_nav)
+        # The twin reads the same context: what the page made (snippets, examples) is reused.
+        twin = self._twins.render(page, context) if self._twins is not None else None
+        return RenderedPage(page.path, page.title, body, extract_toc(body), page.kind, page.in_nav, twin=twin)
 
     # -- the helpers templates see ----------------------------------------------------
 
@@ -170,15 +195,24 @@ class ReferenceRenderer:
         def type_of(value: Schema | None) -> Markup:
             return Markup(tree.type_html(value)) if value is not None else Markup("")
 
-        # A media type's examples, highlighted once for the page: the example column,
-        # the reference beside it and the check of what it already shows all ask.
+        # A media type's examples, made and highlighted once for the page: the example
+        # column, the reference beside it, the check of what it already shows and the
+        # twin all ask.
+        found_texts: dict[tuple[int, str], list[ExampleText]] = {}
         found_examples: dict[tuple[int, str], list[tuple[str, str | None, Markup]]] = {}
+
+        def example_texts(media: MediaType, direction: str = "response") -> list[ExampleText]:
+            key = (id(media), direction)
+            found = found_texts.get(key)
+            if found is None:
+                found = found_texts[key] = self._example_texts(media, direction)
+            return found
 
         def examples(media: MediaType, direction: str = "response") -> list[tuple[str, str | None, Markup]]:
             key = (id(media), direction)
             found = found_examples.get(key)
             if found is None:
-                found = found_examples[key] = self._examples(media, direction)
+                found = found_examples[key] = [self._highlight(e) for e in example_texts(media, direction)]
             return found
 
         made: dict[str, list[tuple[Snippet, Markup]]] = {}  # this page's, by operation
@@ -237,7 +271,14 @@ class ReferenceRenderer:
             servers = op.servers or self.api.servers
             return servers[0].default_url.rstrip("/") if servers else ""
 
+        shown_schemes: dict[str, dict[str, Any] | None] = {}  # the page's and its twin's
+
         def scheme_example(scheme: SecurityScheme) -> dict[str, Any] | None:
+            if scheme.name not in shown_schemes:
+                shown_schemes[scheme.name] = make_scheme_example(scheme)
+            return shown_schemes[scheme.name]
+
+        def make_scheme_example(scheme: SecurityScheme) -> dict[str, Any] | None:
             """A real call with ``scheme`` alone, in every snippet language: the
             operation and its snippets, and the variables that hold the secret."""
             if self.snippets is None:
@@ -277,6 +318,27 @@ class ReferenceRenderer:
                     return example.value
             return example_for(param.schema, self.api.schemas, direction="request")
 
+        made_examples: dict[tuple[int, str], tuple[Schema, Any]] = {}  # the model's, for its twin
+
+        def example(value: Schema, direction: str = "response") -> Any:
+            found = made_examples.get((id(value), direction))
+            if found is None or found[0] is not value:
+                found = made_examples[(id(value), direction)] = (
+                    value,
+                    example_for(value, self.api.schemas, direction=direction),
+                )
+            return found[1]
+
+        written: dict[int, tuple[Any, str]] = {}  # JSON the page shows, for its twin to show too
+
+        def page_json(value: Any) -> str:
+            if not isinstance(value, (dict, list)):
+                return to_json(value)
+            found = written.get(id(value))  # the value is kept with its text: its id stays its own
+            if found is None or found[0] is not value:
+                found = written[id(value)] = (value, to_json(value))
+            return found[1]
+
         return {
             "api": self.api,
             "plan": self.plan,
@@ -288,6 +350,7 @@ class ReferenceRenderer:
             "schema": schema,
             "type_of": type_of,
             "examples": examples,
+            "example_texts": example_texts,
             "param_example": param_example,
             "snippets": snippets,
             "response_example": response_example,
@@ -303,10 +366,10 @@ class ReferenceRenderer:
             "tag_url": lambda name: url(self.plan.tag_paths[name]),
             "auth_url": lambda anchor=None: url(f"{self.config.reference_dir.strip('/')}/authentication.md", anchor),
             "parameter_locations": PARAMETER_LOCATIONS,
-            "to_json": to_json,
+            "to_json": page_json,
             "highlight": highlight_code,
             "webhook_items": [(key, self.webhooks[key], url(path)) for key, path in self.plan.webhook_paths.items()],
-            "example": lambda value, direction="response": example_for(value, self.api.schemas, direction=direction),
+            "example": example,
             "guides": [(title, url(path)) for title, path in self.guides],
             "costs": lambda op: (
                 meter_costs(self.pricing, op.operation_id, page.path, self.config)
@@ -317,30 +380,43 @@ class ReferenceRenderer:
             "UNSET": UNSET,
         }
 
-    def _examples(self, media: MediaType, direction: str) -> list[tuple[str, str | None, Markup]]:
-        """(name, summary, highlighted code) for each example of a media type."""
+    def _example_texts(self, media: MediaType, direction: str) -> list[ExampleText]:
+        """Each example of a media type as text; one generated from the schema (kept
+        for the build) when it has none."""
         language = _language(media.media_type)
         found = []
         for example in media.examples:
             if example.value is UNSET:
                 if example.external_value:
-                    found.append((example.name, example.summary, _external_example(example.external_value)))
+                    found.append(ExampleText(example.name, example.summary, None, language, example.external_value))
                 continue
-            found.append((example.name, example.summary, self._code(example.value, language)))
+            found.append(ExampleText(example.name, example.summary, *_example_text(example.value, language)))
         if not found and media.schema is not None:
             key = (media.schema.ref or id(media.schema), direction, language)
-            code = self._generated.get(key)
-            if code is None:
+            made = self._generated_texts.get(key)
+            if made is None:
                 value = example_for(media.schema, self.api.schemas, direction=direction)
-                code = self._generated[key] = self._code(value, language)
-            found.append(("generated", None, code))
+                made = self._generated_texts[key] = _example_text(value, language)
+            found.append(ExampleText("generated", None, *made, key=key))
         return found
 
-    @staticmethod
-    def _code(value: Any, language: str) -> Markup:
-        if isinstance(value, str) and language != "json":
-            return highlight_code(value, language)
-        return highlight_code(to_json(value), "json")
+    def _highlight(self, example: ExampleText) -> tuple[str, str | None, Markup]:
+        """(name, summary, highlighted code) of an example, as the templates show it."""
+        if example.text is None:
+            return example.name, example.summary, _external_example(example.external or "")
+        if example.key is None:
+            return example.name, example.summary, highlight_code(example.text, example.language)
+        code = self._generated.get(example.key)
+        if code is None:
+            code = self._generated[example.key] = highlight_code(example.text, example.language)
+        return example.name, example.summary, code
+
+
+def _example_text(value: Any, language: str) -> tuple[str, str]:
+    """An example value as (text, language): a string as it is, else JSON."""
+    if isinstance(value, str) and language != "json":
+        return value, language
+    return to_json(value), "json"
 
 
 def tree_links(path: str, models_folder: str | None, directory_urls: bool) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, fields
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from mkdocs.config import config_options
-from mkdocs.config.base import Config
+from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -35,8 +36,10 @@ from ...engine.collector import collect_fully_less_often
 from ...engine.project import Project, build_warnings, load_project
 from ...errors import PortalError
 from ...plan.paths import HOME_PAGE
+from ...render.twin import actions_html
 from .pages import GeneratedPage, add_generated_files, portal_navigation, quickstarts
 from .search import configure_search, search_text
+from .twins import PUBLISHED, Twins
 
 if TYPE_CHECKING:  # its import (asyncio, a server) is for `serve` alone
     from mkdocs.livereload import LiveReloadServer
@@ -49,8 +52,34 @@ _WARNINGS_SHOWN = 20
 _USER_OPTIONS: dict[str, Any] = {
     f.name: f.default if f.default is not MISSING else f.default_factory()  # type: ignore[operator]
     for f in fields(PortalConfig)
-    if f.name not in ("project_dir", "directory_urls", "site_name", "config_file")
+    if f.name not in ("project_dir", "directory_urls", "site_name", "site_url", "config_file")
 }
+
+
+class _LlmsTxt(BaseConfigOption[Any]):
+    """``llms_txt: false``, or a mapping of its settings (``full``, ``sections``)."""
+
+    def __init__(self, default: Any) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> Any:
+        if isinstance(value, bool):
+            return value
+        if not isinstance(value, dict):
+            raise ValidationError(f"expected true, false or a mapping, got {value!r}")
+        unknown = sorted(set(value) - {"enabled", "full", "sections"})
+        if unknown:
+            raise ValidationError(f"unknown setting {unknown[0]!r}: use enabled, full or sections")
+        for name in ("enabled", "full"):
+            if name in value and not isinstance(value[name], bool):
+                raise ValidationError(f"'{name}' must be true or false, got {value[name]!r}")
+        sections = value.get("sections", {})
+        if not isinstance(sections, dict) or not all(
+            isinstance(pages, list) and all(isinstance(p, str) for p in pages) for pages in sections.values()
+        ):
+            raise ValidationError("'sections' maps a section's title to a list of pages, e.g. {Guides: [errors.md]}")
+        return value
 
 
 def _option(default: Any) -> Any:
@@ -62,7 +91,11 @@ def _option(default: Any) -> Any:
 
 
 # The options are PortalConfig's fields, so the engine and MkDocs never disagree.
-_PluginConfig: Any = type("_PluginConfig", (Config,), {name: _option(d) for name, d in _USER_OPTIONS.items()})
+_PluginConfig: Any = type(
+    "_PluginConfig",
+    (Config,),
+    {name: _LlmsTxt(d) if name == "llms_txt" else _option(d) for name, d in _USER_OPTIONS.items()},
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +106,9 @@ class BuildRequest:
     previous_site: Path | None = None  # the site this build replaces: unchanged pages are linked from it
     spare: Path | None = None  # the last site's folders, kept for this build (accel: site_folders)
     warn: bool = True  # log the spec's warnings (`portal check` reports them itself)
+
+
+_FIRST_H1 = re.compile(r"\A\s*#[ \t]+[^\n]+\n")
 
 
 class PortalPluginError(PluginError):
@@ -108,6 +144,8 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._build: tuple[Files, Navigation | None, Any, Any] | None = None  # files, nav, env, made_from
         self._written = self._total = 0
         self._collection: tuple[int, int, int] | None = None  # the collector's thresholds before the build
+        self.twins: Twins | None = None  # the Markdown twins and llms.txt of this build
+        self.twins_written = 0
 
     # -- loading (also called by the CLI before the build, to report errors early) --------
 
@@ -121,6 +159,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
             project_dir=config_file.parent,
             directory_urls=config.use_directory_urls,
             site_name=config.site_name,
+            site_url=config.site_url or "",
             config_file=config_file.name,
             **options,
         )
@@ -195,8 +234,14 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         made_from = (quickstarts(files), files.get_file_from_path(HOME_PAGE) is None)
         self.site = site = self.generate(project, *made_from)
         self._build = (files, None, None, made_from)
+        self.twins = Twins(config, project.config) if project.config.twins else None
         try:
             self.pages = add_generated_files(files, config, site, project.config.content_dir)
+            if self.twins is not None:
+                for path in PUBLISHED:
+                    if files.get_file_from_path(path) is not None:
+                        hint = f"rename or remove {project.config.content_dir}/{path}, or set `llms_txt: false`"
+                        raise PortalError(f"{path} is written twice: by hand and generated", None, hint)
         except PortalError as exc:
             raise PortalPluginError(exc) from None
         return files
@@ -247,6 +292,28 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         return nav
 
     on_nav = CombinedEvent(_add_reference, _remember_nav)
+
+    # Last: the Markdown other plugins (macros, includes) made of the page.
+    @event_priority(-100)
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.twins is None or isinstance(page, GeneratedPage):
+            return markdown
+        self.twins.read(page, markdown)
+        # The "Copy page" button, as the generated pages have it (raw HTML: a block of its
+        # own), after the page's first heading: MkDocs titles a page by a first <h1>.
+        actions = actions_html(page.file.src_uri, config.use_directory_urls)
+        heading = _FIRST_H1.match(markdown)
+        if heading is None:
+            return f"{actions}\n{markdown}"
+        return f"{markdown[: heading.end()]}\n{actions}\n{markdown[heading.end() :]}"
+
+    def publish_twins(self, config: MkDocsConfig, only: Any = None) -> None:
+        """Write the pages' Markdown twins, ``llms.txt`` and ``llms-full.txt`` into the
+        site (``only``: the twins of those source paths alone, and the two indexes)."""
+        if self.twins is None or self.site is None or self._build is None or self.previous is None:
+            return
+        files, nav, _env, _made_from = self._build
+        self.twins_written = self.twins.write(Path(config.site_dir), self.site, self.previous, files, nav, only)
 
     # Search parses every page's HTML, and highlighted examples are the most tag-dense
     # part of a reference page while being the least useful to search. Search sees the
@@ -332,6 +399,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         if self.fast is not None:
             self.rendered += self.fast.finish(self.cache, self._raise_spec_problems)
         self._raise_spec_problems()
+        self.publish_twins(config)
         if self.cache is not None:
             self.cache.prune()  # keep what this build used, nothing older
         if self._quick is not None and self.site is not None and self._build is not None:
