@@ -98,6 +98,32 @@ def test_every_page_has_its_twin_and_every_twin_its_page(built) -> None:
                 assert (site / site_path(url)).is_file(), f"{twin}: {url}"
 
 
+def test_a_large_site_has_every_twin_listed_and_every_link_resolving(tmp_path: Path) -> None:
+    """A generated API of 300 operations in tags too big for the sidebar: the pages the
+    navigation leaves out have twins too, in llms.txt and llms-full.txt after their tag."""
+    root = make_project(tmp_path, operations=300)
+    result = run_portal("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    pages = html_pages(site)
+    twins = {p.relative_to(site).as_posix() for p in site.rglob("*.md")}
+    assert twins == {twin_path(p, True) for p in pages} and len(twins) > 300
+    _, _, sections = parse_llms_txt((site / "llms.txt").read_text(encoding="utf-8"))
+    listed = {site_path(url) for entries in sections.values() for _, url in entries}
+    operations = {t for t in twins if re.fullmatch(r"reference/[^/]+/operation\d+\.md", t)}
+    assert len(operations) == 300 and operations <= listed
+    for path in listed | twins:
+        text = (site / path).read_text(encoding="utf-8")
+        for url in markdown_links(text) if path.endswith(".md") else ():
+            if url.startswith("/"):
+                assert (site / site_path(url)).is_file(), f"{path}: {url}"
+    full = (site / "llms-full.txt").read_text(encoding="utf-8")
+    sources = re.findall(r"^Source: <(/[^>]+)>$", full, re.M)
+    assert sorted(sources) == sorted("/" + t for t in twins)
+    first_tag = next(s for s in sources if re.fullmatch(r"/reference/group-\d+\.md", s))
+    assert sources[sources.index(first_tag) + 1].startswith(first_tag.removesuffix(".md") + "/")
+
+
 def test_every_page_offers_its_twin_to_copy(built) -> None:
     site = built("demo")
     for page in ("reference/messages/send-message/index.html", "pricing/index.html", "index.html"):

@@ -142,8 +142,8 @@ def blocks(markdown: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def outside_code(markdown: str) -> list[str]:
-    """The lines outside fenced blocks, their code spans taken out."""
+def outside_code(markdown: str, spans: bool = False) -> list[str]:
+    """The lines outside fenced blocks, their code spans taken out (kept with ``spans``)."""
     kept = []
     inside: str | None = None
     for line in markdown.split("\n"):
@@ -155,7 +155,7 @@ def outside_code(markdown: str) -> list[str]:
             if re.fullmatch(f"{inside}`*", line):
                 inside = None
             continue
-        kept.append(re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", line))
+        kept.append(line if spans else re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", line))
     return kept
 
 
@@ -179,7 +179,7 @@ def tables(markdown: str) -> list[list[list[str]]]:
     split into cells where GitHub splits it (at a ``|`` no backslash escapes)."""
     found: list[list[list[str]]] = []
     rows: list[list[str]] = []
-    for line in [*outside_code_keep_spans(markdown), ""]:
+    for line in [*outside_code(markdown, spans=True), ""]:
         if line.startswith("|"):
             cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
             if not all(re.fullmatch(r":?-+:?", c) for c in cells):
@@ -188,21 +188,6 @@ def tables(markdown: str) -> list[list[list[str]]]:
             found.append(rows)
             rows = []
     return found
-
-
-def outside_code_keep_spans(markdown: str) -> list[str]:
-    kept = []
-    inside: str | None = None
-    for line in markdown.split("\n"):
-        opened = _FENCE.match(line)
-        if inside is None and opened:
-            inside = opened.group(1)
-        elif inside is not None:
-            if re.fullmatch(f"{inside}`*", line):
-                inside = None
-        else:
-            kept.append(line)
-    return kept
 
 
 def section(markdown: str, heading: str) -> str:

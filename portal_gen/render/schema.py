@@ -32,7 +32,67 @@ def _code(value: Any) -> str:
     return f"<code>{html.escape(text)}</code>"
 
 
-class SchemaTree:
+class TypeLabels:
+    """Types as a reader reads them: ``string (date-time)``, ``array of Message``,
+    ``Decimal | null``, ``Cat | Dog``. The one set of rules; a subclass says how a
+    named schema and a plain word are written (HTML for the pages, Markdown for twins)."""
+
+    def label(self, schema: Schema) -> str:
+        """The type label of ``schema``."""
+        shown = unwrap_nullable(schema)
+        nullable = schema.nullable or shown is not schema or (schema.enum is not None and None in schema.enum)
+        if shown is not schema:
+            schema = shown
+            nullable = nullable or _is_null(schema)
+        parts: list[str]
+        if schema.ref or schema.cycle:
+            parts = [self.named(schema.ref, schema.cycle, schema.cycle_model)]
+        elif _is_null(schema):
+            return "null"
+        elif schema.types:
+            parts = [self._one_type(schema, t) for t in schema.types]
+            if schema.format and not any(t in _FORMATTED for t in schema.types):
+                parts[-1] += f" ({self.word(schema.format)})"
+        elif schema.one_of or schema.any_of:
+            options = schema.one_of or schema.any_of
+            labels = [self.label(o) for o in options if not _is_null(o)]
+            nullable = nullable or len(labels) < len(options)
+            if len(labels) <= _UNION_SHOWN and all(_simple(o) for o in options):
+                parts = list(dict.fromkeys(labels))
+            else:
+                parts = ["one of" if schema.one_of else "any of"]
+        elif schema.properties or isinstance(schema.additional, Schema):
+            parts = ["object"]
+        elif schema.enum is not None or schema.const is not UNSET:
+            values = schema.enum if schema.enum is not None else (schema.const,)
+            parts = list(dict.fromkeys(json_type(v) for v in values if v is not None)) or ["null"]
+            if parts == ["null"]:
+                return "null"
+        else:
+            parts = ["any"]
+        if nullable and "null" not in parts:
+            parts.append("null")
+        return " | ".join(parts)
+
+    def named(self, ref: str | None, cycle: str | None, cycle_model: str | None) -> str:
+        """A named schema (or a cycle back to one) in a type: a link to its model."""
+        raise NotImplementedError
+
+    def word(self, value: str) -> str:
+        """A type or format name, as the output writes plain text."""
+        raise NotImplementedError
+
+    def _one_type(self, schema: Schema, name: str) -> str:
+        if name == "array" and schema.items is not None:
+            inner = self.label(schema.items)
+            return f"array of ({inner})" if " | " in inner else f"array of {inner}"
+        label = self.word(name)
+        if schema.format and name in _FORMATTED:
+            label += f" ({self.word(schema.format)})"
+        return label
+
+
+class SchemaTree(TypeLabels):
     """Renders schemas for one page; ``model_url(name)`` links to a model page."""
 
     def __init__(
@@ -81,57 +141,18 @@ class SchemaTree:
     def type_html(self, schema: Schema) -> str:
         """The type label, with named schemas linked to their model page: ``Pet``,
         ``string (date-time)``, ``array of Pet``, ``Decimal | null``, ``Cat | Dog``."""
-        return f'<span class="portal-type">{self._label(schema)}</span>'
+        return f'<span class="portal-type">{self.label(schema)}</span>'
 
-    def _label(self, schema: Schema) -> str:
-        shown = unwrap_nullable(schema)
-        nullable = schema.nullable or shown is not schema or (schema.enum is not None and None in schema.enum)
-        if shown is not schema:
-            schema = shown
-            nullable = nullable or _is_null(schema)
-        parts: list[str]
-        if schema.ref or schema.cycle:
-            # A cycle through a schema inside a named one links to the named one's page.
-            target = schema.ref or schema.cycle_model
-            url = self.model_url(target) if target else None
-            label = html.escape(schema.ref or schema.cycle or "")
-            link = f'<a href="{html.escape(url)}">{label}</a>' if url else label
-            parts = [link + (" (recursive)" if schema.cycle else "")]
-        elif _is_null(schema):
-            return "null"
-        elif schema.types:
-            parts = [self._one_type(schema, t) for t in schema.types]
-            if schema.format and not any(t in _FORMATTED for t in schema.types):
-                parts[-1] += f" ({html.escape(schema.format)})"
-        elif schema.one_of or schema.any_of:
-            options = schema.one_of or schema.any_of
-            labels = [self._label(o) for o in options if not _is_null(o)]
-            nullable = nullable or len(labels) < len(options)
-            if len(labels) <= _UNION_SHOWN and all(_simple(o) for o in options):
-                parts = list(dict.fromkeys(labels))
-            else:
-                parts = ["one of" if schema.one_of else "any of"]
-        elif schema.properties or isinstance(schema.additional, Schema):
-            parts = ["object"]
-        elif schema.enum is not None or schema.const is not UNSET:
-            values = schema.enum if schema.enum is not None else (schema.const,)
-            parts = list(dict.fromkeys(json_type(v) for v in values if v is not None)) or ["null"]
-            if parts == ["null"]:
-                return "null"
-        else:
-            parts = ["any"]
-        if nullable and "null" not in parts:
-            parts.append("null")
-        return " | ".join(parts)
+    def named(self, ref: str | None, cycle: str | None, cycle_model: str | None) -> str:
+        # A cycle through a schema inside a named one links to the named one's page.
+        target = ref or cycle_model
+        url = self.model_url(target) if target else None
+        label = html.escape(ref or cycle or "")
+        link = f'<a href="{html.escape(url)}">{label}</a>' if url else label
+        return link + (" (recursive)" if cycle else "")
 
-    def _one_type(self, schema: Schema, name: str) -> str:
-        if name == "array" and schema.items is not None:
-            inner = self._label(schema.items)
-            return f"array of ({inner})" if " | " in inner else f"array of {inner}"
-        label = html.escape(name)
-        if schema.format and name in _FORMATTED:
-            label += f" ({html.escape(schema.format)})"
-        return label
+    def word(self, value: str) -> str:
+        return html.escape(value)
 
     # -- internals ---------------------------------------------------------------------
 
@@ -331,11 +352,12 @@ def _simple(schema: Schema) -> bool:
     return schema.items is None or _simple(schema.items)
 
 
-_FACT_LABELS = {
-    "minimum": "&ge; {}",
-    "maximum": "&le; {}",
-    "exclusiveMinimum": "&gt; {}",
-    "exclusiveMaximum": "&lt; {}",
+# What each constraint reads as (plain text: the HTML escapes it, a twin writes it).
+FACT_LABELS = {
+    "minimum": "≥ {}",
+    "maximum": "≤ {}",
+    "exclusiveMinimum": "> {}",
+    "exclusiveMaximum": "< {}",
     "multipleOf": "multiple of {}",
     "minLength": "min length {}",
     "maxLength": "max length {}",
@@ -348,25 +370,32 @@ _FACT_LABELS = {
 }
 
 
-def facts_line(schema: Schema) -> str:
-    """Constraints, enum values, default and example of ``schema`` on one line."""
+def schema_facts(schema: Schema, value: Callable[[Any], str], escape: Callable[[str], str] = str) -> list[str]:
+    """Constraints, enum values, const, default and example of ``schema``, each as a
+    short phrase: ``value`` writes a value (as code), ``escape`` the words around it."""
     facts: list[str] = []
-    for key, value in schema.constraints:
-        if key == "uniqueItems" and not value:
+    for key, found in schema.constraints:
+        if key == "uniqueItems" and not found:
             continue
-        facts.append(_FACT_LABELS[key].format(_code(value)))
+        facts.append(escape(FACT_LABELS[key]).format(value(found)))
     if schema.enum is not None:
-        shown = ", ".join(_code(v) for v in schema.enum[:50])
+        shown = ", ".join(value(v) for v in schema.enum[:50])
         more = f" and {len(schema.enum) - 50} more" if len(schema.enum) > 50 else ""
         facts.append(f"one of {shown}{more}")
     if schema.const is not UNSET:
-        facts.append(f"always {_code(schema.const)}")
+        facts.append(f"always {value(schema.const)}")
     if schema.default is not UNSET:
-        facts.append(f"default {_code(schema.default)}")
+        facts.append(f"default {value(schema.default)}")
     if schema.examples and not isinstance(schema.examples[0], (dict, list)):
-        facts.append(f"example {_code(schema.examples[0])}")
+        facts.append(f"example {value(schema.examples[0])}")
     if schema.additional is False and schema.properties:
         facts.append("no other properties")
+    return facts
+
+
+def facts_line(schema: Schema) -> str:
+    """Constraints, enum values, default and example of ``schema`` on one line."""
+    facts = schema_facts(schema, _code, html.escape)
     if not facts:
         return ""
     return '<div class="portal-facts">' + " &middot; ".join(facts) + "</div>"

@@ -152,29 +152,20 @@ def prose(markdown: str | None, level: int = 2, page: str | None = None, links: 
         return ""
     markdown = absolute_links(markdown, page, links) if page is not None and links is not None else safe_links(markdown)
     lines = markdown.strip("\n").split("\n")
-    found = [len(m.group(1)) for line in _outside_fences(lines) if (m := _HEADING.match(line))]
-    if not found:
-        return "\n".join(lines)
-    shift = max(0, level + 1 - min(found))
-    out = []
-    inside: str | None = None
-    for line in lines:
-        match = _FENCE_LINE.match(line)
-        if match:
-            marker = match.group(1)
-            if inside is None:
-                inside = marker
-            elif marker[0] == inside[0] and len(marker) >= len(inside):
-                inside = None
-        elif inside is None and shift:
-            heading = _HEADING.match(line)
+    prose_lines = [index for index, in_code in enumerate(_in_fences(lines)) if not in_code]
+    found = [len(m.group(1)) for index in prose_lines if (m := _HEADING.match(lines[index]))]
+    shift = max(0, level + 1 - min(found)) if found else 0
+    if shift:
+        for index in prose_lines:
+            heading = _HEADING.match(lines[index])
             if heading:
-                line = "#" * min(6, len(heading.group(1)) + shift) + line[len(heading.group(1)) :]
-        out.append(line)
-    return "\n".join(out)
+                marks = heading.group(1)
+                lines[index] = "#" * min(6, len(marks) + shift) + lines[index][len(marks) :]
+    return "\n".join(lines)
 
 
-def _outside_fences(lines: list[str]) -> Iterable[str]:
+def _in_fences(lines: list[str]) -> Iterable[bool]:
+    """For each line, whether it belongs to a fenced code block (its fences included)."""
     inside: str | None = None
     for line in lines:
         match = _FENCE_LINE.match(line)
@@ -184,9 +175,9 @@ def _outside_fences(lines: list[str]) -> Iterable[str]:
                 inside = marker
             elif marker[0] == inside[0] and len(marker) >= len(inside):
                 inside = None
-            continue
-        if inside is None:
-            yield line
+            yield True
+        else:
+            yield inside is not None
 
 
 def document(title: str, blocks: Iterable[str | None], *, facts: str = "") -> str:

@@ -20,11 +20,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..model.api import UNSET, MediaType, Operation, Parameter, Schema, SecurityScheme, Server, json_type
+from ..model.api import UNSET, MediaType, Operation, Parameter, Schema, SecurityScheme, Server
 from ..plan.paths import PRICING_PAGE
 from ..plan.reference import PlannedPage, operation_tag
 from .reference import PARAMETER_LOCATIONS, ExampleText, status_phrase
-from .schema import _FORMATTED, _UNION_SHOWN, MAX_NODES, _is_null, _simple, unwrap_nullable
+from .schema import MAX_NODES, TypeLabels, schema_facts, unwrap_nullable
 from .twin import TwinLinks, code, document, fence, link, prose, table, text, twin_facts, twin_links
 from .urls import safe_url
 
@@ -43,7 +43,7 @@ _FLOW_TITLES = {
 _BLOCK_START = re.compile(r"^\s*(?:[#>*+\-|`~<]|\d+[.)]\s)")
 
 
-class SchemaFields:
+class SchemaFields(TypeLabels):
     """Schemas as Markdown: type labels, constraint lines and nested field lists, the
     plain-text counterpart of :class:`~.schema.SchemaTree` (same expansion rules)."""
 
@@ -79,44 +79,6 @@ class SchemaFields:
             self._kept.move_to_end(key)
         return found
 
-    def label(self, schema: Schema) -> str:
-        """The type as Markdown: ``string (date-time)``, ``array of [Message](...)``,
-        ``Decimal | null``, ``Cat | Dog`` (``|`` left as it is: tables escape it)."""
-        shown = unwrap_nullable(schema)
-        nullable = schema.nullable or shown is not schema or (schema.enum is not None and None in schema.enum)
-        if shown is not schema:
-            schema = shown
-            nullable = nullable or _is_null(schema)
-        parts: list[str]
-        if schema.ref or schema.cycle:
-            parts = [self._name(schema.ref, schema.cycle, schema.cycle_model)]
-        elif _is_null(schema):
-            return "null"
-        elif schema.types:
-            parts = [self._one_type(schema, t) for t in schema.types]
-            if schema.format and not any(t in _FORMATTED for t in schema.types):
-                parts[-1] += f" ({self._text(schema.format)})"
-        elif schema.one_of or schema.any_of:
-            options = schema.one_of or schema.any_of
-            labels = [self.label(o) for o in options if not _is_null(o)]
-            nullable = nullable or len(labels) < len(options)
-            if len(labels) <= _UNION_SHOWN and all(_simple(o) for o in options):
-                parts = list(dict.fromkeys(labels))
-            else:
-                parts = ["one of" if schema.one_of else "any of"]
-        elif schema.properties or isinstance(schema.additional, Schema):
-            parts = ["object"]
-        elif schema.enum is not None or schema.const is not UNSET:
-            values = schema.enum if schema.enum is not None else (schema.const,)
-            parts = list(dict.fromkeys(json_type(v) for v in values if v is not None)) or ["null"]
-            if parts == ["null"]:
-                return "null"
-        else:
-            parts = ["any"]
-        if nullable and "null" not in parts:
-            parts.append("null")
-        return " | ".join(parts)
-
     def facts(self, schema: Schema) -> str:
         """Constraints, enum values, default and example on one line ("" if none)."""
         if not (
@@ -135,7 +97,7 @@ class SchemaFields:
 
     # -- internals ---------------------------------------------------------------------
 
-    def _name(self, ref: str | None, cycle: str | None, cycle_model: str | None) -> str:
+    def named(self, ref: str | None, cycle: str | None, cycle_model: str | None) -> str:
         """A named schema in a type: a link to its model's twin (kept per name)."""
         key = (ref, cycle, cycle_model)
         found = self._names.get(key)
@@ -146,17 +108,10 @@ class SchemaFields:
             found = self._names[key] = (link(name, url) if url else text(name)) + (" (recursive)" if cycle else "")
         return found
 
-    def _one_type(self, schema: Schema, name: str) -> str:
-        if name == "array" and schema.items is not None:
-            inner = self.label(schema.items)
-            return f"array of ({inner})" if " | " in inner else f"array of {inner}"
-        label = name if name in _TYPE_NAMES else text(name)
-        if schema.format and name in _FORMATTED:
-            label += f" ({self._text(schema.format)})"
-        return label
-
-    def _text(self, value: str) -> str:
-        """:func:`~.twin.text` of a format name (a handful, met on every other field)."""
+    def word(self, value: str) -> str:
+        """:func:`~.twin.text` of a type or format name (a handful, met on every field)."""
+        if value in _TYPE_NAMES:
+            return value
         found = self._texts.get(value)
         if found is None:
             found = self._texts[value] = text(value)
@@ -451,44 +406,10 @@ def _value(value: Any) -> str:
     return _code(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str))
 
 
-_FACT_LABELS = {
-    "minimum": "≥ {}",
-    "maximum": "≤ {}",
-    "exclusiveMinimum": "> {}",
-    "exclusiveMaximum": "< {}",
-    "multipleOf": "multiple of {}",
-    "minLength": "min length {}",
-    "maxLength": "max length {}",
-    "pattern": "pattern {}",
-    "minItems": "min items {}",
-    "maxItems": "max items {}",
-    "uniqueItems": "unique items",
-    "minProperties": "min properties {}",
-    "maxProperties": "max properties {}",
-}
-
-
 def facts_text(schema: Schema) -> str:
     """What :func:`~.schema.facts_line` shows, as Markdown: ``max length `1600` ·
     one of `queued`, `sent` · default `queued```."""
-    facts: list[str] = []
-    for key, value in schema.constraints:
-        if key == "uniqueItems" and not value:
-            continue
-        facts.append(_FACT_LABELS[key].format(_value(value)))
-    if schema.enum is not None:
-        shown = ", ".join(_value(v) for v in schema.enum[:50])
-        more = f" and {len(schema.enum) - 50} more" if len(schema.enum) > 50 else ""
-        facts.append(f"one of {shown}{more}")
-    if schema.const is not UNSET:
-        facts.append(f"always {_value(schema.const)}")
-    if schema.default is not UNSET:
-        facts.append(f"default {_value(schema.default)}")
-    if schema.examples and not isinstance(schema.examples[0], (dict, list)):
-        facts.append(f"example {_value(schema.examples[0])}")
-    if schema.additional is False and schema.properties:
-        facts.append("no other properties")
-    return " · ".join(facts)
+    return " · ".join(schema_facts(schema, _value))
 
 
 def _plural(count: int, noun: str) -> str:
