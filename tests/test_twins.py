@@ -174,12 +174,14 @@ def test_authored_pages_have_twins_with_includes_resolved_and_links_made_absolut
     twin = (site / "guides" / "errors.md").read_text(encoding="utf-8")
     assert "description:" not in twin  # front matter is the page's settings, not its text
     assert twin.startswith("# Errors\n\n> ")
-    assert "[rate-limited call](https://docs.example.com/api/index.md#retries)" in twin
-    assert "![the flow](https://docs.example.com/api/guides/flow.png)" in twin
+    # Twins link from the site's root, under site_url's path (never its host: a preview
+    # under `mkdocs serve` has another, and twins are cached).
+    assert "[rate-limited call](/api/index.md#retries)" in twin
+    assert "![the flow](/api/guides/flow.png)" in twin
     assert "Shared text from an include." in twin and "--8<--" not in twin
     assert "[not a link](../index.md)" in twin  # code is code
     home = (site / "index.md").read_text(encoding="utf-8")
-    assert "[errors](https://docs.example.com/api/guides/errors.md)" in home
+    assert "[errors](/api/guides/errors.md)" in home
     _, _, sections = parse_llms_txt((site / "llms.txt").read_text(encoding="utf-8"))
     assert ("Errors", "https://docs.example.com/api/guides/errors.md") in sections["Docs"]
     # `portal check` follows the twins' links through the site_url to the files.
@@ -300,3 +302,11 @@ def _portal_options(config: dict) -> dict:
         if isinstance(plugin, dict) and "portal" in plugin:
             return dict(plugin["portal"] or {})
     return {}
+
+
+def test_html_in_a_specs_descriptions_is_text_in_its_twin(built) -> None:
+    """The HTML page sanitizes a description's HTML; the twin, which a Markdown viewer
+    may show, writes it as text, and a ``javascript:`` link keeps only its words."""
+    twin = (built("petstore30") / "reference.md").read_text(encoding="utf-8")
+    assert '&lt;script>alert("xss")&lt;/script>' in twin and "<script" not in twin
+    assert "&lt;img src=" in twin and "javascript:" not in twin and "click me" in twin

@@ -321,8 +321,8 @@ def test_the_pricing_twin_names_the_api_when_given_it_and_follows_site_url(demo:
     page = render_pricing(demo.project.pricing, env, config, demo.site.plan, api=demo.project.api)
     twin = page.markdown
     assert twin is not None
-    assert "> Relay Messaging API 2026-11-01 · [HTML page](https://developers.relay.example/docs/pricing/)" in twin
-    assert "https://developers.relay.example/docs/pricing.json" in md_links(twin)
+    assert "> Relay Messaging API 2026-11-01 · [HTML page](/docs/pricing/)" in twin
+    assert "/docs/pricing.json" in md_links(twin)
     assert render_pricing(demo.project.pricing, env, config, demo.site.plan, api=demo.project.api).markdown == twin
     off = dataclasses.replace(config, llms_txt=False)
     assert render_pricing(demo.project.pricing, env, off, demo.site.plan).twin is None

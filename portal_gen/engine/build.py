@@ -229,7 +229,15 @@ def with_actions(page: RenderedPage, config: PortalConfig) -> RenderedPage:
     """``page`` with its "Copy page" button, if it has a Markdown twin to copy."""
     if page.twin is None:
         return page
-    return dataclasses.replace(page, body=actions_html(page.path, config.directory_urls) + page.html)
+    # After the title: search (Material's, portal's title with method and path) reads
+    # a page from its <h1>; the stylesheet places the button beside it.
+    html = page.html
+    actions = actions_html(page.path, config.directory_urls)
+    end = html.find("</h1>")
+    if end == -1:
+        return dataclasses.replace(page, body=actions + html)
+    cut = end + len("</h1>")
+    return dataclasses.replace(page, body=f"{html[:cut]}\n{actions}{html[cut:].lstrip()}")
 
 
 class _HelperRenders:

@@ -68,10 +68,12 @@ def file_facts(found: os.stat_result) -> list[int]:
 
 def _read_body(path: Path, size: int | None = None) -> str:
     """The HTML of a page kept by :meth:`PageCache.put`: the ``size`` bytes after the
-    first line (all of the rest without a twin)."""
+    first line (as many as its record says, without ``size``)."""
     with open(path, "rb") as entry:
-        entry.readline()
-        data = entry.read() if size is None else entry.read(size)
+        record = entry.readline()
+        if size is None:
+            size = int(json.loads(record)["bytes"])
+        data = entry.read(size)
     return data.decode("utf-8", errors="surrogatepass")
 
 

@@ -207,4 +207,7 @@ def _refs(value: Any) -> Iterable[str]:
 
 def config_digest(config: PortalConfig) -> str:
     """The plugin options and site settings a page can show."""
-    return digest({f.name: getattr(config, f.name) for f in fields(config) if f.name != "project_dir"})
+    settings = {f.name: getattr(config, f.name) for f in fields(config) if f.name != "project_dir"}
+    # Pages show the site's path, never its host: `serve` sets site_url to its own address.
+    settings["site_url"] = urllib.parse.urlsplit(config.site_url).path
+    return digest(settings)

@@ -76,7 +76,7 @@ _PROGRAM_INDEXES = ("llms.txt",)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _MD_LINK = re.compile(r"\]\(\s*(?:<([^>\n]*)>|((?:[^\s()]|\([^\s()]*\))+))")
-_AUTOLINK = re.compile(r"<((?:https?://|/)[^>\s]*)>")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]*)>")  # CommonMark's: a scheme, no spaces
 _REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?([^>\s]+)>?", re.M)
 
 

@@ -187,7 +187,33 @@ def document(title: str, blocks: Iterable[str | None], *, facts: str = "") -> st
     if facts:
         parts.append(f"> {facts}")
     parts += [b.strip("\n") for b in blocks if b and b.strip()]
-    return "\n\n".join(parts) + "\n"
+    return _inert_html("\n\n".join(parts)) + "\n"
+
+
+# A tag's start, not an autolink (``<https://...>``): escaped in a generated twin.
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])(?!(?:https?|mailto):)")
+
+
+def _inert_html(markdown: str) -> str:
+    """``markdown`` with every HTML tag outside code written as text (``&lt;script>``):
+    a spec's descriptions may hold HTML, which the HTML page sanitizes; a twin, read by
+    programs and perhaps shown by a Markdown viewer, shows it as the text it is."""
+    if "<" not in markdown:
+        return markdown
+    lines = markdown.split("\n")
+    for index, in_code in enumerate(_in_fences(lines)):
+        line = lines[index]
+        if in_code or "<" not in line:
+            continue
+        parts: list[str] = []
+        last = 0
+        for span in _SPAN.finditer(line):  # code spans keep their text
+            parts.append(_TAG_START.sub("&lt;", line[last : span.start()]))
+            parts.append(span.group(0))
+            last = span.end()
+        parts.append(_TAG_START.sub("&lt;", line[last:]))
+        lines[index] = "".join(parts)
+    return "\n".join(lines)
 
 
 def twin_facts(api_title: str, api_version: str, page_link: str) -> str:
@@ -197,9 +223,15 @@ def twin_facts(api_title: str, api_version: str, page_link: str) -> str:
     return f"{named} · {link('HTML page', page_link)}"
 
 
-def twin_links(config: Any) -> TwinLinks:
-    """The links of a project's twins (``config``: a :class:`~portal_gen.config.PortalConfig`)."""
-    return TwinLinks.for_site(config.site_url, config.directory_urls)
+def twin_links(config: Any, full: bool = False) -> TwinLinks:
+    """The links of a project's twins (``config``: a :class:`~portal_gen.config.PortalConfig`):
+    from the site's root, under the path of its ``site_url`` (``/docs/reference.md``).
+
+    Not to the whole ``site_url``: ``mkdocs serve`` sets it to the preview's address, and
+    twins are kept in the page cache, which a preview and a build share. ``full``: the
+    whole address, for the files written afresh each build (``llms.txt``)."""
+    site_url = config.site_url if full else urlsplit(config.site_url).path
+    return TwinLinks.for_site(site_url, config.directory_urls)
 
 
 # -- an author's page --------------------------------------------------------------

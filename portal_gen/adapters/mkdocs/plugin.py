@@ -141,6 +141,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._recycled: list[str] = []  # the folders this build took from the spare
         self._quick: Any = None  # accel.serve_quick.QuickRebuilds, under `serve`
         self._sharing_allowed = True
+        self._serving = False
         self._build: tuple[Files, Navigation | None, Any, Any] | None = None  # files, nav, env, made_from
         self._written = self._total = 0
         self._collection: tuple[int, int, int] | None = None  # the collector's thresholds before the build
@@ -205,6 +206,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `serve` may build drafts and --dirty skips pages: keep those builds in one process.
         self._sharing_allowed = command != "serve" and not dirty
+        self._serving = command == "serve"
         if command == "serve" and not dirty and accel.enabled("serve_quick"):
             from ...accel.serve_quick import QuickRebuilds
 
@@ -234,7 +236,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         made_from = (quickstarts(files), files.get_file_from_path(HOME_PAGE) is None)
         self.site = site = self.generate(project, *made_from)
         self._build = (files, None, None, made_from)
-        self.twins = Twins(config, project.config) if project.config.twins else None
+        self.twins = Twins(config, project.config, full_urls=not self._serving) if project.config.twins else None
         try:
             self.pages = add_generated_files(files, config, site, project.config.content_dir)
             if self.twins is not None:

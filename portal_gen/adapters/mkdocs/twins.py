@@ -37,10 +37,13 @@ class Twins:
     """The twins of one build: the author's pages' Markdown, gathered as MkDocs reads
     them, and everything written once the site is."""
 
-    def __init__(self, config: MkDocsConfig, portal: PortalConfig) -> None:
+    def __init__(self, config: MkDocsConfig, portal: PortalConfig, full_urls: bool = True) -> None:
         self.portal = portal
         self.summary = config.site_description or ""
         self.links = twin_links(portal)
+        # llms.txt's and llms-full.txt's own links: the whole site_url (not under `serve`,
+        # whose site_url is the preview's address, sometimes, depending on who read it).
+        self.full_links = twin_links(portal, full=full_urls)
         self._authored: dict[str, tuple[Page, str]] = {}  # source path -> (page, Markdown)
         self._includes = _include_reader(config)
 
@@ -80,7 +83,7 @@ class Twins:
             api,
             site.plan,
             self.portal.site_name,
-            self.links,
+            self.full_links,
             project.guides,
             project.case_studies,
             project.pricing,
@@ -92,7 +95,7 @@ class Twins:
         (site_dir / LLMS_TXT).write_text(render_llms_txt(site_map), encoding="utf-8", newline="\n")
         if options.get("full") is not False:
             order = _navigation_order(nav, site, twins)
-            pages = ((self.links.page(path), twins[path]()) for path in order)
+            pages = ((self.full_links.page(path), twins[path]()) for path in order)
             with open(site_dir / LLMS_FULL_TXT, "w", encoding="utf-8", newline="\n") as out:
                 for part in render_llms_full(self.portal.site_name or api.title, pages):
                     out.write(part)
