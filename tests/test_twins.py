@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from browser import serve_directory
 
-from conftest import make_project, run_portal
+from conftest import copy_demo, make_project, run_portal
 from portal_gen.engine.cache import PageCache
 from portal_gen.gate.links import SitePages, check_internal, markdown_links
 from portal_gen.render.page import RenderedPage
@@ -310,3 +310,31 @@ def test_html_in_a_specs_descriptions_is_text_in_its_twin(built) -> None:
     twin = (built("petstore30") / "reference.md").read_text(encoding="utf-8")
     assert '&lt;script>alert("xss")&lt;/script>' in twin and "<script" not in twin
     assert "&lt;img src=" in twin and "javascript:" not in twin and "click me" in twin
+
+
+def test_a_rebuild_links_unchanged_twins_and_writes_the_rest(tmp_path: Path) -> None:
+    """A warm `portal build` links each unchanged twin from the site it replaces (the
+    same file: its inode) and writes again those whose page changed, or that someone
+    edited in the site since."""
+    root = copy_demo(tmp_path)
+    site = root / "site"
+    assert run_portal("build", cwd=root).returncode == 0
+    send = site / "reference" / "messages" / "send-message.md"
+    model = site / "reference" / "models" / "account.md"
+    fresh = {p: (p.stat().st_ino, p.read_text(encoding="utf-8")) for p in (send, model)}
+    spec = root / "openapi" / "openapi.yaml"
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace("Queues an SMS or MMS for delivery.", "Queues a text for delivery."),
+        encoding="utf-8",
+    )
+    model.write_text("tampered\n", encoding="utf-8")  # edited in place: same inode, new facts
+    assert run_portal("build", cwd=root).returncode == 0
+    assert "Queues a text for delivery." in send.read_text(encoding="utf-8")
+    assert send.stat().st_ino != fresh[send][0]
+    assert model.read_text(encoding="utf-8") == fresh[model][1]  # written again, not linked
+    untouched = site / "reference" / "phone-numbers" / "buy-phone-number.md"
+    inode = untouched.stat().st_ino
+    assert run_portal("build", cwd=root).returncode == 0
+    assert untouched.stat().st_ino == inode  # linked from the last site
+    full = (site / "llms-full.txt").read_text(encoding="utf-8")
+    assert "Queues a text for delivery." in full and untouched.read_text(encoding="utf-8").strip() in full

@@ -42,7 +42,7 @@ from ..snippets import Snippets, snippet_environment
 from .cache import PageCache
 from .keys import SpecDigests, code_digest, config_digest, digest, folder_digest, pointer_of
 from .parallel import JobFailed, JobShare, can_share
-from .project import Project, _model_headings, snippet_settings
+from .project import Project, model_headings, snippet_settings
 from .validation import spec_digest
 
 CSS_PATH = "assets/portal/portal.css"
@@ -350,7 +350,7 @@ def page_keys(
             # The index shows each model's name and its own title or description: keyed by
             # those alone, an edit elsewhere does not model every schema to list them again.
             own_template = (config.templates_path / "reference" / "models.html").is_file()  # may show more
-            shown = spec.reach(pointer_of("components", "schemas")) if own_template else _model_headings(data)
+            shown = spec.reach(pointer_of("components", "schemas")) if own_template else model_headings(data)
             keys[page.path] = digest(site, page.path, shown)
         elif page.kind == "tag":
             members = plan.tag_operations.get(page.key, ())

@@ -176,7 +176,9 @@ def _check_guides(project: Project, reserved: frozenset[str], cache: PageCache |
     return sorted(problems, key=lambda d: d.location or Location(""))
 
 
-def _model_headings(data: Mapping[str, Any]) -> list[Any]:
+def model_headings(data: Mapping[str, Any]) -> list[Any]:
+    """``[name, title, description]`` of each component schema, read from the spec's
+    data as written (no model built: what an index of the models shows)."""
     components = data.get("components")
     schemas = components.get("schemas") if isinstance(components, Mapping) else None
     if not isinstance(schemas, Mapping):

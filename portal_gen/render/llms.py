@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +66,9 @@ class SiteMap:
     files: frozenset[str] = frozenset()  # files the site publishes (openapi.json, pricing.json)
     summary: str = ""  # mkdocs.yml's site_description, if any
     options: Mapping[str, Any] | None = None  # the llms_txt option's mapping
+    # Each model's title or description, from the spec as written: a warm build, whose
+    # pages all come from the cache, builds no model of the schemas.
+    model_notes: Mapping[str, str] | None = None
 
 
 def render_llms_txt(site: SiteMap) -> str:
@@ -116,6 +119,7 @@ def render_llms_txt(site: SiteMap) -> str:
             if op.key in operations and op.key in plan.operation_paths
         ]
         section(f"API reference: {html.unescape(tag)}", entries)
+    notes = site.model_notes if site.model_notes is not None else {n: _schema_description(api, n) for n in api.schemas}
     webhooks = {webhook_key(w): w for w in api.webhooks}
     section(
         "Webhooks",
@@ -126,10 +130,7 @@ def render_llms_txt(site: SiteMap) -> str:
     )
     section(
         "Models",
-        [
-            Entry(name, links.page(path), one_line(_schema_description(api, name)))
-            for name, path in plan.model_paths.items()
-        ],
+        [Entry(name, links.page(path), one_line(notes.get(name) or "")) for name, path in plan.model_paths.items()],
     )
     if site.pricing is not None:
         pricing_entries = [Entry(site.pricing.title, links.page(PRICING_PAGE), _pricing_note(site.pricing))]
@@ -264,9 +265,12 @@ def plain_line(markdown: str) -> str:
     return html.unescape(sentence)
 
 
-def render_llms_full(site_name: str, pages: Iterable[tuple[str, str]]) -> Iterator[str]:
-    """The parts of ``/llms-full.txt``: each twin (its URL, then its Markdown) in the
-    order given, streamed: on a big API the whole is tens of megabytes."""
-    yield f"# {text(site_name)}\n\n> Every page of this site as Markdown, each after its address.\n"
-    for url, markdown in pages:
-        yield f"\n---\n\nSource: <{url}>\n\n{markdown.rstrip()}\n"
+def llms_full_head(site_name: str) -> str:
+    """The start of ``/llms-full.txt``; each twin follows as :func:`llms_full_part`, in
+    navigation order (streamed: on a big API the whole is tens of megabytes)."""
+    return f"# {text(site_name)}\n\n> Every page of this site as Markdown, each after its address.\n"
+
+
+def llms_full_part(url: str, markdown: str) -> str:
+    """One twin in ``/llms-full.txt``: the address it is published at, then its text."""
+    return f"\n---\n\nSource: <{url}>\n\n{markdown.rstrip()}\n"

@@ -15,6 +15,7 @@ kind hand-writes a table or guesses a fence.
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -151,7 +152,10 @@ def prose(markdown: str | None, level: int = 2, page: str | None = None, links: 
     if not markdown:
         return ""
     markdown = absolute_links(markdown, page, links) if page is not None and links is not None else safe_links(markdown)
-    lines = markdown.strip("\n").split("\n")
+    markdown = markdown.strip("\n")
+    if not _HEADING.search(markdown):
+        return markdown
+    lines = markdown.split("\n")
     prose_lines = [index for index, in_code in enumerate(_in_fences(lines)) if not in_code]
     found = [len(m.group(1)) for index in prose_lines if (m := _HEADING.match(lines[index]))]
     shift = max(0, level + 1 - min(found)) if found else 0
@@ -197,23 +201,49 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])(?!(?:https?|mailto):)")
 def _inert_html(markdown: str) -> str:
     """``markdown`` with every HTML tag outside code written as text (``&lt;script>``):
     a spec's descriptions may hold HTML, which the HTML page sanitizes; a twin, read by
-    programs and perhaps shown by a Markdown viewer, shows it as the text it is."""
-    if "<" not in markdown:
+    programs and perhaps shown by a Markdown viewer, shows it as the text it is.
+
+    The tags are found first (a fast scan: a twin holds a few, mostly in its code, such
+    as Java's generics); the fences only when there are some; a line with a tag outside
+    fences is looked at again, for its code spans."""
+    tags = [found.start() for found in _TAG_START.finditer(markdown)]
+    if not tags:
         return markdown
-    lines = markdown.split("\n")
-    for index, in_code in enumerate(_in_fences(lines)):
-        line = lines[index]
-        if in_code or "<" not in line:
-            continue
-        parts: list[str] = []
-        last = 0
-        for span in _SPAN.finditer(line):  # code spans keep their text
-            parts.append(_TAG_START.sub("&lt;", line[last : span.start()]))
-            parts.append(span.group(0))
-            last = span.end()
-        parts.append(_TAG_START.sub("&lt;", line[last:]))
-        lines[index] = "".join(parts)
-    return "\n".join(lines)
+    code: list[int] = []  # where fenced blocks open and close, in turn
+    inside: str | None = None
+    for fence in _FENCE_AT_LINE.finditer("\n" + markdown):  # positions one past the text's
+        marker = fence.group(1)
+        if inside is None:
+            inside = marker
+            code.append(fence.start())
+        elif marker[0] == inside[0] and len(marker) >= len(inside):
+            inside = None
+            code.append(fence.end() - 1)
+    lines = sorted(
+        {markdown.rfind("\n", 0, tag) + 1 for tag in tags if bisect.bisect_right(code, tag) % 2 == 0}
+    )  # an even count of fence edges before it: outside code
+    if not lines:
+        return markdown
+    out: list[str] = []
+    position = 0
+    for start in lines:
+        end = markdown.find("\n", start)
+        end = len(markdown) if end == -1 else end
+        out.append(markdown[position:start])
+        out.append(_INERT.sub(_inert, markdown[start:end]))
+        position = end
+    out.append(markdown[position:])
+    return "".join(out)
+
+
+# A fence line, with the line break before it (a literal first: a fast scan).
+_FENCE_AT_LINE = re.compile(r"\n[ \t]{0,3}(`{3,}|~{3,})[^\n]*")
+# A code span (kept as it is) or a tag's start (escaped), in one pass over a line.
+_INERT = re.compile(r"(`+).*?(?<!`)\1(?!`)|<(?=[A-Za-z/!?])(?!(?:https?|mailto):)")
+
+
+def _inert(match: re.Match[str]) -> str:
+    return match.group(0) if match.group(1) else "&lt;"
 
 
 def twin_facts(api_title: str, api_version: str, page_link: str) -> str:

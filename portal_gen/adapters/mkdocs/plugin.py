@@ -146,7 +146,6 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self._written = self._total = 0
         self._collection: tuple[int, int, int] | None = None  # the collector's thresholds before the build
         self.twins: Twins | None = None  # the Markdown twins and llms.txt of this build
-        self.twins_written = 0
 
     # -- loading (also called by the CLI before the build, to report errors early) --------
 
@@ -315,7 +314,7 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         if self.twins is None or self.site is None or self._build is None or self.previous is None:
             return
         files, nav, _env, _made_from = self._build
-        self.twins_written = self.twins.write(Path(config.site_dir), self.site, self.previous, files, nav, only)
+        self.twins.write(Path(config.site_dir), self.site, self.previous, files, nav, only)
 
     # Search parses every page's HTML, and highlighted examples are the most tag-dense
     # part of a reference page while being the least useful to search. Search sees the
@@ -340,6 +339,10 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
 
     @event_priority(-100)  # last: the process that shares the pages copies the final environment
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.twins is not None and self.site is not None:
+            before = self.request.previous_site
+            noted = self.cache.site_files(before) if before is not None and self.cache is not None else None
+            self.twins.write_generated(Path(config.site_dir), self.site, (before, noted) if before and noted else None)
         self._written, self._total = 0, len(files.documentation_pages())
         self.rendered = self.reused = 0
         self.fast = None
@@ -380,7 +383,10 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
     def published_files(self, staging: Path) -> dict[str, list[Any]]:
         """What this build wrote into ``staging``, as the site will hold it once moved
         into place, for the next build to link its unchanged pages from."""
-        return self.fast.published(staging) if self.fast is not None else {}
+        found = self.fast.published(staging) if self.fast is not None else {}
+        if self.twins is not None:  # the twins too, linked the same way by the next build
+            found = {**found, **self.twins.published}
+        return found
 
     def remember_published(self, site: Path, files: Mapping[str, list[Any]]) -> None:
         """After ``portal build`` moved its site to ``site``: note what it holds there."""

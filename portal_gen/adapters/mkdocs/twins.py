@@ -10,9 +10,12 @@ build``, the staging folder, published atomically with the rest.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +26,17 @@ from mkdocs.structure.pages import Page
 
 from ...config import PortalConfig
 from ...engine.build import Site
-from ...engine.project import Project
-from ...render.llms import LLMS_FULL_TXT, LLMS_TXT, AuthoredPage, SiteMap, render_llms_full, render_llms_txt
+from ...engine.cache import file_facts
+from ...engine.project import Project, model_headings
+from ...render.llms import (
+    LLMS_FULL_TXT,
+    LLMS_TXT,
+    AuthoredPage,
+    SiteMap,
+    llms_full_head,
+    llms_full_part,
+    render_llms_txt,
+)
 from ...render.page import RenderedPage
 from ...render.twin import authored_twin, twin_facts, twin_links, twin_path
 
@@ -46,29 +58,64 @@ class Twins:
         self.full_links = twin_links(portal, full=full_urls)
         self._authored: dict[str, tuple[Page, str]] = {}  # source path -> (page, Markdown)
         self._includes = _include_reader(config)
+        self.published: dict[str, list[Any]] = {}  # each twin file written: its page's key and file facts
+        self.written = 0  # twin files written (not linked) by this build
 
     def read(self, page: Page, markdown: str) -> None:
         """Keep an author's page's Markdown (``on_page_markdown``)."""
         self._authored[page.file.src_uri] = (page, self._includes(markdown))
 
+    def write_generated(
+        self, site_dir: Path, site: Site, previous: tuple[Path, Mapping[str, list[Any]]] | None = None
+    ) -> None:
+        """Write the generated pages' twins into ``site_dir``, or link the unchanged ones
+        from ``previous``: the site this build replaces and what the last build noted of
+        the twins it published there (:attr:`published`).
+
+        Called before MkDocs writes the pages: small files are created fast on an idle
+        disk, and slowly behind the writing back of a big site's few hundred megabytes.
+        (Not in a thread while MkDocs writes: measured on GitHub's spec, the thread's
+        share of the interpreter cost the build more than the disk's waits it hid.)"""
+        publisher = _Publisher(site_dir, site.keys, previous)
+        for page in site.pages:
+            if page.twin is not None:
+                publisher.publish(page.path, twin_path(page.path, self.portal.directory_urls), _reader(page))
+        self.published = publisher.noted
+        self.written = publisher.written
+
     def write(
-        self, site_dir: Path, site: Site, project: Project, files: Files, nav: Navigation | None, only: Any = None
-    ) -> int:
-        """Write every twin, ``llms.txt`` and ``llms-full.txt`` into ``site_dir``; with
-        ``only`` (source paths), the twins of those pages alone, and the two indexes.
-        Returns how many twins were written."""
+        self,
+        site_dir: Path,
+        site: Site,
+        project: Project,
+        files: Files,
+        nav: Navigation | None,
+        only: Any = None,
+    ) -> None:
+        """Write the author's pages' twins, ``llms.txt`` and ``llms-full.txt`` into
+        ``site_dir`` (the generated pages' twins are there already: :meth:`write_generated`);
+        with ``only`` (source paths), the generated pages' twins of those pages again
+        (a quick rebuild under ``serve``)."""
         api = project.api
         facts = {path: twin_facts(api.title, api.version, self.links.html(path)) for path in self._authored}
-        written = 0
         twins = self._twins(site, files, facts)
-        for path, markdown in twins.items():
-            if only is not None and path not in only:
-                continue
-            target = site_dir / twin_path(path, self.portal.directory_urls)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(markdown(), encoding="utf-8", newline="\n")
-            written += 1
+        generated = {page.path for page in site.pages}
         options = self.portal.llms_txt if isinstance(self.portal.llms_txt, dict) else {}
+        full = options.get("full") is not False
+        publisher = _Publisher(site_dir, {}, None)
+        # One pass, in navigation order: each twin is read once (from the page cache,
+        # mostly), written to its file if it is not there yet, and to llms-full.txt.
+        with open(site_dir / LLMS_FULL_TXT, "w", encoding="utf-8", newline="\n") if full else nullcontext() as out:
+            if out is not None:
+                out.write(llms_full_head(self.portal.site_name or api.title))
+            for path in _navigation_order(nav, site, twins):
+                markdown = twins[path]()
+                if path not in generated or (only is not None and path in only):
+                    destination = twin_path(path, self.portal.directory_urls)
+                    publisher.publish(path, destination, functools.partial(str, markdown))
+                if out is not None:
+                    out.write(llms_full_part(self.full_links.page(path), markdown))
+        self.written += publisher.written
         published = frozenset(path for path, _ in site.extra_files)
         authored = [
             AuthoredPage(path, _title(page), str(page.meta.get("description") or ""))
@@ -88,18 +135,12 @@ class Twins:
             project.case_studies,
             project.pricing,
             authored,
-            published | ({LLMS_FULL_TXT} if options.get("full") is not False else set()),
+            published | ({LLMS_FULL_TXT} if full else set()),
             self.summary,
             options,
+            {name: str(title or description or "") for name, title, description in model_headings(project.source.data)},
         )
         (site_dir / LLMS_TXT).write_text(render_llms_txt(site_map), encoding="utf-8", newline="\n")
-        if options.get("full") is not False:
-            order = _navigation_order(nav, site, twins)
-            pages = ((self.full_links.page(path), twins[path]()) for path in order)
-            with open(site_dir / LLMS_FULL_TXT, "w", encoding="utf-8", newline="\n") as out:
-                for part in render_llms_full(self.portal.site_name or api.title, pages):
-                    out.write(part)
-        return written
 
     def _twins(self, site: Site, files: Files, facts: dict[str, str]) -> dict[str, Any]:
         """Every page's twin, by source path, as a function that makes it."""
@@ -126,6 +167,55 @@ class Twins:
 
     def forget(self) -> None:
         self._authored.clear()
+
+
+class _Publisher:
+    """Writes twins into the site, or links the unchanged ones from the site the build
+    replaces: on a big API, creating two thousand small files with their bytes takes
+    a second or more, linking them a few hundredths. A twin is linked when its page's
+    cache key is the one the last build wrote it under and the file there is untouched
+    since (:func:`~portal_gen.engine.cache.file_facts`: size, time, inode, mode, owner)."""
+
+    def __init__(
+        self, site_dir: Path, keys: Mapping[str, str], previous: tuple[Path, Mapping[str, list[Any]]] | None
+    ) -> None:
+        self.site_dir = site_dir
+        self.keys = keys
+        self.previous = previous
+        self.noted: dict[str, list[Any]] = {}
+        self.written = 0
+        self._folders: set[Path] = set()
+
+    def publish(self, path: str, destination: str, markdown: Callable[[], str]) -> None:
+        """Publish the twin of the page at ``path`` at ``destination`` (``markdown``
+        reads its text, when it is written rather than linked)."""
+        target = self.site_dir / destination
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        key = self.keys.get(path)
+        if not (key is not None and self._link(destination, key, target)):
+            target.write_text(markdown(), encoding="utf-8", newline="\n")
+            self.written += 1
+        if key is not None:
+            with suppress(OSError):
+                self.noted[destination] = [key, *file_facts(target.stat())]
+
+    def _link(self, destination: str, key: str, target: Path) -> bool:
+        if self.previous is None:
+            return False
+        site, noted = self.previous
+        record = noted.get(destination)
+        if not record or record[0] != key:
+            return False
+        source = site / destination
+        try:
+            if file_facts(source.stat()) != record[1:]:
+                return False  # changed since it was written: written again
+            os.link(source, target)
+        except OSError:
+            return False
+        return True
 
 
 def _reader(page: RenderedPage) -> Any:
