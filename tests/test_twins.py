@@ -265,6 +265,8 @@ def test_markdown_writers_keep_hostile_text_in_its_place() -> None:
     links = TwinLinks("/")
     twin = authored_twin("[a](b.md) `[c](d.md)`", "x/y.md", "Y", links, lambda p: p == "x/b.md", facts="API 1")
     assert "[a](/x/b.md)" in twin and "`[c](d.md)`" in twin and twin.startswith("# Y\n\n> API 1\n")
+    # A description's unclosed fence ends with it, as on the HTML page, not with the twin.
+    assert prose("Run:\n```bash\nmake\n") == "Run:\n```bash\nmake\n```"
     # A link no page may hold keeps its text, as the HTML page shows it.
     assert prose("[click me](javascript:alert(1)) or ![x](data:x) [ok](https://a.example/b_(c))") == (
         "click me or x [ok](https://a.example/b_(c))"

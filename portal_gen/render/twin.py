@@ -152,7 +152,7 @@ def prose(markdown: str | None, level: int = 2, page: str | None = None, links: 
     if not markdown:
         return ""
     markdown = absolute_links(markdown, page, links) if page is not None and links is not None else safe_links(markdown)
-    markdown = markdown.strip("\n")
+    markdown = close_fences(markdown.strip("\n"))
     if not _HEADING.search(markdown):
         return markdown
     lines = markdown.split("\n")
@@ -166,6 +166,22 @@ def prose(markdown: str | None, level: int = 2, page: str | None = None, links: 
                 marks = heading.group(1)
                 lines[index] = "#" * min(6, len(marks) + shift) + lines[index][len(marks) :]
     return "\n".join(lines)
+
+
+def close_fences(markdown: str) -> str:
+    """``markdown`` with a code fence it leaves open closed at its end: on the HTML page
+    a description's unclosed fence ends with the description; in a twin it would turn
+    the rest of the page into code."""
+    if "``" not in markdown and "~~" not in markdown:
+        return markdown
+    inside: str | None = None
+    for fence in _FENCE_AT_LINE.finditer("\n" + markdown):
+        marker = fence.group(1)
+        if inside is None:
+            inside = marker
+        elif marker[0] == inside[0] and len(marker) >= len(inside) and not fence.group(0).strip()[len(marker) :]:
+            inside = None
+    return markdown if inside is None else f"{markdown}\n{inside}"
 
 
 def _in_fences(lines: list[str]) -> Iterable[bool]:

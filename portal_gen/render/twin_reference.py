@@ -25,7 +25,7 @@ from ..plan.paths import PRICING_PAGE
 from ..plan.reference import PlannedPage, operation_tag
 from .reference import PARAMETER_LOCATIONS, ExampleText, status_phrase
 from .schema import MAX_NODES, TypeLabels, schema_facts, unwrap_nullable
-from .twin import TwinLinks, code, document, fence, link, prose, table, text, twin_facts, twin_links
+from .twin import TwinLinks, close_fences, code, document, fence, link, prose, table, text, twin_facts, twin_links
 from .urls import safe_url
 
 if TYPE_CHECKING:
@@ -387,7 +387,8 @@ def _write_item(out: list[str], pad: str, head: str, description: str | None, ex
         out.append(head)
         if description and plain:
             inner = pad + " " * width
-            out += [inner + line if line.strip() else "" for line in description.strip("\n").split("\n")]
+            lines = close_fences(description.strip("\n")).split("\n")
+            out += [inner + line if line.strip() else "" for line in lines]
     if extra:
         inner = pad + " " * width
         out += [inner + line for line in extra]
