@@ -16,7 +16,7 @@ from conftest import copy_demo, make_project, run_portal
 from portal_gen.engine.cache import PageCache
 from portal_gen.gate.links import SitePages, check_internal, markdown_links
 from portal_gen.render.page import RenderedPage
-from portal_gen.render.twin import TwinLinks, authored_twin, fence, prose, table, twin_path
+from portal_gen.render.twin import TwinLinks, authored_twin, code, document, fence, prose, table, twin_path
 
 ENTRY = re.compile(r"^- \[(?P<title>(?:[^\]\\]|\\.)+)\]\((?P<url>[^)\s]+)\)(?::\s(?P<note>.+))?$")
 
@@ -265,6 +265,20 @@ def test_markdown_writers_keep_hostile_text_in_its_place() -> None:
     links = TwinLinks("/")
     twin = authored_twin("[a](b.md) `[c](d.md)`", "x/y.md", "Y", links, lambda p: p == "x/b.md", facts="API 1")
     assert "[a](/x/b.md)" in twin and "`[c](d.md)`" in twin and twin.startswith("# Y\n\n> API 1\n")
+    # HTML a viewer may show: formatting kept (Stripe writes its descriptions in it),
+    # anything that could run escaped to text; code as it is.
+    doc = document(
+        "T",
+        [
+            '<p>Creates a <a href="https://x.example">customer</a>.</p> <b onclick="x()">b</b>'
+            ' <a href="javascript:x()">j</a> <iframe src="y"></iframe> `<p>`'
+        ],
+    )
+    assert doc.split("\n\n")[1].rstrip("\n") == (
+        '<p>Creates a <a href="https://x.example">customer</a>.</p> &lt;b onclick="x()">b</b>'
+        ' &lt;a href="javascript:x()">j</a> &lt;iframe src="y">&lt;/iframe> `<p>`'
+    )
+    assert code("") == '`""`'
     # A description's unclosed fence ends with it, as on the HTML page, not with the twin.
     assert prose("Run:\n```bash\nmake\n") == "Run:\n```bash\nmake\n```"
     # A link no page may hold keeps its text, as the HTML page shows it.

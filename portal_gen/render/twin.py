@@ -102,8 +102,11 @@ def text(value: Any) -> str:
 
 
 def code(value: Any) -> str:
-    """``value`` as inline code, with enough backticks that none inside ends it."""
+    """``value`` as inline code, with enough backticks that none inside ends it (an
+    empty string as ``""``: empty code is no code in Markdown)."""
     raw = " ".join(str(value).split("\n"))
+    if not raw:
+        return '`""`'
     longest = max((len(run) for run in re.findall(r"`+", raw)), default=0)
     ticks = "`" * (longest + 1)
     pad = " " if raw.startswith("`") or raw.endswith("`") or (raw.startswith(" ") and raw.strip()) else ""
@@ -254,12 +257,33 @@ def _inert_html(markdown: str) -> str:
 
 # A fence line, with the line break before it (a literal first: a fast scan).
 _FENCE_AT_LINE = re.compile(r"\n[ \t]{0,3}(`{3,}|~{3,})[^\n]*")
-# A code span (kept as it is) or a tag's start (escaped), in one pass over a line.
-_INERT = re.compile(r"(`+).*?(?<!`)\1(?!`)|<(?=[A-Za-z/!?])(?!(?:https?|mailto):)")
+# A code span (kept as it is), a whole tag (kept if harmless), or another tag's start
+# (escaped), in one pass over a line.
+_INERT = re.compile(
+    r"(`+).*?(?<!`)\1(?!`)|(?P<tag></?(?P<name>[A-Za-z][A-Za-z0-9]*)\b[^<>]*>)|<(?=[A-Za-z/!?])(?!(?:https?|mailto):)"
+)
+# Formatting a Markdown viewer shows as the HTML page does (the sanitizer keeps these
+# too), when the tag has no event handler, style or script URL: Stripe's descriptions
+# are HTML paragraphs, which read better kept than escaped.
+_HARMLESS_TAGS = frozenset(
+    (
+        *("p", "br", "em", "strong", "b", "i", "u", "s", "code", "pre", "a", "ul", "ol", "li"),
+        *("blockquote", "sup", "sub", "kbd", "span", "div", "dl", "dt", "dd", "hr", "details", "summary"),
+        *("table", "thead", "tbody", "tr", "th", "td", "h1", "h2", "h3", "h4", "h5", "h6"),
+    )
+)
+_UNSAFE_ATTRIBUTE = re.compile(r"\bon\w+\s*=|\bstyle\s*=|\bsrcdoc\s*=|(?:javascript|vbscript|data)\s*:", re.I)
 
 
 def _inert(match: re.Match[str]) -> str:
-    return match.group(0) if match.group(1) else "&lt;"
+    if match.group(1):
+        return match.group(0)
+    tag = match.group("tag")
+    if tag is not None:
+        if match.group("name").lower() in _HARMLESS_TAGS and not _UNSAFE_ATTRIBUTE.search(tag):
+            return tag
+        return "&lt;" + tag[1:]
+    return "&lt;"
 
 
 def twin_facts(api_title: str, api_version: str, page_link: str) -> str:

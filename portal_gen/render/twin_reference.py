@@ -358,7 +358,7 @@ _TYPE_NAMES = frozenset({"string", "integer", "number", "boolean", "object", "ar
 def _code(value: Any) -> str:
     """:func:`~.twin.code`, without its work for the plain names and values most are."""
     raw = value if isinstance(value, str) else str(value)
-    if "`" in raw or "\n" in raw or raw.startswith(" "):
+    if not raw or "`" in raw or "\n" in raw or raw.startswith(" "):
         return code(raw)
     return f"`{raw}`"
 
