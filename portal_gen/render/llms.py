@@ -167,12 +167,11 @@ def _introduction(site: SiteMap) -> str:
         sentences.append(f"Base URL: {code(api.servers[0].default_url)}.")
     named = text(" ".join(filter(None, (html.unescape(api.title), api.version))))
     sentences.append(f"These pages describe {named} (OpenAPI {text(api.openapi)}).")
-    schemes = [s for s in api.security_schemes]
     auth = next((p for p in plan.pages if p.kind == "authentication"), None)
-    if schemes and auth is not None:
+    if api.security_schemes and auth is not None:
         from .reference import scheme_title  # the names the HTML pages use
 
-        names = ", ".join(text(scheme_title(s, s.name)) for s in schemes)
+        names = ", ".join(text(scheme_title(s, s.name)) for s in api.security_schemes)
         sentences.append(f"Authenticate with {names}: see {link('Authentication', links.page(auth.path))}.")
     first = next((g for g in site.guides if g.kind == "quickstart"), None)
     if first is not None:

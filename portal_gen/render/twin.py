@@ -16,6 +16,7 @@ kind hand-writes a table or guesses a fence.
 from __future__ import annotations
 
 import bisect
+import html
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -462,7 +463,7 @@ def absolute_link(url: str, path: str, links: TwinLinks, exists: Callable[[str],
     return url
 
 
-def actions_html(path: str, directory_urls: bool, llms_txt: bool = True) -> str:
+def actions_html(path: str, directory_urls: bool) -> str:
     """The placeholder of a page's "Copy page" button and menu (``portal.js`` builds
     them): where the page's twin is, and ``llms.txt``, relative to the page."""
     url = page_url(path, directory_urls)
@@ -470,12 +471,5 @@ def actions_html(path: str, directory_urls: bool, llms_txt: bool = True) -> str:
     depth = folder.rstrip("/").count("/") + 1 if folder else 0
     up = "../" * depth
     twin = up + twin_path(path, directory_urls)
-    attributes = f' data-portal-twin="{escape(twin)}"'
-    if llms_txt:
-        attributes += f' data-portal-llms="{escape(up + "llms.txt")}"'
-    return f'<div class="portal-page-actions"{attributes}></div>\n'
-
-
-def escape(value: str) -> str:
-    """``value`` safe in a double-quoted HTML attribute."""
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    llms = html.escape(up + "llms.txt")
+    return f'<div class="portal-page-actions" data-portal-twin="{html.escape(twin)}" data-portal-llms="{llms}"></div>\n'
