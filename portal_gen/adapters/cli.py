@@ -397,6 +397,84 @@ def _print_report(report: Any) -> None:
 
 
 @main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("-f", "--config-file", default="mkdocs.yml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: grouped by operation and model; markdown: a pull-request comment; "
+    "json: every change with its level and location; github: workflow annotations.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "warning", "info", "never"]),
+    default="breaking",
+    show_default=True,
+    help="Exit 1 when a change at this level or worse is found (accepted ones do not count).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def diff(base: str, head: str | None, config_file: Path, output_format: str, fail_on: str, debug: bool) -> None:
+    """What changed from BASE to HEAD, and what it breaks.
+
+    BASE and HEAD are spec files, or git:REF for the project's spec at a git ref
+    (a tag, a branch, a commit). HEAD defaults to the project's spec as it is now.
+    Exit code 0: nothing at the --fail-on level; 1: found; 2: usage or input error.
+    """
+    import json
+
+    from ..diff import accept, diff_specs
+    from ..diff.history import portal_options, read_version
+    from ..diff.report import Side, report_github, report_json, report_markdown, report_text
+    from ..load.changelog import load_changelog
+    from ..load.spec import RefPolicy
+
+    with _errors(debug, code=2):
+        options = portal_options(config_file) if config_file.is_file() else {}
+        project_dir = config_file.resolve().parent
+        spec = str(options.get("spec") or "openapi/openapi.yaml")
+        if head is None and not config_file.is_file():
+            raise PortalError(
+                f"no {config_file.name} here to say which spec is the project's",
+                None,
+                "give two spec files (`portal diff old.yaml new.yaml`), or run in a portal project",
+            )
+        policy = RefPolicy(
+            bool(options.get("allow_external_refs", False)),
+            bool(options.get("allow_remote_refs", False)),
+            int(options.get("max_file_size", 100)) * 1_000_000,
+        )
+        head_arg = head if head is not None else str(project_dir / spec)
+        base_source = read_version(base, project_dir, spec, config_file.name, policy)
+        head_source = read_version(head_arg, project_dir, spec, config_file.name, policy)
+        result = diff_specs(base_source, head_source)
+        if config_file.is_file():
+            content = project_dir / str(options.get("content_dir") or "content")
+            result = accept(result, load_changelog(content, project_dir).accepted)
+
+    def side(arg: str, source: Any) -> Side:
+        info = source.data.get("info") if isinstance(source.data.get("info"), dict) else {}
+        return Side(str(info.get("title", "")), str(info.get("version", "")), arg)
+
+    def locate(change: Any) -> Any:
+        return head_source.locate(change.head_pointer) if change.head_pointer is not None else None
+
+    b_side, h_side = side(base, base_source), side(head or "working tree", head_source)
+    if output_format == "json":
+        click.echo(json.dumps(report_json(result, b_side, h_side, locate), indent=2, ensure_ascii=False))
+    elif output_format == "markdown":
+        click.echo(report_markdown(result, b_side, h_side), nl=False)
+    elif output_format == "github":
+        click.echo(report_github(result, locate), nl=False)
+    else:
+        click.echo(report_text(result, b_side, h_side, locate, color=sys.stdout.isatty()), nl=False)
+    sys.exit(1 if fail_on != "never" and result.at_or_above(fail_on) else 0)
+
+
+@main.command()
 @click.option("-f", "--config-file", default="mkdocs.yml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-p", "--port", default=4010, show_default=True, type=click.IntRange(0, 65535), help="Port to serve on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
