@@ -63,6 +63,9 @@ class PortalConfig:
     # `false` publishes none; {full: false} leaves out llms-full.txt; {sections:
     # {Title: [page.md, ...]}} lists the author's own pages under sections of theirs.
     llms_txt: Any = True
+    # The changelog page (changelog/) and its Atom feed, from the spec's git tags and
+    # content/changelog.yaml, and the "Added in"/"Changed in" badges of operation pages.
+    changelog: bool = True
     directory_urls: bool = True
     site_name: str = ""
     site_url: str = ""

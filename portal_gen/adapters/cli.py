@@ -279,6 +279,11 @@ def snippet(operation: str, lang: str, base_url: str | None, config_file: Path, 
 @click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write JSON here.")
 @click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write JUnit XML.")
 @click.option("--record", is_flag=True, help="Save the measured time to first call for the guide pages.")
+@click.option(
+    "--breaking-against",
+    metavar="BASE",
+    help="Also report changes since BASE (a spec file or git:REF) that can break clients, at their lines.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def check(
     config_file: Path,
@@ -293,6 +298,7 @@ def check(
     json_file: Path | None,
     junit_file: Path | None,
     record: bool,
+    breaking_against: str | None,
     debug: bool,
 ) -> None:
     """The CI gate: validate the spec and content, apply the quality rules, check every
@@ -328,6 +334,7 @@ def check(
             record=record,
             strict=strict,
             external=external,
+            breaking_against=breaking_against,
         )
         with tempfile.TemporaryDirectory(prefix="portal-check-") as tmp:
             project, site = None, None
@@ -445,7 +452,7 @@ def diff(base: str, head: str | None, config_file: Path, output_format: str, fai
         policy = RefPolicy(
             bool(options.get("allow_external_refs", False)),
             bool(options.get("allow_remote_refs", False)),
-            int(options.get("max_file_size", 100)) * 1_000_000,
+            int(options.get("max_file_size", 100)) * 1024 * 1024,
         )
         head_arg = head if head is not None else str(project_dir / spec)
         base_source = read_version(base, project_dir, spec, config_file.name, policy)

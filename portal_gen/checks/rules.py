@@ -85,6 +85,18 @@ RULES: dict[str, Rule] = {
             "A URL the pages show as text, not a link: only http, https, mailto and relative URLs are linked.",
         ),
         Rule(
+            "breaking-change",
+            "error",
+            "A change that can break a client that worked (--breaking-against): make it additive, or accept it "
+            "with x-portal-breaking-accepted on the changed node or an `accepted:` entry in content/changelog.yaml.",
+        ),
+        Rule(
+            "change-warning",
+            "warn",
+            "A change that can break a client that did not follow the spec (--breaking-against), such as a new "
+            "enum value in a response: say so in the changelog.",
+        ),
+        Rule(
             "path-parameter-unused",
             "error",
             "A path parameter must appear in the path as {name}, or no request can set it.",

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..load.spec import SpecSource
-from ..model.changelog import Acceptance
 from .compare import ACCEPT_KEY, Change, Diff, diff_documents
 from .rules import BREAKING, INFO, LEVELS, RULES, SECTIONS, WARNING
+
+if TYPE_CHECKING:
+    from ..model.changelog import Acceptance
 
 __all__ = [
     "ACCEPT_KEY",

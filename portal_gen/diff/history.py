@@ -161,8 +161,16 @@ _AnyTagLoader.add_multi_constructor("", _any_tag)
 def portal_options(config_file: Path) -> dict[str, Any]:
     """The portal plugin's options in a mkdocs.yml, read as plain YAML (no MkDocs)."""
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return options_in(config_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+
+
+def options_in(config_text: str) -> dict[str, Any]:
+    """The portal plugin's options in the text of a mkdocs.yml."""
+    try:
+        data = yaml.load(config_text, Loader=_AnyTagLoader)
+    except yaml.YAMLError:
         return {}
     plugins = data.get("plugins") if isinstance(data, dict) else None
     for entry in plugins or []:

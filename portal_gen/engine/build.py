@@ -25,13 +25,15 @@ from ..errors import Location, PortalError, display_path
 from ..load.bundle import bundled_files
 from ..model.api import Schema
 from ..model.case_studies import CaseStudy, used_by
+from ..model.changelog import History, history_subject
 from ..model.examples import Judge
 from ..model.pricing_costs import meter_costs
 from ..model.pricing_math import pricing_data
-from ..plan.paths import CASE_STUDY_INDEX, HOME_PAGE, PRICING_PAGE
+from ..plan.paths import CASE_STUDY_INDEX, CHANGELOG_FEED, HOME_PAGE, PRICING_PAGE
 from ..plan.reference import NavSection, Plan, PlannedPage, plan_reference, webhook_key
 from ..plan.site import content_sections, top_page
 from ..render.case_studies import FILTER_JS, render_case_study, render_case_study_index
+from ..render.changelog import render_changelog, render_feed
 from ..render.guide import GuideRenderer
 from ..render.home import render_home
 from ..render.page import RenderedPage
@@ -56,6 +58,9 @@ PRICING_SCHEMA_PATH = "schemas/pricing.schema.json"
 
 
 CASE_STUDY_SCHEMA_PATH = "schemas/case-study.schema.json"
+
+
+CHANGELOG_SCHEMA_PATH = "schemas/changelog.schema.json"
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,7 @@ def generate_site(
     )
     operations_used, guides_used = used_by(project.case_studies)
     renderer = ReferenceRenderer(
-        project.api, plan, config, env, quickstarts, snippets, project.pricing, operations_used
+        project.api, plan, config, env, quickstarts, snippets, project.pricing, operations_used, histories(project)
     )
     guide_renderer = GuideRenderer(project.guides, snippets, plan, config, env, project.verified, guides_used)
     jobs: list[tuple[str, Callable[[], RenderedPage]]] = [
@@ -203,7 +208,23 @@ def generate_site(
         top_pages = (top_page("pricing", page.path, page.title),)
         data = json.dumps(pricing_data(project.pricing), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         extra_files += [(PRICING_JSON, data.encode()), (PRICING_JS, read_asset("pricing.js"))]
+    if has_changelog(project):
+        assert project.changelog is not None
+        page = with_actions(render_changelog(project.changelog, project.api, env, config, plan), config)
+        pages.append(page)
+        top_pages += (top_page("changelog", page.path, page.title),)
+        extra_files.append((CHANGELOG_FEED, render_feed(project.changelog, project.api, config, plan)))
     return Site(tuple(pages), plan.nav, plan, guide_nav, top_pages, tuple(extra_files), keys)
+
+
+def has_changelog(project: Project) -> bool:
+    """Whether the site has a changelog page: some release to show."""
+    return project.changelog is not None and bool(project.changelog.releases)
+
+
+def histories(project: Project) -> dict[str, History]:
+    """Each operation's badges (its newest events in the changelog), if the site has one."""
+    return project.changelog.histories() if has_changelog(project) and project.changelog is not None else {}
 
 
 def _render(render: Callable[[], RenderedPage], path: str, config: PortalConfig) -> RenderedPage:
@@ -322,6 +343,7 @@ def page_keys(
         [(p.kind, p.path, p.title, p.key, p.in_nav) for p in plan.pages],
     )
     operations_used, guides_used = used_by(project.case_studies)
+    badges = histories(project)
 
     def studies(found: tuple[CaseStudy, ...]) -> list[tuple[str, str, str]]:
         return [(s.company, s.use_case, s.page) for s in found]
@@ -342,7 +364,12 @@ def page_keys(
                 else []
             )
             keys[page.path] = digest(
-                site, page.path, spec.reach(path_item(op)), costs, studies(operations_used.get(op.key, ()))
+                site,
+                page.path,
+                spec.reach(path_item(op)),
+                costs,
+                studies(operations_used.get(op.key, ())),
+                repr(badges.get(history_subject(op))),
             )
         elif page.kind == "model":
             keys[page.path] = digest(site, page.path, spec.reach(pointer_of("components", "schemas", page.key)))
@@ -424,7 +451,7 @@ def read_asset(name: str) -> bytes:
 
 
 # The stylesheet is kept in parts, one per page kind, and published as one file.
-CSS_PARTS = ("base", "reference", "landing", "guides", "pricing", "case-studies", "home")
+CSS_PARTS = ("base", "reference", "landing", "guides", "pricing", "case-studies", "home", "changelog")
 
 
 def read_css() -> bytes:

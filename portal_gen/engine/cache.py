@@ -216,6 +216,13 @@ class PageCache:
         warm build on GitHub's spec)."""
         self._write("memo", "spec-refs", {"code": code_digest(), "refs": refs})
 
+    def changes(self, key: str) -> Any:
+        """What the changelog computed under ``key`` (two commits' specs compared)."""
+        return self._read("changelog", key)
+
+    def keep_changes(self, key: str, record: Any) -> None:
+        self._write("changelog", key, record)
+
     def spare_site(self) -> Path | None:
         """Where ``portal build`` keeps the folders of the site it replaced, for the next
         build (see :mod:`.output`); ``None`` without a cache directory."""

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ..checks.guides import check_guides
 from ..checks.rules import rule_levels
 from ..checks.values import SchemaValidator
 from ..config import PortalConfig
+from ..diff.releases import read_changelog
 from ..errors import Diagnostic, Location, PortalError, display_path
 from ..load.case_studies import load_case_studies
+from ..load.changelog import load_changelog
 from ..load.guides import read_guides
 from ..load.pricing import load_pricing
 from ..load.sources import load_document
@@ -20,6 +23,7 @@ from ..load.spec import RefPolicy, SpecSource, load_spec
 from ..model.api import Api
 from ..model.build import build_api
 from ..model.case_studies import CaseStudy
+from ..model.changelog import Changelog
 from ..model.guides import Budget, Guide, operations_named
 from ..model.home import Home
 from ..model.pricing import Pricing
@@ -29,7 +33,7 @@ from ..snippets import SnippetSettings
 from ..snippets.request import env_names
 from .cache import PageCache
 from .collector import collector_paused
-from .keys import SpecDigests, digest, pointer_of, validator_digest
+from .keys import SpecDigests, code_digest, digest, pointer_of, validator_digest
 from .validation import Validation, spec_digest
 
 
@@ -48,6 +52,7 @@ class Project:
     case_studies: tuple[CaseStudy, ...] = ()
     home: Home | None = None
     spec_digest: str = ""  # of the spec's files, when loaded with a cache
+    changelog: Changelog | None = None
 
     @property
     def schema_validator(self) -> SchemaValidator:
@@ -111,8 +116,20 @@ def load_project(
         problems, no_studies, lambda: load_case_studies(content_dir, project_dir, api, guides, max_bytes)
     )
     home = _gathered(problems, None, lambda: plan_home(config, api, guides, studies))
+    changelog = _gathered(problems, None, lambda: _changelog(config, source, cache)) if config.changelog else None
     project = Project(
-        config, source, api, validation, guides, load_verified(config), pricing, budget, studies, home, spec_key
+        config,
+        source,
+        api,
+        validation,
+        guides,
+        load_verified(config),
+        pricing,
+        budget,
+        studies,
+        home,
+        spec_key,
+        changelog,
     )
     if guides:
         reserved = frozenset(
@@ -125,6 +142,18 @@ def load_project(
 
 
 _T = TypeVar("_T")
+
+
+def _changelog(config: PortalConfig, source: SpecSource, cache: PageCache | None) -> Changelog | None:
+    """The releases from git tags and content/changelog.yaml (perhaps none, and a
+    notice saying why)."""
+    file = load_changelog(config.project_dir / config.content_dir, config.project_dir, config.max_bytes)
+    policy = RefPolicy(config.allow_external_refs, config.allow_remote_refs, config.max_bytes)
+    with collector_paused():
+        found = read_changelog(
+            config.project_dir, config.spec, Path(config.config_file).name, policy, file, source, cache, code_digest()
+        )
+    return found
 
 
 def _gathered(problems: list[Diagnostic], failed: _T, load: Callable[[], _T]) -> _T:

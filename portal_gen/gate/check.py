@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -24,9 +24,13 @@ from ..checks.pricing import pricing_lint
 from ..checks.rules import check_spec, rule_levels, with_levels
 from ..checks.urls import unsafe_urls
 from ..config import PortalConfig
+from ..diff import BREAKING, INFO, RULES, accept, diff_specs
+from ..diff.history import read_version
 from ..engine.build import make_snippets, template_loader
 from ..engine.project import Project, load_project, snippet_settings
 from ..errors import Diagnostic, Location, PortalError, display_path
+from ..load.changelog import load_changelog
+from ..load.spec import RefPolicy
 from ..snippets.languages import LANGUAGES
 from ..snippets.request import env_names, paired_env_names
 from ..snippets.run import missing_runtimes
@@ -65,6 +69,7 @@ class CheckOptions:
     strict: bool = False  # warnings fail the check
     external: bool = False  # check external links too
     link_cache: Path | None = None  # default: .portal-cache/links.json in the project
+    breaking_against: str | None = None  # a spec file or git:REF to compare the spec with
 
 
 def check_project(
@@ -96,6 +101,11 @@ def check_project(
         *with_levels(list(unsafe_urls(project.source, project.guides, project.pricing)), levels),
     ]
     report.diagnostics.extend(sorted(spec_findings, key=lambda d: (d.location or Location(""), d.rule or "")))
+    if options.breaking_against:
+        try:
+            report.diagnostics.extend(with_levels(breaking_changes(project, options.breaking_against), levels))
+        except PortalError as exc:
+            report.diagnostics.extend(replace(d, rule=d.rule or "usage") for d in exc.diagnostics)
     if project.pricing is not None:
         report.diagnostics.extend(with_levels(pricing_lint(project.pricing), levels))
     report.diagnostics.extend(with_levels(list(case_study_lint(project.case_studies, project.api)), levels))
@@ -143,6 +153,32 @@ def check_project(
     if options.record and options.base_url is None and report.ok:
         write_verified(project, report.runs)
     return report
+
+
+def breaking_changes(project: Project, base: str) -> list[Diagnostic]:
+    """Each change from ``base`` (a spec file or ``git:REF``) that may break a client, at
+    its line in the current spec: breaking ones as ``breaking-change``, warnings as
+    ``change-warning``; accepted ones are left out."""
+    config = project.config
+    policy = RefPolicy(config.allow_external_refs, config.allow_remote_refs, config.max_bytes)
+    base_source = read_version(base, config.project_dir, config.spec, Path(config.config_file).name, policy)
+    content = config.project_dir / config.content_dir
+    found = accept(diff_specs(base_source, project.source), load_changelog(content, config.project_dir).accepted)
+    out = []
+    for change in found.changes:
+        if change.accepted or change.level == INFO:
+            continue
+        where = project.source.locate(change.head_pointer) if change.head_pointer is not None else None
+        rule = "breaking-change" if change.level == BREAKING else "change-warning"
+        hint = RULES[change.kind].summary + (
+            f"; used by {', '.join(change.affects[:3])}" + (" and more" if len(change.affects) > 3 else "")
+            if change.affects
+            else ""
+        )
+        out.append(
+            Diagnostic(f"{change.subject}: {change.message} [{change.kind}] (since {base})", where, hint, rule=rule)
+        )
+    return out
 
 
 def _link_problems(project: Project, site_dir: Path, options: CheckOptions) -> list[Diagnostic]:

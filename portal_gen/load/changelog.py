@@ -44,7 +44,15 @@ def load_changelog(content_dir: Path, project_dir: Path, max_bytes: int = DEFAUL
             )
         seen[version] = where
         releases.append(
-            ReleaseNote(version, entry.get("date"), entry.get("ref"), entry.get("title"), entry.get("notes"), where)
+            ReleaseNote(
+                version,
+                entry.get("date"),
+                entry.get("ref"),
+                entry.get("title"),
+                entry.get("notes"),
+                where,
+                entry.get("spec"),
+            )
         )
     accepted = []
     for index, entry in enumerate(data.get("accepted") or []):

@@ -12,3 +12,5 @@ PRICING_PAGE = "pricing.md"
 CASE_STUDY_DIR = "case-studies"  # one page per study under it
 CASE_STUDY_INDEX = f"{CASE_STUDY_DIR}/index.md"
 CASE_STUDY_SOURCES = "case_studies"  # in the content folder (inputs, never published as they are)
+CHANGELOG_PAGE = "changelog.md"
+CHANGELOG_FEED = "changelog.xml"  # its Atom feed

@@ -20,9 +20,10 @@ from typing import Any
 
 from ..model.api import Api, Operation
 from ..model.case_studies import CaseStudy
+from ..model.changelog import Changelog
 from ..model.guides import Guide
 from ..model.pricing import Pricing
-from ..plan.paths import CASE_STUDY_INDEX, PRICING_PAGE
+from ..plan.paths import CASE_STUDY_INDEX, CHANGELOG_FEED, CHANGELOG_PAGE, PRICING_PAGE
 from ..plan.reference import Plan, PlannedPage, webhook_key
 from .twin import TwinLinks, code, link, text
 
@@ -69,6 +70,7 @@ class SiteMap:
     # Each model's title or description, from the spec as written: a warm build, whose
     # pages all come from the cache, builds no model of the schemas.
     model_notes: Mapping[str, str] | None = None
+    changelog: Changelog | None = None  # when the site has a changelog page
 
 
 def render_llms_txt(site: SiteMap) -> str:
@@ -138,6 +140,13 @@ def render_llms_txt(site: SiteMap) -> str:
             note = "every plan, meter and price as data (exact decimal strings)"
             pricing_entries.append(Entry("pricing.json", links.file("pricing.json"), note))
         section("Pricing", pricing_entries)
+    if site.changelog is not None and site.changelog.releases:
+        newest = site.changelog.releases[0]
+        note = f"every release, newest first ({text(newest.version)}), its changes, breaking ones marked"
+        entries = [Entry("Changelog", links.page(CHANGELOG_PAGE), note)]
+        if CHANGELOG_FEED in site.files:
+            entries.append(Entry(CHANGELOG_FEED, links.file(CHANGELOG_FEED), "the releases as an Atom feed"))
+        section("Changelog", entries)
     if site.case_studies:
         studies = [Entry("Case studies", links.page(CASE_STUDY_INDEX), "every customer story, by industry and use")]
         studies += [Entry(s.company, links.page(s.page), one_line(s.headline)) for s in site.case_studies]

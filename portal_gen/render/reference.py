@@ -16,9 +16,11 @@ from markupsafe import Markup, escape
 from ..config import PortalConfig
 from ..model.api import UNSET, Api, MediaType, Operation, Parameter, Schema, SecurityRequirement, SecurityScheme
 from ..model.case_studies import CaseStudy
+from ..model.changelog import History, history_subject, release_anchor
 from ..model.examples import example_for
 from ..model.pricing import Pricing
 from ..model.pricing_costs import meter_costs
+from ..plan.paths import CHANGELOG_PAGE
 from ..plan.reference import Plan, PlannedPage, link_base, operation_tag, page_url, relative_url, relpath, webhook_key
 from ..plan.slugs import slugify
 from ..snippets import Snippet, Snippets
@@ -106,8 +108,10 @@ class ReferenceRenderer:
         snippets: Snippets | None = None,
         pricing: Pricing | None = None,
         used_by: Mapping[str, tuple[CaseStudy, ...]] | None = None,
+        histories: Mapping[str, History] | None = None,
     ) -> None:
         self.api = api
+        self.histories = histories or {}  # badges: "Added in", "Changed in" (the changelog)
         self.used_by = used_by or {}
         self.pricing = pricing
         self.snippets = snippets
@@ -377,6 +381,8 @@ class ReferenceRenderer:
                 else []
             ),
             "used_by": lambda op: used_by_links(self.used_by.get(op.key, ()), page.path, self.config),
+            "history": lambda op: self.histories.get(history_subject(op)),
+            "changelog_url": lambda version: url(CHANGELOG_PAGE, release_anchor(version)),
             "UNSET": UNSET,
         }
 

@@ -22,6 +22,7 @@ from mkdocs.structure.toc import get_toc
 
 from ...engine.build import (
     CASE_STUDY_SCHEMA_PATH,
+    CHANGELOG_SCHEMA_PATH,
     CSS_PATH,
     GUIDE_SCHEMA_PATH,
     JS_PATH,
@@ -314,6 +315,7 @@ def add_generated_files(files: Files, config: MkDocsConfig, site: Site, content_
         (GUIDE_SCHEMA_PATH, "guide"),
         (PRICING_SCHEMA_PATH, "pricing"),
         (CASE_STUDY_SCHEMA_PATH, "case-study"),
+        (CHANGELOG_SCHEMA_PATH, "changelog"),
     ):
         files.append(File.generated(config, path, content=schema_text(name)))
     for path, extra in site.extra_files:
