@@ -24,6 +24,8 @@ PAGE_KINDS = {
     "webhook": "reference/webhooks/message-delivered/",
     "authentication": "reference/authentication/",
     "pricing": "pricing/",
+    "changelog": "changelog/",
+    "operation-with-badges": "reference/messages/search-messages/",
     "case-studies": "case-studies/",
     "case-study": "case-studies/finch-bank/",
     "404": "404.html",
