@@ -92,7 +92,7 @@ def test_the_demo_changelog(built):
         "2026-08-01: Scheduled messages",
         "2026-05-01: General availability",
     ]
-    assert [e.find(f"{ATOM}link").get("href") for e in entries][0].endswith("changelog/#v2026-11-01")
+    assert entries[0].find(f"{ATOM}link").get("href").endswith("changelog/#v2026-11-01")
     assert entries[0].findtext(f"{ATOM}updated") == "2026-11-01T00:00:00Z"
     assert "<li><strong>Breaking</strong>: " in entries[0].findtext(f"{ATOM}content")
     assert len({e.findtext(f"{ATOM}id") for e in entries}) == 3

@@ -116,7 +116,7 @@ OPTIONAL_ADDED = BASE.replace(
 @pytest.mark.parametrize(
     ("head", "fail_on", "code", "counts"),
     [
-        (BASE.replace("version: \"1.0\"", "version: \"1.1\""), "breaking", 0, (0, 0, 0)),
+        (BASE.replace('version: "1.0"', 'version: "1.1"'), "breaking", 0, (0, 0, 0)),
         (REMOVED, "breaking", 1, (1, 0, 0)),
         (REMOVED, "never", 0, (1, 0, 0)),
         (ENUM_ADDED, "breaking", 0, (0, 1, 0)),
@@ -164,7 +164,8 @@ def test_json_and_github_point_at_the_changed_line(tmp_path: Path):
     assert change["pointer"] == "/paths/~1things/get/parameters/0/schema"
     github = run_portal("diff", "base.yaml", "head.yaml", "--format", "github", cwd=tmp_path)
     assert github.returncode == 1
-    assert github.stdout.startswith(f"::error file=head.yaml,line={line},col=19,title=breaking change%3A bound-tightened::")
+    title = "title=breaking change%3A bound-tightened"
+    assert github.stdout.startswith(f"::error file=head.yaml,line={line},col=19,{title}::")
     assert "GET /things: query parameter 'limit': maximum changed from 100 to 50" in github.stdout
 
 
@@ -205,7 +206,8 @@ def test_accepted_in_the_spec_or_the_changelog_file(tmp_path: Path):
     assert "accepted: Things are archived now." in result.stdout
     assert result.stdout.rstrip().endswith("1 breaking, 0 warning, 0 info (1 accepted)")
     # On the changed node itself: a required property removed from a response.
-    head = BASE.replace("      required: [id]\n", '      required: [id]\n      x-portal-breaking-accepted: "id moved"\n')
+    accepted = '      required: [id]\n      x-portal-breaking-accepted: "id moved"\n'
+    head = BASE.replace("      required: [id]\n", accepted)
     head = head.replace("        id: {type: string, description: The id.}\n", "")
     (project / "content" / "changelog.yaml").unlink()
     (project / "openapi.yaml").write_text(head)
@@ -274,7 +276,7 @@ def test_check_breaking_against_reports_each_change_at_its_line(tmp_path: Path):
     ), result.stdout
     enum_line = _line_of(project / "openapi.yaml", "enum: [red, green, blue]")
     assert f"::warning file=openapi.yaml,line={enum_line}" in result.stdout
-    assert "title=change-warning::model Thing: enum value \"blue\" added [enum-value-added]" in result.stdout
+    assert 'title=change-warning::model Thing: enum value "blue" added [enum-value-added]' in result.stdout
     # Accepted in content/changelog.yaml: the gate passes (the warning stays a warning).
     (project / "content" / "changelog.yaml").write_text(
         "accepted:\n  - kind: bound-tightened\n    reason: Smaller pages are faster.\n"

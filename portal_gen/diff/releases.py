@@ -169,7 +169,7 @@ def _version_at(project_dir: Path, commit: str, spec: str, config_name: str, sto
     if store is not None:
         known = store.changes(key)
         if isinstance(known, dict) and "version" in known:
-            return known["version"]
+            return str(known["version"]) if known["version"] is not None else None
     root = repository_root(project_dir)
     assert root is not None
     inside = project_dir.relative_to(root.resolve()).as_posix()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..checks.content import content_schema, schema_problems
 from ..diff.rules import RULES
-from ..errors import Diagnostic, PortalError, display_path
+from ..errors import Diagnostic, Location, PortalError, display_path
 from ..model.changelog import Acceptance, ChangelogFile, ReleaseNote
 from .sources import DEFAULT_MAX_BYTES, load_document
 
@@ -29,7 +29,8 @@ def load_changelog(content_dir: Path, project_dir: Path, max_bytes: int = DEFAUL
     problems = list(schema_problems(document, content_schema("changelog"), "changelog-schema"))
     if problems:
         raise PortalError.from_diagnostics(problems)
-    releases, seen = [], {}
+    releases: list[ReleaseNote] = []
+    seen: dict[str, Location] = {}
     for index, entry in enumerate(data.get("releases") or []):
         version = str(entry["version"])
         where = document.locate(("releases", index))

@@ -98,8 +98,7 @@ def changelog_twin(changelog: Changelog, api: Api, links: TwinLinks, paths: dict
                 accepted = f" (accepted: {text(change.accepted)})" if change.accepted else ""
                 items.append(f"- {mark}{subject}: {text(change.message)}{accepted}")
             blocks.append(f"### {section}\n\n" + "\n".join(items))
-    facts = twin_facts(api.title, api.version, links.html(CHANGELOG_PAGE))
-    return document("Changelog", blocks, facts=facts)
+    return document("Changelog", blocks, facts=twin_facts(api.title, api.version, links.html(CHANGELOG_PAGE)))
 
 
 def render_feed(changelog: Changelog, api: Api, config: PortalConfig, plan: Plan) -> bytes:
@@ -135,7 +134,8 @@ def render_feed(changelog: Changelog, api: Api, config: PortalConfig, plan: Plan
         content = ElementTree.SubElement(entry, f"{{{_ATOM}}}content", type="html")
         content.text = _entry_html(release, links, paths)
     ElementTree.indent(feed)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(feed, encoding="utf-8") + b"\n"
+    xml: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + xml + b"\n"
 
 
 def _entry_html(release: Release, links: TwinLinks, paths: dict[str, str]) -> str:
