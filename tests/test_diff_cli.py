@@ -145,7 +145,7 @@ def test_text_report_groups_by_operation_and_model(tmp_path: Path):
     out = result.stdout
     assert "\x1b[" not in out  # no colour when stdout is not a terminal
     assert re.search(r"DELETE /things/\{thing_id\}\n  BREAKING +removed +\[operation-removed\]", out), out
-    assert re.search(r"model Thing\n  WARNING +enum value \"blue\" added \(used by GET /things\)", out), out
+    assert re.search(r"model Thing\n  WARNING +color: enum value \"blue\" added \(used by GET /things\)", out), out
     assert out.rstrip().endswith("1 breaking, 1 warning, 0 info")
 
 
@@ -160,12 +160,12 @@ def test_json_and_github_point_at_the_changed_line(tmp_path: Path):
     assert change["kind"] == "bound-tightened"
     assert change["operation"] == "GET /things"
     assert change["direction"] == "request"
-    assert change["location"] == f"head.yaml:{line}:19"
+    assert change["location"] == f"head.yaml:{line}:11"
     assert change["pointer"] == "/paths/~1things/get/parameters/0/schema"
     github = run_portal("diff", "base.yaml", "head.yaml", "--format", "github", cwd=tmp_path)
     assert github.returncode == 1
     title = "title=breaking change%3A bound-tightened"
-    assert github.stdout.startswith(f"::error file=head.yaml,line={line},col=19,{title}::")
+    assert github.stdout.startswith(f"::error file=head.yaml,line={line},col=11,{title}::")
     assert "GET /things: query parameter 'limit': maximum changed from 100 to 50" in github.stdout
 
 
@@ -271,12 +271,12 @@ def test_check_breaking_against_reports_each_change_at_its_line(tmp_path: Path):
     assert result.returncode == 1, result.stderr
     line = _line_of(project / "openapi.yaml", "maximum: 50")
     assert (
-        f"::error file=openapi.yaml,line={line},col=19,title=breaking-change::GET /things: query parameter 'limit': "
+        f"::error file=openapi.yaml,line={line},col=11,title=breaking-change::GET /things: query parameter 'limit': "
         "maximum changed from 100 to 50 [bound-tightened] (since git:HEAD)" in result.stdout
     ), result.stdout
-    enum_line = _line_of(project / "openapi.yaml", "enum: [red, green, blue]")
+    enum_line = _line_of(project / "openapi.yaml", "color:")  # the schema whose enum changed
     assert f"::warning file=openapi.yaml,line={enum_line}" in result.stdout
-    assert 'title=change-warning::model Thing: enum value "blue" added [enum-value-added]' in result.stdout
+    assert 'title=change-warning::model Thing: color: enum value "blue" added [enum-value-added]' in result.stdout
     # Accepted in content/changelog.yaml: the gate passes (the warning stays a warning).
     (project / "content" / "changelog.yaml").write_text(
         "accepted:\n  - kind: bound-tightened\n    reason: Smaller pages are faster.\n"
@@ -305,12 +305,12 @@ def test_changelog_file_mistakes_point_at_their_line(tmp_path: Path):
     )
     result = run_portal("diff", "base.yaml", cwd=project)
     assert result.returncode == 2
-    assert "content/changelog.yaml:6:11: " in result.stderr, result.stderr
+    assert "content/changelog.yaml:6:5: " in result.stderr, result.stderr
     build = run_portal("build", cwd=project)
     assert build.returncode == 1
-    assert "content/changelog.yaml:6:11: " in build.stderr, build.stderr
+    assert "content/changelog.yaml:6:5: " in build.stderr, build.stderr
     (project / "content" / "changelog.yaml").write_text("accepted:\n  - kind: operation-removd\n    reason: Gone.\n")
     result = run_portal("diff", "base.yaml", cwd=project)
     assert result.returncode == 2
-    assert result.stderr.startswith("content/changelog.yaml:2:11: unknown kind of change 'operation-removd'\n")
+    assert result.stderr.startswith("content/changelog.yaml:2:5: unknown kind of change 'operation-removd'\n")
     assert "hint: did you mean 'operation-removed'?" in result.stderr

@@ -82,12 +82,20 @@ RULES: dict[str, Rule] = {
     "response-header-added": _rule(N, None, ADDED, "a response header was added"),
     "required-response-header-removed": _rule(B, None, REMOVED, "a required response header was removed"),
     "response-header-removed": _rule(W, None, REMOVED, "an optional response header was removed"),
+    "response-header-became-optional": _rule(B, None, CHANGED, "a response header is no longer always sent"),
     # Schemas (properties)
     "required-property-added": _rule(B, N, ADDED, "a required property was added"),
     "property-added": _rule(N, N, ADDED, "an optional property was added"),
     "required-property-removed": _rule(W, B, REMOVED, "a required property was removed"),
     "property-removed": _rule(W, W, REMOVED, "an optional property was removed"),
-    "property-renamed": _rule(B, B, CHANGED, "a property was renamed"),
+    # A rename is its removal and its addition: as bad as the worse of the two. An
+    # optional property renamed is an optional one removed (warning both ways).
+    "required-property-renamed": _rule(B, B, CHANGED, "a required property was renamed"),
+    "property-renamed": _rule(W, W, CHANGED, "an optional property was renamed"),
+    # additionalProperties: false: a client still sending the property is now refused.
+    "closed-property-removed": _rule(
+        B, W, REMOVED, "a property was removed from a schema that refuses unknown properties"
+    ),
     "property-became-required": _rule(B, N, CHANGED, "a property became required"),
     "property-became-optional": _rule(N, B, CHANGED, "a property became optional"),
     "property-became-read-only": _rule(W, N, CHANGED, "a property became read-only"),
@@ -103,12 +111,17 @@ RULES: dict[str, Rule] = {
     "format-removed": _rule(N, W, CHANGED, "the format was removed"),
     "format-changed": _rule(B, B, CHANGED, "the format changed"),
     "format-widened": _rule(N, B, CHANGED, "the format accepts more values (int32 to int64, float to double)"),
+    "format-narrowed": _rule(B, N, CHANGED, "the format accepts fewer values (int64 to int32, double to float)"),
     "enum-value-added": _rule(N, W, CHANGED, "an enum value was added"),
     "enum-value-removed": _rule(B, N, CHANGED, "an enum value was removed"),
     "enum-added": _rule(B, N, CHANGED, "values are now restricted to an enum"),
     "enum-removed": _rule(N, W, CHANGED, "values are no longer restricted to an enum"),
     "bound-tightened": _rule(B, N, CHANGED, "a bound was tightened"),
-    "bound-loosened": _rule(N, W, CHANGED, "a bound was loosened"),
+    # Breaking in a response, as a wider type or format is: a client sized to the old
+    # bound (a column, a buffer, a generated model that validates maxLength) fails on a
+    # value it was promised it would never get. oasdiff (1.31) judges the same:
+    # response-property-max-increased, -max-length-increased, -min-decreased are errors.
+    "bound-loosened": _rule(N, B, CHANGED, "a bound was loosened"),
     "pattern-added": _rule(B, N, CHANGED, "a pattern was added"),
     "pattern-changed": _rule(B, W, CHANGED, "the pattern changed"),
     "pattern-removed": _rule(N, W, CHANGED, "the pattern was removed"),
@@ -120,6 +133,8 @@ RULES: dict[str, Rule] = {
     # Models (components/schemas)
     "model-added": _rule(N, None, ADDED, "a model was added"),
     "model-removed": _rule(N, None, REMOVED, "a model no operation uses was removed"),
+    # The same bytes on the wire; said so that the changelog does not show a model added.
+    "model-renamed": _rule(N, None, CHANGED, "a model was renamed (its content is the same)"),
     # Security and servers
     "security-added": _rule(B, None, CHANGED, "authentication is now required"),
     "security-removed": _rule(N, None, CHANGED, "authentication is no longer required"),
