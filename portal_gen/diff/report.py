@@ -57,9 +57,9 @@ def report_text(diff: Diff, base: Side, head: Side, locate: Locate, color: bool)
             subject = change.subject
             lines.append("")
             lines.append(f"{subject}")
-        level = change.level.upper() if not change.accepted else f"{change.level} (accepted)"
         where = locate(change)
-        lines.append(f"  {styles.get(change.level, '')}{level:<9}{reset} {_line(change)}  [{change.kind}]")
+        style = styles.get(change.level, "") if not change.accepted else styles.get(INFO, "")
+        lines.append(f"  {style}{change.level.upper():<9}{reset} {_line(change)}  [{change.kind}]")
         if change.accepted:
             lines.append(f"            accepted: {change.accepted}")
         elif change.level == BREAKING and where is not None:
