@@ -31,6 +31,8 @@ from typing import Any
 _CODE_BLOCK = (re.compile(r'<div class="language-[a-z0-9+-]* highlight"><pre>'), "</pre></div>")
 _SCRIPT = (re.compile(r"<script\b"), "</script>")  # the pricing page's data and calculator
 _FACTS = (re.compile(r'<div class="portal-facts">'), "</div>")
+# An operation's changelog badges ("Changed in 2026-08-01"): the same words on many pages.
+_HISTORY = (re.compile(r'<p class="portal-history">'), "</p>")
 # Controls, not content: a snippet's language tabs ("curl", "Python"...: the same on
 # every snippet) and buttons ("Copy", a filter's choices).
 _TAB_LABELS = (re.compile(r'<div class="tabbed-labels">'), "</div>")
@@ -78,7 +80,7 @@ def search_text(html: str) -> str:
     not two: portal's templates put none there, and search splits words on any run of
     them.)
     """
-    html = _cut(_cut(_cut(html, _SCRIPT), _CODE_BLOCK), _FACTS)
+    html = _cut(_cut(_cut(_cut(html, _SCRIPT), _CODE_BLOCK), _FACTS), _HISTORY)
     html = _endpoint_in_title(_cut(_cut(html, _TAB_LABELS), _BUTTON))
     collapse = "<pre" not in html  # where spaces are text; elsewhere search makes one of many
     html = _INLINE_TAG.sub("", _PERMALINK.sub("", _without_nested(html)))
