@@ -98,6 +98,9 @@ def test_the_demo_changelog(built):
     assert len({e.findtext(f"{ATOM}id") for e in entries}) == 3
     assert 'type="application/atom+xml"' in page
     # For programs: the twin and llms.txt.
+    assert "\n[Added in 2026-08-01](/changelog.md) · [Breaking change in 2026-11-01](/changelog.md)\n" in (
+        site / "reference" / "messages" / "search-messages.md"
+    ).read_text(encoding="utf-8")
     twin = (site / "changelog.md").read_text(encoding="utf-8")
     assert twin.startswith("# Changelog\n")
     assert "- [GET /usage/records](/reference/account/list-usage-records.md): added" in twin

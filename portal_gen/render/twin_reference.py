@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..model.api import UNSET, MediaType, Operation, Parameter, Schema, SecurityScheme, Server
-from ..plan.paths import PRICING_PAGE
+from ..model.changelog import history_subject
+from ..plan.paths import CHANGELOG_PAGE, PRICING_PAGE
 from ..plan.reference import PlannedPage, operation_tag
 from .reference import PARAMETER_LOCATIONS, ExampleText, status_phrase
 from .schema import MAX_NODES, TypeLabels, schema_facts, unwrap_nullable
@@ -481,6 +482,23 @@ class ReferenceTwins:
         facts = twin_facts(self.api.title, self.api.version, self.links.html(page.path))
         return document(title, blocks, facts=facts)
 
+    def _history(self, op: Operation) -> str | None:
+        """The page's changelog badges as one line: each event links to its release."""
+        event = self.r.histories.get(history_subject(op))
+        if event is None:
+            return None
+        found = [
+            (label, version)
+            for label, version in (
+                ("Added in", event.added_in),
+                ("Breaking change in" if event.breaking else "Changed in", event.changed_in),
+                ("Deprecated in", event.deprecated_in),
+            )
+            if version
+        ]
+        changelog = self._page(CHANGELOG_PAGE)  # a twin has no anchors: the version says where
+        return " · ".join(link(f"{label} {version}", changelog) for label, version in found)
+
     # -- page kinds --------------------------------------------------------------------
 
     def _landing(self, page: PlannedPage, context: dict[str, Any]) -> tuple[str, list[str | None]]:
@@ -646,6 +664,7 @@ class ReferenceTwins:
         blocks: list[str | None] = [
             _code(f"{op.method.upper()} {context['server_url'](op)}{op.path}"),
             " · ".join(meta),
+            self._history(op),
         ]
         if op.deprecated:
             blocks.append("**Deprecated**: this operation is deprecated and may be removed in a future version.")
@@ -691,7 +710,7 @@ class ReferenceTwins:
 
     def _webhook(self, page: PlannedPage, context: dict[str, Any]) -> tuple[str, list[str | None]]:
         op: Operation = context["op"]
-        blocks: list[str | None] = [f"{_code(op.method.upper())} webhook {_code(op.webhook or '')}"]
+        blocks: list[str | None] = [f"{_code(op.method.upper())} webhook {_code(op.webhook or '')}", self._history(op)]
         named = f" (operation {_code(op.operation_id)})" if op.operation_id else ""
         blocks.append(
             f"{text(self.api.title)} sends this request to the URL you register{named}. "
