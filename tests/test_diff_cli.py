@@ -313,3 +313,40 @@ def test_changelog_file_mistakes_point_at_their_line(tmp_path: Path):
     assert result.returncode == 2
     assert result.stderr.startswith("content/changelog.yaml:2:5: unknown kind of change 'operation-removd'\n")
     assert "hint: did you mean 'operation-removed'?" in result.stderr
+
+
+def test_models_from_other_files_pair_by_where_they_are_written(tmp_path: Path):
+    """The loader names a schema of another file after its key (``item``, then ``item2``
+    for the next file's ``item``), in the order it meets them: reordering the paths must
+    not make two unchanged models look changed."""
+    a_ref = "{$ref: 'a.yaml#/item'}"
+    b_ref = "{$ref: 'b.yaml#/item'}"
+
+    def spec(*refs: tuple[str, str]) -> str:
+        paths = "".join(
+            f"  /{name}:\n    get:\n      responses:\n        '200':\n          description: ok\n"
+            f"          content: {{application/json: {{schema: {ref}}}}}\n"
+            for name, ref in refs
+        )
+        return f"openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}"
+
+    for folder, refs in {
+        "added": [("b", b_ref)],
+        "base": [("a", a_ref), ("b", b_ref)],
+        "head": [("b", b_ref), ("a", a_ref)],
+    }.items():
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.yaml").write_text("item: {type: object, properties: {x: {type: string}}}\n")
+        (tmp_path / folder / "b.yaml").write_text("item: {type: object, properties: {y: {type: integer}}}\n")
+        (tmp_path / folder / "openapi.yaml").write_text(spec(*refs))
+    same = run_portal("diff", "base/openapi.yaml", "head/openapi.yaml", cwd=tmp_path)
+    assert same.returncode == 0
+    assert "No changes." in same.stdout, same.stdout
+    added = json.loads(
+        run_portal("diff", "added/openapi.yaml", "base/openapi.yaml", "--format", "json", cwd=tmp_path).stdout
+    )
+    assert [(c["kind"], c["operation"] or c["model"]) for c in added["changes"]] == [
+        ("operation-added", "GET /a"),
+        ("model-added", "item"),  # a.yaml's item, as the head names it
+    ]
+    assert added["changes"][1]["pointer"] == "/components/schemas/item"

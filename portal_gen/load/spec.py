@@ -69,6 +69,9 @@ class SpecSource:
     # where the objects holding those $refs are.
     problems: list[Diagnostic] = field(default_factory=list)
     broken_refs: list[Pointer] = field(default_factory=list)
+    # Components brought in from other files under a name the bundler made up
+    # (``item2`` when ``item`` was taken): (kind, name).
+    hoisted: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def version(self) -> str:
@@ -333,6 +336,7 @@ class _Bundler:
         copied = copy.deepcopy(target)
         out = ("components", kind, unique)
         self.source.origins[out] = (target_doc, pointer)
+        self.source.hoisted.add((kind, unique))
         self._walk(copied, target_doc, pointer, out, in_schema=kind == "schemas")
         slot[unique] = copied
         return bundled
