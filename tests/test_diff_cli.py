@@ -350,3 +350,38 @@ def test_models_from_other_files_pair_by_where_they_are_written(tmp_path: Path):
         ("model-added", "item"),  # a.yaml's item, as the head names it
     ]
     assert added["changes"][1]["pointer"] == "/components/schemas/item"
+
+
+@pytest.mark.parametrize("has_filter", [True, False], ids=["data-filter", "older-python"])
+def test_a_refs_files_are_unpacked_without_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, has_filter: bool):
+    """A git ref's files are unpacked into a temporary folder: files and folders only,
+    nothing outside it, with or without tarfile's data filter (Python < 3.10.12)."""
+    import io
+    import tarfile
+
+    from portal_gen.diff.history import _extract
+
+    data = io.BytesIO()
+    with tarfile.open(fileobj=data, mode="w") as tar:
+        for name, kind in (("openapi", tarfile.DIRTYPE), ("openapi/spec.yaml", tarfile.REGTYPE)):
+            info = tarfile.TarInfo(name)
+            info.type = kind
+            info.size = 0
+            tar.addfile(info, io.BytesIO(b""))
+        link = tarfile.TarInfo("openapi/secrets.yaml")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "/etc/passwd"
+        tar.addfile(link)
+        escape = tarfile.TarInfo("../outside.yaml")
+        tar.addfile(escape, io.BytesIO(b""))
+    if not has_filter:
+        monkeypatch.delattr(tarfile, "data_filter")
+    folder = tmp_path / "ref"
+    folder.mkdir()
+    data.seek(0)
+    with tarfile.open(fileobj=data) as tar:
+        _extract(tar, folder)
+    assert (folder / "openapi" / "spec.yaml").is_file()
+    assert not (folder / "openapi" / "secrets.yaml").exists()
+    assert not (folder / "openapi" / "secrets.yaml").is_symlink()
+    assert not (tmp_path / "outside.yaml").exists()

@@ -116,10 +116,33 @@ def checkout(project_dir: Path, ref: str) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix="portal-ref-"))
     try:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(tmp, filter="data")
+            _extract(tar, tmp)
         yield tmp / inside if inside != "." else tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _extract(tar: tarfile.TarFile, folder: Path) -> None:
+    """Unpack files and folders only: a link in the repository could lead a ``$ref``
+    outside the project. (``filter="data"`` does that from Python 3.10.12 and 3.11.4.)"""
+    if hasattr(tarfile, "data_filter"):
+
+        def files_only(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+            if not (member.isfile() or member.isdir()):
+                return None
+            try:
+                return tarfile.data_filter(member, path)
+            except tarfile.FilterError:
+                return None  # skipped, not the whole ref refused
+
+        tar.extractall(folder, filter=files_only)
+        return
+    members = [
+        m
+        for m in tar.getmembers()
+        if (m.isfile() or m.isdir()) and not m.name.startswith("/") and ".." not in Path(m.name).parts
+    ]
+    tar.extractall(folder, members=members)  # members checked above
 
 
 def spec_at(project_dir: Path, ref: str, spec: str, config_name: str, policy: RefPolicy) -> SpecSource:
