@@ -111,6 +111,16 @@ def test_the_demo_changelog(built):
     assert nav, "the changelog is in the navigation"
 
 
+def _petstore_in_git(tmp_path: Path) -> Path:
+    """The petstore30 fixture, committed once in a new repository."""
+    project = tmp_path / "petstore30"
+    shutil.copytree(PROJECTS / "petstore30", project)
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "one")
+    return project
+
+
 def _tagged_project(tmp_path: Path) -> Path:
     """The demo in a git repository: v1 is the demo's spec as it was on 2026-08-01, v2
     its spec now. No content/changelog.yaml: the tags alone make the changelog."""
@@ -167,11 +177,7 @@ def test_two_tagged_versions(tmp_path: Path):
 
 
 def test_a_tag_that_keeps_the_version_is_not_a_release(tmp_path: Path):
-    project = tmp_path / "petstore30"
-    shutil.copytree(PROJECTS / "petstore30", project)
-    _git(project, "init", "-q")
-    _git(project, "add", "-A")
-    _git(project, "commit", "-qm", "one")
+    project = _petstore_in_git(tmp_path)
     _git(project, "tag", "v1.0.0")
     (project / "content" / "index.md").write_text("# Petstore\n\nDocs only.\n")
     _git(project, "commit", "-qam", "docs")
@@ -234,11 +240,7 @@ def test_changelog_false_and_no_releases_make_no_page(tmp_path: Path):
 
 
 def test_changelog_file_errors(tmp_path: Path):
-    project = tmp_path / "petstore30"
-    shutil.copytree(PROJECTS / "petstore30", project)
-    _git(project, "init", "-q")
-    _git(project, "add", "-A")
-    _git(project, "commit", "-qm", "one")
+    project = _petstore_in_git(tmp_path)
     changelog = project / "content" / "changelog.yaml"
     changelog.write_text("releases:\n  - version: '2'\n    ref: v2\n")
     result = run_portal("build", cwd=project)

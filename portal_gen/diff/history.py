@@ -9,6 +9,7 @@ it is comes from that ref's mkdocs.yml when it names one.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import tarfile
@@ -46,7 +47,7 @@ def git(cwd: Path, *args: str, binary: bool = False) -> Any:
             capture_output=True,
             timeout=120,
             check=False,
-            env={"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "PATH": _path()},
+            env=_environment(),
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -55,10 +56,14 @@ def git(cwd: Path, *args: str, binary: bool = False) -> Any:
     return done.stdout if binary else done.stdout.decode("utf-8", "replace")
 
 
-def _path() -> str:
-    import os
-
-    return os.environ.get("PATH", "/usr/bin:/bin")
+def _environment() -> dict[str, str]:
+    """The user's environment (HOME: their git config, ``safe.directory``...) without
+    what a git hook sets for its own repository (``GIT_DIR``, ``GIT_INDEX_FILE``: under
+    pre-commit, say), in English, never asking for a password."""
+    kept = {
+        k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k.startswith(("GIT_CONFIG", "GIT_CEILING"))
+    }
+    return {**kept, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
 
 def repository_root(project_dir: Path) -> Path | None:
