@@ -433,7 +433,7 @@ def diff(base: str, head: str | None, config_file: Path, output_format: str, fai
     """
     import json
 
-    from ..diff import accept, diff_specs
+    from ..diff import WARNING, accept, diff_specs
     from ..diff.history import portal_options, read_version
     from ..diff.report import Side, report_github, report_json, report_markdown, report_text
     from ..load.changelog import load_changelog
@@ -475,7 +475,7 @@ def diff(base: str, head: str | None, config_file: Path, output_format: str, fai
     elif output_format == "markdown":
         click.echo(report_markdown(result, b_side, h_side), nl=False)
     elif output_format == "github":
-        click.echo(report_github(result, locate), nl=False)
+        click.echo(report_github(result, locate, floor=WARNING), nl=False)  # info: no annotation
     else:
         click.echo(report_text(result, b_side, h_side, locate, color=sys.stdout.isatty()), nl=False)
     sys.exit(1 if fail_on != "never" and result.at_or_above(fail_on) else 0)
