@@ -196,9 +196,13 @@ def test_a_shallow_clone_says_what_it_needs(tmp_path: Path):
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(clone)], check=True)
     result = run_portal("build", cwd=clone)
     assert result.returncode == 0, result.stderr
-    assert "changelog: releases may be missing: this clone is shallow" in result.stderr
+    assert "WARNING: mkdocs.yml: changelog: releases may be missing: this clone is shallow" in result.stderr
     assert "`fetch-depth: 0`" in result.stderr
     assert (clone / "site" / "index.html").is_file()
+    strict = run_portal("build", "--strict", cwd=clone)  # a warning as any other: --strict stops
+    assert strict.returncode == 1
+    check = run_portal("check", "--no-run", cwd=clone)
+    assert "[changelog-history]" in check.stderr
 
 
 def test_without_git_the_changelog_file_alone(tmp_path: Path):

@@ -97,6 +97,11 @@ RULES: dict[str, Rule] = {
             "enum value in a response: say so in the changelog.",
         ),
         Rule(
+            "changelog-history",
+            "warn",
+            "The changelog may miss releases: the clone is shallow. Fetch the whole history (fetch-depth: 0).",
+        ),
+        Rule(
             "path-parameter-unused",
             "error",
             "A path parameter must appear in the path as {name}, or no request can set it.",

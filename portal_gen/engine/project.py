@@ -242,7 +242,17 @@ def build_warnings(project: Project) -> list[Diagnostic]:
     """What the spec's validation found that the build reports and goes on with: every
     warning whose rule ``check_rules`` does not turn off (waits for the validation)."""
     levels = rule_levels(project.config.check_rules, Location(project.config.config_file))
-    return [d for d in project.validation.warnings() if levels.get(d.rule or "", "error") != "off"]
+    found = [*project.validation.warnings(), *changelog_warnings(project)]
+    return [d for d in found if levels.get(d.rule or "", "error") != "off"]
+
+
+def changelog_warnings(project: Project) -> list[Diagnostic]:
+    """A changelog that may miss releases (a shallow clone), said where it is configured."""
+    changelog = project.changelog
+    if changelog is None or not changelog.partial or not changelog.notice:
+        return []
+    where = Location(project.config.config_file)
+    return [Diagnostic(f"changelog: {changelog.notice}", where, rule="changelog-history", severity="warning")]
 
 
 def load_verified(config: PortalConfig) -> dict[str, Verified]:

@@ -27,7 +27,7 @@ from ..config import PortalConfig
 from ..diff import BREAKING, INFO, RULES, accept, diff_specs
 from ..diff.history import read_version
 from ..engine.build import make_snippets, template_loader
-from ..engine.project import Project, load_project, snippet_settings
+from ..engine.project import Project, changelog_warnings, load_project, snippet_settings
 from ..errors import Diagnostic, Location, PortalError, display_path
 from ..load.changelog import load_changelog
 from ..load.spec import RefPolicy
@@ -97,6 +97,7 @@ def check_project(
         return report
     spec_findings = [
         *with_levels(project.validation.warnings(), levels),
+        *with_levels(changelog_warnings(project), levels),
         *check_spec(project.api, project.source, levels),
         *with_levels(list(unsafe_urls(project.source, project.guides, project.pricing)), levels),
     ]

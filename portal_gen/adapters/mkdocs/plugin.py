@@ -171,10 +171,10 @@ class PortalPlugin(BasePlugin[_PluginConfig]):
         self.cache = PageCache(portal_config.project_dir / CACHE_DIR) if cache_enabled() else None
         self.project = load_project(portal_config, background_validation=True, cache=self.cache, previous=self.previous)
         changelog = self.project.changelog
-        if changelog is not None and changelog.notice:
-            # A shallow clone would publish a changelog with releases missing: a warning
-            # (--strict stops there). Without git, the file's entries are the changelog.
-            (log.warning if changelog.partial else log.info)(f"changelog: {changelog.notice}")
+        if changelog is not None and changelog.notice and not changelog.partial:
+            # Without git, the file's entries are the changelog. (A shallow clone, which
+            # may miss releases, is a warning: see build_warnings.)
+            log.info(f"changelog: {changelog.notice}")
         return self.project
 
     def load_or_fail(self, config: MkDocsConfig) -> Project:
