@@ -13,20 +13,34 @@ the next (GitHub's, 1,500 operations and webhooks, compares in a fifth of a seco
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..load.spec import MISSING, escape_segment, parse_fragment, resolve_pointer
+from .matching import model_renames, pair_variants
 from .rules import LEVELS, RULES
+from .values import (
+    SCHEMAS_PREFIX,
+    Pointer,
+    canonical,
+    deref,
+    enum_values,
+    implied_format,
+    is_model_ref,
+    model_name,
+    null_variant,
+    schema_types,
+    show_value,
+    show_values,
+    unwrapped,
+    widened,
+    written_refs,
+)
 
-Pointer = tuple[str, ...]
 _Starts = tuple[list[str], list[str]]  # the $refs a request and a response start from
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_SCHEMAS_PREFIX = "#/components/schemas/"
 ACCEPT_KEY = "x-portal-breaking-accepted"
 
 
@@ -94,49 +108,6 @@ def diff_documents(base: Mapping[str, Any], head: Mapping[str, Any]) -> Diff:
 # helpers on raw JSON
 
 
-def _canon(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def _deref(data: Mapping[str, Any], node: Any, ptr: Pointer) -> tuple[Any, Pointer]:
-    """Follow internal ``$ref``s (siblings of a ``$ref`` are ignored, as in 3.0)."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        ref = node["$ref"]
-        if not ref.startswith("#") or ref in seen:
-            return {}, ptr
-        seen.add(ref)
-        ptr = parse_fragment(ref)
-        node = resolve_pointer(data, ptr)
-        if node is MISSING:
-            return {}, ptr
-    return node, ptr
-
-
-def _model_name(node: Any) -> str | None:
-    if isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith(_SCHEMAS_PREFIX):
-        name = parse_fragment(node["$ref"])
-        return name[2] if len(name) == 3 else None
-    return None
-
-
-def _is_model_ref(ref: str) -> bool:
-    return ref.startswith(_SCHEMAS_PREFIX) and "/" not in ref[len(_SCHEMAS_PREFIX) :]
-
-
-def _refs(node: Any) -> Iterator[str]:
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str):
-                yield ref
-            stack.extend(v for k, v in item.items() if k not in ("example", "examples", "default", "enum", "const"))
-        elif isinstance(item, list):
-            stack.extend(item)
-
-
 def _normal_path(path: str) -> str:
     out, depth = [], 0
     for char in path:
@@ -171,74 +142,6 @@ def _path_names(path: str) -> list[str]:
     return names
 
 
-def _types(schema: Mapping[str, Any]) -> set[str] | None:
-    kind = schema.get("type")
-    if kind is None:
-        if "const" in schema and schema.get("const") is None:
-            return {"null"}
-        return None
-    types = {str(t) for t in kind} if isinstance(kind, list) else {str(kind)}
-    if schema.get("nullable") is True:
-        types.add("null")
-    return types
-
-
-def _null_variant(schema: Mapping[str, Any]) -> tuple[str, int] | None:
-    """``("oneOf", i)`` when ``schema`` is only ``oneOf: [X, {type: 'null'}]`` (or
-    ``anyOf``) with X at ``i``: 3.1's spelling of 3.0's ``nullable: true``."""
-    for key, other in (("oneOf", "anyOf"), ("anyOf", "oneOf")):
-        parts = schema.get(key)
-        if not isinstance(parts, list) or len(parts) != 2 or any(k in schema for k in (other, *_SHAPE)):
-            continue
-        nulls = [isinstance(p, dict) and _types(p) == {"null"} for p in parts]
-        if nulls.count(True) == 1:
-            return key, nulls.index(False)
-    return None
-
-
-def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` with null no longer allowed (its other values unchanged)."""
-    kind = schema.get("type")
-    if schema.get("nullable") is not True and not (isinstance(kind, list) and "null" in kind):
-        return schema
-    out = {k: v for k, v in schema.items() if k != "nullable"}
-    if isinstance(kind, list):
-        out["type"] = [t for t in kind if t != "null"]
-    return out
-
-
-def _unwrapped(
-    schema: dict[str, Any], ptr: Pointer, wrap: tuple[str, int] | None, raw: tuple[Any, Pointer]
-) -> tuple[Any, Pointer]:
-    """What to compare of ``schema`` once null is set apart: X of ``oneOf: [X, null]``,
-    else the schema as written (a model's ``$ref`` stays one) or, if it allows null,
-    without it."""
-    if wrap is not None:
-        key, index = wrap
-        return schema[key][index], (*ptr, key, str(index))
-    stripped = _without_null(schema)
-    return raw if stripped is schema else (stripped, ptr)
-
-
-def _implied_format(schema: Mapping[str, Any]) -> str | None:
-    types = (_types(schema) or set()) - {"null"}
-    return "int64" if types == {"integer"} else "double" if types == {"number"} else None
-
-
-def _widen(types: set[str]) -> set[str]:
-    return types | {"integer"} if "number" in types else types
-
-
-def _enum(schema: Mapping[str, Any]) -> list[Any] | None:
-    if isinstance(schema.get("enum"), list):
-        return [v for v in schema["enum"] if v is not None]
-    if "const" in schema and schema["const"] is not None:
-        return [schema["const"]]
-    return None
-
-
-# Keywords that give a schema a shape of its own (beside a oneOf, they are not a wrapper).
-_SHAPE = ("type", "properties", "items", "allOf", "enum", "const", "$ref", "additionalProperties")
 _FORMAT_WIDENING = {("int32", "int64"), ("float", "double")}
 _BECAME = {
     "readOnly": ("property-became-read-only", "became read-only"),
@@ -315,7 +218,7 @@ class _Comparer:
         b_models = (self.base.get("components") or {}).get("schemas")
         h_models = (self.head.get("components") or {}).get("schemas")
         if isinstance(b_models, dict) and isinstance(h_models, dict):
-            self.renamed = _renames(b_models, h_models)
+            self.renamed = model_renames(b_models, h_models)
         self._servers(self.base.get("servers"), self.head.get("servers"), ("servers",), _Where())
         self._security_schemes()
         ambiguous = _ambiguous_paths(self.base) | _ambiguous_paths(self.head)
@@ -359,7 +262,7 @@ class _Comparer:
         """Whether ``b`` and ``h`` are equal, and so is each part of the documents they
         refer to (models aside: each is compared on its own). Most of a spec does not
         change between two versions; this is what makes the comparison quick."""
-        return b == h and all(self._same_target(ref) for ref in _refs(b) if not _is_model_ref(ref))
+        return b == h and all(self._same_target(ref) for ref in written_refs(b) if not is_model_ref(ref))
 
     def _same_target(self, ref: str) -> bool:
         known = self._same.get(ref)
@@ -385,7 +288,7 @@ class _Comparer:
             target = resolve_pointer(doc, pointer)
             found = self._inner.get((False, ref)) if key[0] else None  # the base's, if the same
             if found is None or target != resolve_pointer(self.base, pointer):
-                found = [] if target is MISSING else list(_refs(target))
+                found = [] if target is MISSING else list(written_refs(target))
             self._inner[key] = found
         return found
 
@@ -417,7 +320,7 @@ class _Comparer:
                 continue
             for name, item in items.items():
                 item_ptr: Pointer = (section, str(name))
-                item, _ = _deref(doc, item, item_ptr)
+                item, _ = deref(doc, item, item_ptr)
                 if not isinstance(item, dict):
                     continue
                 for method in METHODS:
@@ -471,7 +374,7 @@ class _Comparer:
                     self.emit("path-parameter-renamed", f"path parameter '{old}' renamed to '{new}'", where, bp, hp)
         request = _Where(operation=display, direction="response" if webhook else "request")
         response = _Where(operation=display, direction="request" if webhook else "response")
-        if not (equal and all(self._same_target(r) for r in (*b_starts[0], *b_starts[1]) if not _is_model_ref(r))):
+        if not (equal and all(self._same_target(r) for r in (*b_starts[0], *b_starts[1]) if not is_model_ref(r))):
             self._parameters(bitem, bop, bp, hitem, hop, hp, request, webhook)
             self._request_body(bop, bp, hop, hp, request)
             self._responses(bop, bp, hop, hp, response)
@@ -498,7 +401,7 @@ class _Comparer:
             if not isinstance(params, list):
                 continue
             for index, raw in enumerate(params):
-                param, p_ptr = _deref(doc, raw, (*owner_ptr, "parameters", str(index)))
+                param, p_ptr = deref(doc, raw, (*owner_ptr, "parameters", str(index)))
                 if not isinstance(param, dict) or not isinstance(param.get("name"), str):
                     continue
                 where, name = str(param.get("in", "")), param["name"]
@@ -558,8 +461,8 @@ class _Comparer:
     def _request_body(
         self, bop: Mapping[str, Any], bp: Pointer, hop: Mapping[str, Any], hp: Pointer, where: _Where
     ) -> None:
-        b, bptr = _deref(self.base, bop.get("requestBody"), (*bp, "requestBody"))
-        h, hptr = _deref(self.head, hop.get("requestBody"), (*hp, "requestBody"))
+        b, bptr = deref(self.base, bop.get("requestBody"), (*bp, "requestBody"))
+        h, hptr = deref(self.head, hop.get("requestBody"), (*hp, "requestBody"))
         body = where.at("request body") if where.direction == "request" else where.at("payload")
         if not isinstance(b, dict) and not isinstance(h, dict):
             return
@@ -619,8 +522,8 @@ class _Comparer:
                     kind, f"response {status} removed", where, (*bp, "responses", str(status)), (*hp, "responses")
                 )
                 continue
-            b, bptr = _deref(self.base, b_all[status], (*bp, "responses", str(status)))
-            h, hptr = _deref(self.head, h_all[status], (*hp, "responses", str(status)))
+            b, bptr = deref(self.base, b_all[status], (*bp, "responses", str(status)))
+            h, hptr = deref(self.head, h_all[status], (*hp, "responses", str(status)))
             if not isinstance(b, dict) or not isinstance(h, dict):
                 continue
             here = where.at(f"response {status}")
@@ -644,13 +547,13 @@ class _Comparer:
                     "response-header-added", f"header {hh[name][0]} added", where, None, (*hptr, "headers", hh[name][0])
                 )
                 continue
-            b_header, b_ptr = _deref(self.base, bh[name][1], (*bptr, "headers", bh[name][0]))
+            b_header, b_ptr = deref(self.base, bh[name][1], (*bptr, "headers", bh[name][0]))
             if name not in hh:
                 required = isinstance(b_header, dict) and b_header.get("required") is True
                 kind = "required-response-header-removed" if required else "response-header-removed"
                 self.emit(kind, f"header {bh[name][0]} removed", where, b_ptr, hptr)
                 continue
-            h_header, h_ptr = _deref(self.head, hh[name][1], (*hptr, "headers", hh[name][0]))
+            h_header, h_ptr = deref(self.head, hh[name][1], (*hptr, "headers", hh[name][0]))
             if isinstance(b_header, dict) and isinstance(h_header, dict):
                 if b_header.get("required") is True and h_header.get("required") is not True:
                     self.emit(
@@ -714,8 +617,8 @@ class _Comparer:
             if name not in h_all:
                 continue  # its requirements say what that means, operation by operation
             ptr: Pointer = ("components", "securitySchemes", str(name))
-            b, _ = _deref(self.base, b_all[name], ptr)
-            h, h_ptr = _deref(self.head, h_all[name], ptr)
+            b, _ = deref(self.base, b_all[name], ptr)
+            h, h_ptr = deref(self.head, h_all[name], ptr)
             if not isinstance(b, dict) or not isinstance(h, dict):
                 continue
             moved = [k for k in ("type", "in", "name", "scheme") if _sent(b, k) != _sent(h, k)]
@@ -752,14 +655,14 @@ class _Comparer:
     def _schema(self, b: Any, bptr: Pointer, h: Any, hptr: Pointer, where: _Where) -> None:
         if b is None or h is None:
             return
-        b_name, h_name = _model_name(b), _model_name(h)
+        b_name, h_name = model_name(b), model_name(h)
         if b_name and b_name == h_name:
             return  # compared once, as a model (see _models)
         if self._unchanged(b, h):
             return
         raw = (b, bptr), (h, hptr)
-        b, bptr = _deref(self.base, b, bptr)
-        h, hptr = _deref(self.head, h, hptr)
+        b, bptr = deref(self.base, b, bptr)
+        h, hptr = deref(self.head, h, hptr)
         if isinstance(b, bool) or isinstance(h, bool):
             # 3.1's boolean schemas: only ``false`` (no value is valid) is told apart.
             if isinstance(b, (bool, dict)) and isinstance(h, (bool, dict)) and (b is False) != (h is False):
@@ -770,17 +673,17 @@ class _Comparer:
             return
         if not isinstance(b, dict) or not isinstance(h, dict):
             return
-        b_wrap, h_wrap = _null_variant(b), _null_variant(h)
+        b_wrap, h_wrap = null_variant(b), null_variant(h)
         if (b_wrap is None) != (h_wrap is None):
             # One side is oneOf: [X, {type: 'null'}], how 3.1 writes a nullable $ref, the
             # other is not: their nullability, then X against the other side.
-            b_null = b_wrap is not None or "null" in (_types(b) or ())
-            h_null = h_wrap is not None or "null" in (_types(h) or ())
+            b_null = b_wrap is not None or "null" in (schema_types(b) or ())
+            h_null = h_wrap is not None or "null" in (schema_types(h) or ())
             if h_null and not b_null:
                 self.emit("became-nullable", "null is now allowed", where, bptr, hptr)
             elif b_null and not h_null:
                 self.emit("became-not-nullable", "null is no longer allowed", where, bptr, hptr)
-            b_next, h_next = _unwrapped(b, bptr, b_wrap, raw[0]), _unwrapped(h, hptr, h_wrap, raw[1])
+            b_next, h_next = unwrapped(b, bptr, b_wrap, raw[0]), unwrapped(h, hptr, h_wrap, raw[1])
             self._schema(*b_next, *h_next, where)
             return
         key = (bptr, hptr, where.direction)
@@ -795,7 +698,7 @@ class _Comparer:
     def _flatten(self, doc: Mapping[str, Any], schema: dict[str, Any], ptr: Pointer, other: dict[str, Any]) -> _Flat:
         """Merge ``allOf`` parts; parts both versions refer to by the same model name are
         left to that model's comparison."""
-        other_names = {_model_name(p) for p in other.get("allOf") or [] if isinstance(other.get("allOf"), list)}
+        other_names = {model_name(p) for p in other.get("allOf") or [] if isinstance(other.get("allOf"), list)}
         flat = _Flat({k: v for k, v in schema.items() if k != "allOf"}, ptr)
         self._merge(doc, flat, schema, ptr, other_names - {None}, set())
         return flat
@@ -816,8 +719,8 @@ class _Comparer:
         parts = schema.get("allOf")
         if isinstance(parts, list):
             for index, part in enumerate(parts):
-                in_shared = shared or _model_name(part) in shared_names
-                resolved, part_ptr = _deref(doc, part, (*ptr, "allOf", str(index)))
+                in_shared = shared or model_name(part) in shared_names
+                resolved, part_ptr = deref(doc, part, (*ptr, "allOf", str(index)))
                 if not isinstance(resolved, dict):
                     continue
                 if not in_shared:
@@ -862,8 +765,10 @@ class _Comparer:
         for key in ("oneOf", "anyOf"):
             self._variants(key, bs, b.ptr, hs, h.ptr, where)
 
-    def _types(self, bs: Mapping[str, Any], bptr: Pointer, hs: Mapping[str, Any], hptr: Pointer, where: _Where) -> bool:
-        bt, ht = _types(bs), _types(hs)
+    def _types(
+        self, bs: Mapping[str, Any], bptr: Pointer, hs: Mapping[str, Any], hptr: Pointer, where: _Where
+    ) -> bool:
+        bt, ht = schema_types(bs), schema_types(hs)
         if bt is None or ht is None:
             return True
         if "null" in bt and "null" not in ht:
@@ -871,13 +776,13 @@ class _Comparer:
         elif "null" in ht and "null" not in bt:
             self.emit("became-nullable", "null is now allowed", where, bptr, hptr)
         bt, ht = bt - {"null"}, ht - {"null"}
-        if not bt or not ht or _widen(bt) == _widen(ht):
+        if not bt or not ht or widened(bt) == widened(ht):
             return True
         old, new = "|".join(sorted(bt)), "|".join(sorted(ht))
-        if bt <= _widen(ht):
+        if bt <= widened(ht):
             self.emit("type-widened", f"type changed from {old} to {new}", where, bptr, hptr)
             return True
-        if ht <= _widen(bt):
+        if ht <= widened(bt):
             self.emit("type-narrowed", f"type changed from {old} to {new}", where, bptr, hptr)
             return True
         self.emit("type-changed", f"type changed from {old} to {new}", where, bptr, hptr)
@@ -898,7 +803,7 @@ class _Comparer:
         )
         # A JSON integer without a format is as large as int64 allows (a number is a
         # double): writing that down changes nothing, dropping int32 widens.
-        b_size, h_size = bf or _implied_format(bs), hf or _implied_format(hs)
+        b_size, h_size = bf or implied_format(bs), hf or implied_format(hs)
         if b_size == h_size:
             return
         if (b_size, h_size) in _FORMAT_WIDENING:
@@ -913,22 +818,22 @@ class _Comparer:
             self.emit("format-changed", message, where, bptr, hptr)
 
     def _enums(self, bs: Mapping[str, Any], bptr: Pointer, hs: Mapping[str, Any], hptr: Pointer, where: _Where) -> None:
-        be, he = _enum(bs), _enum(hs)
+        be, he = enum_values(bs), enum_values(hs)
         if be is None and he is None:
             return
         if be is None:
-            self.emit("enum-added", f"now restricted to {_values(he or [])}", where, bptr, hptr)
+            self.emit("enum-added", f"now restricted to {show_values(he or [])}", where, bptr, hptr)
             return
         if he is None:
             self.emit("enum-removed", "no longer restricted to an enum", where, bptr, hptr)
             return
-        b_set, h_set = {_canon(v): v for v in be}, {_canon(v): v for v in he}
+        b_set, h_set = {canonical(v): v for v in be}, {canonical(v): v for v in he}
         removed = [v for k, v in b_set.items() if k not in h_set]
         added = [v for k, v in h_set.items() if k not in b_set]
         if removed:
             self.emit(
                 "enum-value-removed",
-                f"enum value{'s' if len(removed) > 1 else ''} {_values(removed)} removed",
+                f"enum value{'s' if len(removed) > 1 else ''} {show_values(removed)} removed",
                 where,
                 bptr,
                 hptr,
@@ -936,7 +841,7 @@ class _Comparer:
         if added:
             self.emit(
                 "enum-value-added",
-                f"enum value{'s' if len(added) > 1 else ''} {_values(added)} added",
+                f"enum value{'s' if len(added) > 1 else ''} {show_values(added)} added",
                 where,
                 bptr,
                 hptr,
@@ -950,7 +855,7 @@ class _Comparer:
             if isinstance(bv, bool) or isinstance(hv, bool):  # 3.0's exclusiveMinimum: true
                 if bool(bv) != bool(hv):
                     kind = "bound-tightened" if hv else "bound-loosened"
-                    self.emit(kind, f"{keyword} changed from {_show(bv)} to {_show(hv)}", where, bptr, hptr)
+                    self.emit(kind, f"{keyword} changed from {show_value(bv)} to {show_value(hv)}", where, bptr, hptr)
                 continue
             if (
                 bv == hv
@@ -966,7 +871,7 @@ class _Comparer:
                 tighter = hv < bv if larger_accepts_more else hv > bv
             self.emit(
                 "bound-tightened" if tighter else "bound-loosened",
-                f"{keyword} changed from {_show(bv)} to {_show(hv)}",
+                f"{keyword} changed from {show_value(bv)} to {show_value(hv)}",
                 where,
                 bptr,
                 hptr,
@@ -976,13 +881,13 @@ class _Comparer:
             looser = isinstance(bm, (int, float)) and hm and (bm / hm) == int(bm / hm)
             self.emit(
                 "bound-loosened" if looser else "bound-tightened",
-                f"multipleOf changed from {_show(bm)} to {_show(hm)}",
+                f"multipleOf changed from {show_value(bm)} to {show_value(hm)}",
                 where,
                 bptr,
                 hptr,
             )
         elif bm is not None and hm is None:
-            self.emit("bound-loosened", f"multipleOf {_show(bm)} removed", where, bptr, hptr)
+            self.emit("bound-loosened", f"multipleOf {show_value(bm)} removed", where, bptr, hptr)
 
     def _pattern_and_default(
         self, bs: Mapping[str, Any], bptr: Pointer, hs: Mapping[str, Any], hptr: Pointer, where: _Where
@@ -995,16 +900,16 @@ class _Comparer:
                 self.emit("pattern-removed", f"pattern {bp} removed", where, bptr, hptr)
             else:
                 self.emit("pattern-changed", f"pattern changed from {bp} to {hp}", where, bptr, hptr)
-        if "default" in bs and "default" in hs and _canon(bs["default"]) != _canon(hs["default"]):
+        if "default" in bs and "default" in hs and canonical(bs["default"]) != canonical(hs["default"]):
             self.emit(
                 "default-changed",
-                f"default changed from {_show(bs['default'])} to {_show(hs['default'])}",
+                f"default changed from {show_value(bs['default'])} to {show_value(hs['default'])}",
                 where,
                 bptr,
                 hptr,
             )
         elif "default" in bs and "default" not in hs:
-            self.emit("default-changed", f"default {_show(bs['default'])} removed", where, bptr, hptr)
+            self.emit("default-changed", f"default {show_value(bs['default'])} removed", where, bptr, hptr)
 
     def _properties(self, b: _Flat, h: _Flat, where: _Where) -> None:
         # A readOnly property is not sent in requests, a writeOnly one not received in
@@ -1063,12 +968,12 @@ class _Comparer:
         """One property out and one in, same place, same schema: a rename."""
         if list(b.props).index(old) != list(h.props).index(new) or old_required != new_required:
             return False
-        b_value, _ = _deref(self.base, b.props[old][0], ())
-        h_value, _ = _deref(self.head, h.props[new][0], ())
+        b_value, _ = deref(self.base, b.props[old][0], ())
+        h_value, _ = deref(self.head, h.props[new][0], ())
         strip = ("description", "example", "examples", "title")
-        return _canon(
+        return canonical(
             {k: v for k, v in b_value.items() if k not in strip} if isinstance(b_value, dict) else b_value
-        ) == _canon({k: v for k, v in h_value.items() if k not in strip} if isinstance(h_value, dict) else h_value)
+        ) == canonical({k: v for k, v in h_value.items() if k not in strip} if isinstance(h_value, dict) else h_value)
 
     def _additional(
         self, bs: Mapping[str, Any], bptr: Pointer, hs: Mapping[str, Any], hptr: Pointer, where: _Where
@@ -1088,7 +993,7 @@ class _Comparer:
         if not isinstance(bv, list) or not isinstance(hv, list):
             return
         new_names = {old: new for new, old in self.renamed.items()}
-        for bi, hi, label in _pair_variants(self.base, bv, self.head, hv, new_names):
+        for bi, hi, label in pair_variants(self.base, bv, self.head, hv, new_names):
             if hi is None:
                 self.emit("variant-removed", f"{key} {label} removed", where, (*bptr, key, str(bi)), hptr)
             elif bi is None:
@@ -1106,7 +1011,7 @@ class _Comparer:
 
     def _uses(self, name: str) -> dict[str, set[str]]:
         """Direction -> the operations that reach model ``name`` in it."""
-        ref = _SCHEMAS_PREFIX + escape_segment(name)
+        ref = SCHEMAS_PREFIX + escape_segment(name)
         if self._used_by is not None:
             return self._used_by.get(ref, {})
         out: dict[str, set[str]] = {}
@@ -1139,7 +1044,7 @@ class _Comparer:
             if ref in seen or not ref.startswith("#"):
                 continue
             seen.add(ref)
-            if _is_model_ref(ref):
+            if is_model_ref(ref):
                 names.add(ref)
             stack.extend(self._refs_in(doc, ref))
         found = self._reached[key] = frozenset(names)
@@ -1170,9 +1075,9 @@ class _Comparer:
                 if name not in renamed.values() and not self._uses(name):  # else its users say what changed
                     self.emit("model-removed", "removed", where, ptr, ("components", "schemas"))
                 continue
-            ref = _SCHEMAS_PREFIX + escape_segment(name)
+            ref = SCHEMAS_PREFIX + escape_segment(name)
             if b_all[name] == h_all[name] and all(
-                self._same_target(r) for r in self._refs_in(self.base, ref) if not _is_model_ref(r)
+                self._same_target(r) for r in self._refs_in(self.base, ref) if not is_model_ref(r)
             ):
                 continue
             # Judged in each direction it is used in; a change seen in both keeps the worse.
@@ -1190,8 +1095,8 @@ class _Comparer:
             self.changes.extend(replace(c, affects=affects) for c in found.values())
 
     def _schema_in_model(self, b: Any, h: Any, ptr: Pointer, where: _Where) -> None:
-        b, bptr = _deref(self.base, b, ptr)
-        h, hptr = _deref(self.head, h, ptr)
+        b, bptr = deref(self.base, b, ptr)
+        h, hptr = deref(self.head, h, ptr)
         if isinstance(b, dict) and isinstance(h, dict):
             self._compare(self._flatten(self.base, b, bptr, h), self._flatten(self.head, h, hptr, b), where)
 
@@ -1200,133 +1105,11 @@ def _affected(uses: Mapping[str, set[str]]) -> tuple[str, ...]:
     return tuple(sorted(set().union(*uses.values()))) if uses else ()
 
 
-def _renames(b_all: Mapping[str, Any], h_all: Mapping[str, Any]) -> dict[str, str]:
-    """Models whose name alone changed: new name -> old name. Their content is the same
-    but for references to themselves and to other renamed models: found round by round
-    from the models that refer to none, then, for models that refer to each other, with
-    every reference to a model gone or new made anonymous. The operations that used one
-    by its old name compare its content where they use it, and find nothing."""
-    b_text = {str(n): _canon(b_all[n]) for n in b_all if n not in h_all}
-    h_text = {str(n): _canon(h_all[n]) for n in h_all if n not in b_all}
-    out: dict[str, str] = {}
-    loose = False
-    while b_text and h_text:
-        new_name = {old: new for new, old in out.items()}
-        b_loose, h_loose = (set(b_text), set(h_text)) if loose else (set(), set())
-        prints = {_fingerprint(text, name, new_name, b_loose): name for name, text in b_text.items()}
-        found = {}
-        for name, text in h_text.items():
-            old = prints.pop(_fingerprint(text, name, {}, h_loose), None)
-            if old is not None:
-                found[name] = old
-        if not found:
-            if loose:
-                break
-            loose = True
-            continue
-        out.update(found)
-        for new, old in found.items():
-            del b_text[old], h_text[new]
-    return out
-
-
-_MODEL_REF = re.compile(r'"#/components/schemas/([^"/]*)"')
-
-
-def _fingerprint(text: str, name: str, new_name: Mapping[str, str], anonymous: set[str]) -> str:
-    """``text`` (a model's canonical JSON) with references to itself and to the models
-    in ``anonymous`` made anonymous, and those to renamed models written with their new
-    names."""
-
-    def rename(match: re.Match[str]) -> str:
-        ref = parse_fragment("#/" + match.group(1))[0]
-        if ref == name:
-            return '"#self"'
-        if ref in anonymous:
-            return '"#renamed"'
-        new = new_name.get(ref)
-        return match.group(0) if new is None else json.dumps(_SCHEMAS_PREFIX + escape_segment(new))
-
-    return _MODEL_REF.sub(rename, text)
-
-
-def _pair_variants(
-    base: Mapping[str, Any], bv: list[Any], head: Mapping[str, Any], hv: list[Any], new_names: Mapping[str, str]
-) -> Iterator[tuple[int | None, int | None, str]]:
-    """The oneOf/anyOf variants of both versions, paired: (base index, head index,
-    label), an index None for a variant added or removed. Variants are matched by what
-    names them (a model, the models of an allOf, a title, a property with one value),
-    then by equal content, then in order (a ``$ref`` replaced by its content is the same
-    variant): a variant inserted in the middle does not shift the others."""
-    b_labels = [_variant_label(base, v, new_names) for v in bv]
-    h_labels = [_variant_label(head, v, {}) for v in hv]
-    b_keys = {label: i for i, label in enumerate(b_labels) if label and b_labels.count(label) == 1}
-    h_keys = {label: i for i, label in enumerate(h_labels) if label and h_labels.count(label) == 1}
-    pairs: dict[int, int] = {b_keys[label]: i for label, i in h_keys.items() if label in b_keys}
-    b_rest = [i for i in range(len(bv)) if i not in pairs and b_labels[i] not in h_keys]
-    h_used = set(pairs.values())
-    h_rest = [i for i in range(len(hv)) if i not in h_used and h_labels[i] not in b_keys]
-    b_canon = {i: _canon(bv[i]) for i in b_rest}
-    for hi in list(h_rest):
-        text = _canon(hv[hi])
-        bi = next((i for i in b_rest if b_canon[i] == text), None)
-        if bi is not None:
-            pairs[bi] = hi
-            b_rest.remove(bi)
-            h_rest.remove(hi)
-    b_tags, h_tags = [_variant_tag(base, v) for v in bv], [_variant_tag(head, v) for v in hv]
-
-    def alike(bi: int, hi: int) -> bool:  # two variants named differently stay apart
-        return not (b_labels[bi] and h_labels[hi]) or (b_tags[bi] is not None and b_tags[bi] == h_tags[hi])
-
-    for bi in b_rest:
-        partner = next((i for i in h_rest if alike(bi, i)), None)
-        if partner is not None:
-            pairs[bi] = partner
-            h_rest.remove(partner)
-    h_paired = set(pairs.values())
-    for hi in range(len(hv)):
-        if hi not in h_paired:
-            yield None, hi, h_labels[hi] or f"variant {hi + 1}"
-    for bi in range(len(bv)):
-        if bi not in pairs:
-            yield bi, None, b_labels[bi] or f"variant {bi + 1}"
-        else:
-            yield bi, pairs[bi], h_labels[pairs[bi]] or f"variant {pairs[bi] + 1}"
-
-
-def _variant_label(doc: Mapping[str, Any], variant: Any, new_names: Mapping[str, str]) -> str | None:
-    name = _model_name(variant)
-    if name:
-        return new_names.get(name, name)
-    if not isinstance(variant, dict):
-        return None
-    parts = variant.get("allOf")
-    names = [new_names.get(n, n) for n in map(_model_name, parts) if n] if isinstance(parts, list) else []
-    return " + ".join(names) if names else _variant_tag(doc, variant)
-
-
-def _variant_tag(doc: Mapping[str, Any], variant: Any) -> str | None:
-    """What tells a variant apart by its content: a title, or a property with one value."""
-    variant, _ = _deref(doc, variant, ())
-    if not isinstance(variant, dict):
-        return None
-    if isinstance(variant.get("title"), str):
-        return str(variant["title"])
-    props = variant.get("properties")
-    for prop, schema in props.items() if isinstance(props, dict) else ():
-        resolved, _ = _deref(doc, schema, ())
-        values = _enum(resolved) if isinstance(resolved, dict) else None
-        if values is not None and len(values) == 1:
-            return f"{prop} {_show(values[0])}"
-    return None
-
-
 def _starts(op: Mapping[str, Any], item: Mapping[str, Any]) -> _Starts:
     """The ``$ref``s written in what an operation sends (parameters, request body) and
     in what it receives (responses): where its models are reached from."""
     sending = (op.get("parameters"), item.get("parameters"), op.get("requestBody"))
-    return [r for part in sending for r in _refs(part)], list(_refs(op.get("responses")))
+    return [r for part in sending for r in written_refs(part)], list(written_refs(op.get("responses")))
 
 
 def _ordered(b: Mapping[Any, Any], h: Mapping[Any, Any]) -> list[Any]:
@@ -1354,7 +1137,7 @@ def _closed(schema: Mapping[str, Any]) -> bool:
 
 
 def _flag(doc: Mapping[str, Any], node: Any, key: str) -> bool:
-    resolved, _ = _deref(doc, node, ())
+    resolved, _ = deref(doc, node, ())
     return isinstance(resolved, dict) and resolved.get(key) is True
 
 
@@ -1391,20 +1174,6 @@ def _server_urls(value: Any) -> list[str]:
             if isinstance(server, dict) and isinstance(server.get("url"), str):
                 urls.append(server["url"].rstrip("/"))
     return urls
-
-
-def _values(values: list[Any]) -> str:
-    return ", ".join(_show(v) for v in values[:10]) + (f" and {len(values) - 10} more" if len(values) > 10 else "")
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "none"
-    return (
-        json.dumps(value, ensure_ascii=False)
-        if not isinstance(value, (int, float)) or isinstance(value, bool)
-        else str(value)
-    )
 
 
 def _dedupe(changes: list[Change]) -> list[Change]:
