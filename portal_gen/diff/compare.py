@@ -201,7 +201,6 @@ class _Comparer:
     def __init__(self, base: Mapping[str, Any], head: Mapping[str, Any]) -> None:
         self.base, self.head = base, head
         self.changes: list[Change] = []
-        # model name -> direction -> operations that reach it, in either version
         # (operation, direction, the models it reaches there, as $refs), in either version
         self.users: list[tuple[str, str, set[str]]] = []
         self._stack: set[tuple[Pointer, Pointer, str | None]] = set()
