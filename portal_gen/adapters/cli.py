@@ -432,39 +432,37 @@ def diff(base: str, head: str | None, config_file: Path, output_format: str, fai
     Exit code 0: nothing at the --fail-on level; 1: found; 2: usage or input error.
     """
     import json
+    from dataclasses import fields
 
+    from ..config import PortalConfig
     from ..diff import WARNING, accept, diff_specs
     from ..diff.history import portal_options, read_version
     from ..diff.report import Side, report_github, report_json, report_markdown, report_text
+    from ..diff.values import info_field
+    from ..engine.project import ref_policy
     from ..load.changelog import load_changelog
-    from ..load.spec import RefPolicy
 
     with _errors(debug, code=2):
+        # The plugin's options read as plain YAML: no MkDocs to start for a comparison.
         options = portal_options(config_file) if config_file.is_file() else {}
-        project_dir = config_file.resolve().parent
-        spec = str(options.get("spec") or "openapi/openapi.yaml")
+        known = {f.name for f in fields(PortalConfig)} - {"project_dir"}
+        config = PortalConfig(config_file.resolve().parent, **{k: v for k, v in options.items() if k in known})
         if head is None and not config_file.is_file():
             raise PortalError(
                 f"no {config_file.name} here to say which spec is the project's",
                 None,
                 "give two spec files (`portal diff old.yaml new.yaml`), or run in a portal project",
             )
-        policy = RefPolicy(
-            bool(options.get("allow_external_refs", False)),
-            bool(options.get("allow_remote_refs", False)),
-            int(options.get("max_file_size", 100)) * 1024 * 1024,
-        )
-        head_arg = head if head is not None else str(project_dir / spec)
-        base_source = read_version(base, project_dir, spec, config_file.name, policy)
-        head_source = read_version(head_arg, project_dir, spec, config_file.name, policy)
+        policy, project_dir = ref_policy(config), config.project_dir
+        head_arg = head if head is not None else str(config.spec_path)
+        base_source = read_version(base, project_dir, config.spec, config_file.name, policy)
+        head_source = read_version(head_arg, project_dir, config.spec, config_file.name, policy)
         result = diff_specs(base_source, head_source)
         if config_file.is_file():
-            content = project_dir / str(options.get("content_dir") or "content")
-            result = accept(result, load_changelog(content, project_dir).accepted)
+            result = accept(result, load_changelog(project_dir / config.content_dir, project_dir).accepted)
 
     def side(arg: str, source: Any) -> Side:
-        info = source.data.get("info") if isinstance(source.data.get("info"), dict) else {}
-        return Side(str(info.get("title", "")), str(info.get("version", "")), arg)
+        return Side(info_field(source.data, "title"), info_field(source.data, "version"), arg)
 
     def locate(change: Any) -> Any:
         return head_source.locate(change.head_pointer) if change.head_pointer is not None else None

@@ -76,8 +76,6 @@ class Diff:
     """Every change from ``base`` to ``head``, sorted by subject."""
 
     changes: tuple[Change, ...]
-    base_version: str = ""
-    head_version: str = ""
 
     def counts(self, *, include_accepted: bool = True) -> dict[str, int]:
         out = {level: 0 for level in reversed(LEVELS)}
@@ -94,14 +92,7 @@ class Diff:
 
 def diff_documents(base: Mapping[str, Any], head: Mapping[str, Any]) -> Diff:
     """Compare two bundled OpenAPI documents (plain data, internal refs only)."""
-    comparer = _Comparer(base, head)
-    changes = comparer.run()
-    info_b, info_h = base.get("info") or {}, head.get("info") or {}
-    return Diff(
-        tuple(changes),
-        str(info_b.get("version", "")) if isinstance(info_b, dict) else "",
-        str(info_h.get("version", "")) if isinstance(info_h, dict) else "",
-    )
+    return Diff(tuple(_Comparer(base, head).run()))
 
 
 # ---------------------------------------------------------------------------
@@ -764,9 +755,7 @@ class _Comparer:
         for key in ("oneOf", "anyOf"):
             self._variants(key, bs, b.ptr, hs, h.ptr, where)
 
-    def _types(
-        self, bs: Mapping[str, Any], bptr: Pointer, hs: Mapping[str, Any], hptr: Pointer, where: _Where
-    ) -> bool:
+    def _types(self, bs: Mapping[str, Any], bptr: Pointer, hs: Mapping[str, Any], hptr: Pointer, where: _Where) -> bool:
         bt, ht = schema_types(bs), schema_types(hs)
         if bt is None or ht is None:
             return True

@@ -23,7 +23,8 @@ from ..load.spec import RefPolicy, SpecSource, load_spec
 from ..model.changelog import Changelog, ChangelogFile, Release, ReleaseNote
 from . import accept
 from .compare import Change, Diff, diff_documents
-from .history import SHALLOW_HINT, git, is_shallow, options_in, release_tags, repository_root, spec_at
+from .history import SHALLOW_HINT, git, is_shallow, options_in, release_tags, repository_root, resolve_ref, spec_at
+from .values import info_field
 
 
 class ChangeStore(Protocol):
@@ -78,11 +79,11 @@ def read_changelog(
             notice = "releases may be missing: " + SHALLOW_HINT + ", or set `changelog: false`"
         last = None
         for tag in tags:
-            version = _version_at(project_dir, tag.commit, spec, config_name, store)
+            version = _version_at(root, project_dir, tag.commit, spec, config_name, store)
             if version is not None and version != last:
                 candidates.append(_Candidate(version, tag.date, tag.commit, tag.name, order=len(candidates)))
                 last = version
-    now = _version(current)
+    now = info_field(current.data, "version")
     _merge_entries(candidates, file.releases, project_dir, root is not None, now)
     candidates.sort(key=lambda c: (c.date or "9999-99-99", c.order))
     sources = _Sources(project_dir, spec, config_name, policy, current)
@@ -120,11 +121,6 @@ def read_changelog(
     return Changelog(tuple(reversed(releases)), notice, partial=root is not None and notice is not None)
 
 
-def _version(source: SpecSource) -> str:
-    info = source.data.get("info")
-    return str(info.get("version", "")) if isinstance(info, dict) else ""
-
-
 def _merge_entries(
     candidates: list[_Candidate], entries: tuple[ReleaseNote, ...], project_dir: Path, has_git: bool, now: str
 ) -> None:
@@ -135,7 +131,7 @@ def _merge_entries(
         if found is None:
             commit = None
             if entry.ref and has_git:
-                commit = _commit(project_dir, entry.ref)
+                commit = resolve_ref(project_dir, entry.ref)
                 if commit is None and not is_shallow(project_dir):  # shallow: its notes alone
                     hint = "check the name with `git tag` or `git log --oneline`"
                     raise PortalError(f"release {entry.version}: git ref '{entry.ref}' not found", entry.location, hint)
@@ -152,26 +148,22 @@ def _merge_entries(
         found.title, found.notes = entry.title, entry.notes
 
 
-def _commit(project_dir: Path, ref: str) -> str | None:
-    out = git(project_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    return out.strip() if out else None
-
-
 def _commit_date(project_dir: Path, commit: str | None) -> str:
     if commit is None:
         return ""
     return (git(project_dir, "log", "-1", "--format=%cs", commit) or "").strip()
 
 
-def _version_at(project_dir: Path, commit: str, spec: str, config_name: str, store: ChangeStore | None) -> str | None:
-    """``info.version`` of the spec at ``commit`` (its root file alone is read)."""
+def _version_at(
+    root: Path, project_dir: Path, commit: str, spec: str, config_name: str, store: ChangeStore | None
+) -> str | None:
+    """``info.version`` of the spec at ``commit`` (its root file alone is read) in the
+    repository at ``root``."""
     key = f"version-{commit}"
     if store is not None:
         known = store.changes(key)
         if isinstance(known, dict) and "version" in known:
             return str(known["version"]) if known["version"] is not None else None
-    root = repository_root(project_dir)
-    assert root is not None
     inside = project_dir.relative_to(root.resolve()).as_posix()
     prefix = "" if inside == "." else inside + "/"
     config_text = git(root, "show", f"{commit}:{prefix}{config_name}")
@@ -185,31 +177,45 @@ def _version_at(project_dir: Path, commit: str, spec: str, config_name: str, sto
             data = parse_text(text, path, json_first=path.endswith(".json"))
         except PortalError:
             data = None
-        info = data.get("info") if isinstance(data, dict) else None
-        if isinstance(info, dict) and info.get("version") is not None:
-            version = str(info["version"])
+        if isinstance(data, dict):
+            version = info_field(data, "version") or None
     if store is not None:
         store.keep_changes(key, {"version": version})
     return version
 
 
 class _Sources:
-    """Each release's spec: at a git commit, in a file of the project, or as it is now."""
+    """Each release's spec: at a git commit, in a file of the project, or as it is now.
+
+    Releases are compared two by two along the history, each with the one before: the
+    last two specs read are kept, so each is read once (and no more are held)."""
 
     def __init__(self, project_dir: Path, spec: str, config_name: str, policy: RefPolicy, current: SpecSource) -> None:
         self.project_dir, self.spec, self.config_name, self.policy = project_dir, spec, config_name, policy
         self.current = current
+        self._kept: dict[str, SpecSource] = {}
 
     def read(self, candidate: _Candidate) -> SpecSource:
         if candidate.current:
             return self.current
         if candidate.spec_file:
-            return load_spec(self.project_dir / candidate.spec_file, self.project_dir, self.policy)
+            return self._keep(f"file:{candidate.spec_file}", candidate.spec_file)
         assert candidate.commit is not None
         return self.at(candidate.commit)
 
     def at(self, commit: str) -> SpecSource:
-        return spec_at(self.project_dir, commit, self.spec, self.config_name, self.policy)
+        return self._keep(f"git:{commit}", None, commit)
+
+    def _keep(self, key: str, spec_file: str | None, commit: str | None = None) -> SpecSource:
+        found = self._kept.get(key)
+        if found is None:
+            if spec_file is not None:
+                found = load_spec(self.project_dir / spec_file, self.project_dir, self.policy)
+            else:
+                assert commit is not None
+                found = spec_at(self.project_dir, commit, self.spec, self.config_name, self.policy)
+            self._kept = {**dict(list(self._kept.items())[-1:]), key: found}
+        return found
 
 
 def _changes(base: str, head: str, sources: _Sources, store: ChangeStore | None, salt: str) -> tuple[Change, ...]:

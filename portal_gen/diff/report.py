@@ -36,14 +36,16 @@ def summary(diff: Diff) -> str:
     return text + (f" ({accepted} accepted)" if accepted else "")
 
 
+def used_by(affects: tuple[str, ...]) -> str:
+    """The operations a model's change affects, the first three by name."""
+    more = f" and {len(affects) - 3} more" if len(affects) > 3 else ""
+    return ", ".join(affects[:3]) + more
+
+
 def _line(change: Change) -> str:
-    text = change.message
     if change.affects and change.model:
-        shown = ", ".join(change.affects[:3]) + (
-            f" and {len(change.affects) - 3} more" if len(change.affects) > 3 else ""
-        )
-        text += f" (used by {shown})"
-    return text
+        return f"{change.message} (used by {used_by(change.affects)})"
+    return change.message
 
 
 def report_text(diff: Diff, base: Side, head: Side, locate: Locate, color: bool) -> str:

@@ -12,6 +12,15 @@ from ..load.spec import MISSING, parse_fragment, resolve_pointer
 
 Pointer = tuple[str, ...]
 SCHEMAS_PREFIX = "#/components/schemas/"
+
+
+def info_field(data: Mapping[str, Any], key: str) -> str:
+    """``info.title``, ``info.version``... of a spec, as text ("" when missing)."""
+    info = data.get("info")
+    value = info.get(key) if isinstance(info, dict) else None
+    return "" if value is None else str(value)
+
+
 # Keywords that give a schema a shape of its own (beside a oneOf, they are not a wrapper).
 _SHAPE = ("type", "properties", "items", "allOf", "enum", "const", "$ref", "additionalProperties")
 

@@ -25,7 +25,7 @@ from ..errors import Location, PortalError, display_path
 from ..load.bundle import bundled_files
 from ..model.api import Schema
 from ..model.case_studies import CaseStudy, used_by
-from ..model.changelog import History, history_subject
+from ..model.changelog import Changelog, History, history_subject
 from ..model.examples import Judge
 from ..model.pricing_costs import meter_costs
 from ..model.pricing_math import pricing_data
@@ -208,23 +208,24 @@ def generate_site(
         top_pages = (top_page("pricing", page.path, page.title),)
         data = json.dumps(pricing_data(project.pricing), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         extra_files += [(PRICING_JSON, data.encode()), (PRICING_JS, read_asset("pricing.js"))]
-    if has_changelog(project):
-        assert project.changelog is not None
-        page = with_actions(render_changelog(project.changelog, project.api, env, config, plan), config)
+    changelog = site_changelog(project)
+    if changelog is not None:
+        page = with_actions(render_changelog(changelog, project.api, env, config, plan), config)
         pages.append(page)
         top_pages += (top_page("changelog", page.path, page.title),)
-        extra_files.append((CHANGELOG_FEED, render_feed(project.changelog, project.api, config, plan)))
+        extra_files.append((CHANGELOG_FEED, render_feed(changelog, project.api, config, plan)))
     return Site(tuple(pages), plan.nav, plan, guide_nav, top_pages, tuple(extra_files), keys)
 
 
-def has_changelog(project: Project) -> bool:
-    """Whether the site has a changelog page: some release to show."""
-    return project.changelog is not None and bool(project.changelog.releases)
+def site_changelog(project: Project) -> Changelog | None:
+    """The changelog, if the site has a page for it: some release to show."""
+    return project.changelog if project.changelog is not None and project.changelog.releases else None
 
 
 def histories(project: Project) -> dict[str, History]:
     """Each operation's badges (its newest events in the changelog), if the site has one."""
-    return project.changelog.histories() if has_changelog(project) and project.changelog is not None else {}
+    changelog = site_changelog(project)
+    return changelog.histories if changelog is not None else {}
 
 
 def _render(render: Callable[[], RenderedPage], path: str, config: PortalConfig) -> RenderedPage:

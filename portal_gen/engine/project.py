@@ -78,7 +78,7 @@ def load_project(
     (of the last build of a live preview) lends its spec, model and validation when
     the spec's files read exactly as they did then.
     """
-    policy = RefPolicy(config.allow_external_refs, config.allow_remote_refs, config.max_bytes)
+    policy = ref_policy(config)
     if not config.spec_path.exists():
         raise PortalError(
             f"spec not found: {config.spec}",
@@ -148,12 +148,22 @@ def _changelog(config: PortalConfig, source: SpecSource, cache: PageCache | None
     """The releases from git tags and content/changelog.yaml (perhaps none, and a
     notice saying why)."""
     file = load_changelog(config.project_dir / config.content_dir, config.project_dir, config.max_bytes)
-    policy = RefPolicy(config.allow_external_refs, config.allow_remote_refs, config.max_bytes)
     with collector_paused():
-        found = read_changelog(
-            config.project_dir, config.spec, Path(config.config_file).name, policy, file, source, cache, code_digest()
+        return read_changelog(
+            config.project_dir,
+            config.spec,
+            Path(config.config_file).name,
+            ref_policy(config),
+            file,
+            source,
+            cache,
+            code_digest(),
         )
-    return found
+
+
+def ref_policy(config: PortalConfig) -> RefPolicy:
+    """What the spec's ``$ref``s may reach, and how big a file may be, as configured."""
+    return RefPolicy(config.allow_external_refs, config.allow_remote_refs, config.max_bytes)
 
 
 def _gathered(problems: list[Diagnostic], failed: _T, load: Callable[[], _T]) -> _T:

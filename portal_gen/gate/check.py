@@ -26,11 +26,11 @@ from ..checks.urls import unsafe_urls
 from ..config import PortalConfig
 from ..diff import BREAKING, INFO, RULES, accept, diff_specs
 from ..diff.history import read_version
+from ..diff.report import used_by
 from ..engine.build import make_snippets, template_loader
-from ..engine.project import Project, changelog_warnings, load_project, snippet_settings
+from ..engine.project import Project, changelog_warnings, load_project, ref_policy, snippet_settings
 from ..errors import Diagnostic, Location, PortalError, display_path
 from ..load.changelog import load_changelog
-from ..load.spec import RefPolicy
 from ..snippets.languages import LANGUAGES
 from ..snippets.request import env_names, paired_env_names
 from ..snippets.run import missing_runtimes
@@ -161,7 +161,7 @@ def breaking_changes(project: Project, base: str) -> list[Diagnostic]:
     its line in the current spec: breaking ones as ``breaking-change``, warnings as
     ``change-warning``; accepted ones are left out."""
     config = project.config
-    policy = RefPolicy(config.allow_external_refs, config.allow_remote_refs, config.max_bytes)
+    policy = ref_policy(config)
     base_source = read_version(base, config.project_dir, config.spec, Path(config.config_file).name, policy)
     content = config.project_dir / config.content_dir
     found = accept(diff_specs(base_source, project.source), load_changelog(content, config.project_dir).accepted)
@@ -171,11 +171,9 @@ def breaking_changes(project: Project, base: str) -> list[Diagnostic]:
             continue
         where = project.source.locate(change.head_pointer) if change.head_pointer is not None else None
         rule = "breaking-change" if change.level == BREAKING else "change-warning"
-        hint = RULES[change.kind].summary + (
-            f"; used by {', '.join(change.affects[:3])}" + (" and more" if len(change.affects) > 3 else "")
-            if change.affects
-            else ""
-        )
+        hint = RULES[change.kind].summary
+        if change.affects:
+            hint += f"; used by {used_by(change.affects)}"
         out.append(
             Diagnostic(f"{change.subject}: {change.message} [{change.kind}] (since {base})", where, hint, rule=rule)
         )

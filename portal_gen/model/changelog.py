@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +91,20 @@ class History:
     breaking: bool = False  # the change in ``changed_in`` breaks clients
     deprecated_in: str | None = None
 
+    def badges(self) -> list[tuple[str, str, str]]:
+        """(label, version, kind) of each badge, as pages and twins show them:
+        ``("Breaking change in", "2026-11-01", "breaking")``."""
+        found = [
+            ("Added in", self.added_in, "added"),
+            (
+                "Breaking change in" if self.breaking else "Changed in",
+                self.changed_in,
+                "breaking" if self.breaking else "changed",
+            ),
+            ("Deprecated in", self.deprecated_in, "deprecated"),
+        ]
+        return [(label, version, kind) for label, version, kind in found if version]
+
 
 @dataclass(frozen=True)
 class Changelog:
@@ -97,8 +112,10 @@ class Changelog:
     notice: str | None = None  # why the history from git is missing or partial
     partial: bool = False  # releases may be missing (a shallow clone): say so loudly
 
+    @functools.cached_property
     def histories(self) -> dict[str, History]:
-        """Each operation's (``METHOD /path`` or ``webhook NAME``) newest events."""
+        """Each operation's (``METHOD /path`` or ``webhook NAME``) newest events (worked
+        out once: the pages' cache keys and the pages both read them)."""
         found: dict[str, dict[str, Any]] = {}
         for release in reversed(self.releases):  # oldest first: newer releases win
             if release.unreleased or not release.computed:

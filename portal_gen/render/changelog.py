@@ -20,6 +20,8 @@ from .page import RenderedPage
 from .twin import TwinLinks, document, link, prose, text, twin_facts, twin_links
 
 _ATOM = "http://www.w3.org/2005/Atom"
+# How a change is marked, as the page's legend says (info is not marked).
+_MARKS = {"breaking": "Breaking", "warning": "Check"}
 
 
 def subject_paths(api: Api, plan: Plan) -> dict[str, str]:
@@ -92,7 +94,7 @@ def changelog_twin(changelog: Changelog, api: Api, links: TwinLinks, paths: dict
         for section, changes in release.sections():
             items = []
             for change in changes:
-                mark = {"breaking": "**Breaking**: ", "warning": "**Check**: "}.get(change.level, "")
+                mark = f"**{_MARKS[change.level]}**: " if change.level in _MARKS else ""
                 path = paths.get(change.subject)
                 subject = link(change.subject, links.page(path)) if path else text(change.subject)
                 accepted = f" (accepted: {text(change.accepted)})" if change.accepted else ""
@@ -144,9 +146,7 @@ def _entry_html(release: Release, links: TwinLinks, paths: dict[str, str]) -> st
     for section, changes in release.sections():
         items = []
         for change in changes:
-            mark = {"breaking": "<strong>Breaking</strong>: ", "warning": "<strong>Check</strong>: "}.get(
-                change.level, ""
-            )
+            mark = f"<strong>{_MARKS[change.level]}</strong>: " if change.level in _MARKS else ""
             path = paths.get(change.subject)
             subject = html.escape(change.subject)
             if path:

@@ -487,17 +487,8 @@ class ReferenceTwins:
         event = self.r.histories.get(history_subject(op))
         if event is None:
             return None
-        found = [
-            (label, version)
-            for label, version in (
-                ("Added in", event.added_in),
-                ("Breaking change in" if event.breaking else "Changed in", event.changed_in),
-                ("Deprecated in", event.deprecated_in),
-            )
-            if version
-        ]
         changelog = self._page(CHANGELOG_PAGE)  # a twin has no anchors: the version says where
-        return " · ".join(link(f"{label} {version}", changelog) for label, version in found)
+        return " · ".join(link(f"{label} {version}", changelog) for label, version, _kind in event.badges())
 
     # -- page kinds --------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ...config import PortalConfig
-from ...engine.build import Site, has_changelog
+from ...engine.build import Site, site_changelog
 from ...engine.cache import file_facts
 from ...engine.project import Project, model_headings
 from ...render.llms import (
@@ -139,7 +139,7 @@ class Twins:
             self.summary,
             options,
             {name: str(title or description or "") for name, title, description in model_headings(project.source.data)},
-            project.changelog if has_changelog(project) else None,
+            site_changelog(project),
         )
         (site_dir / LLMS_TXT).write_text(render_llms_txt(site_map), encoding="utf-8", newline="\n")
 
